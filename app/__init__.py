@@ -1,0 +1,67 @@
+"""Valmis: gets a career-guidance customer ready for a Teams video appointment."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.config import INSTANCE_DIR, config_for_environment
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: settings, extensions, blueprints, error pages, in that order."""
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    _load_config(app, dict(overrides or {}))
+    _trust_proxies(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_error_handlers(app)
+    return app
+
+
+def _load_config(app: Flask, overrides: dict[str, Any]) -> None:
+    """Settings for VALMIS_ENV (or testing when overrides say TESTING), then the overrides."""
+    testing = "testing" if overrides.get("TESTING") else None
+    environment = overrides.pop("ENV_NAME", None) or testing
+    config = config_for_environment(environment)
+    for key, value in overrides.items():
+        setattr(config, key, value)
+    config.finish()
+    app.config.from_object(config)
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Believe X-Forwarded-* only from as many proxies as PROXY_FIX_HOPS says."""
+    hops = app.config["PROXY_FIX_HOPS"]
+    if hops:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops
+        )
+
+
+def _init_extensions(app: Flask) -> None:
+    """Languages, security headers and the database."""
+    from app import db, i18n, security
+
+    i18n.init_app(app)
+    security.init_app(app)
+    db.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    """The customer wizard, the JSON API and the health check."""
+    from app import api, health, wizard
+
+    app.register_blueprint(wizard.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(health.bp)
+
+
+def _register_error_handlers(app: Flask) -> None:
+    """Errors as a page in the customer's language, or as JSON under /api/."""
+    from app import errors
+
+    errors.init_app(app)

@@ -1,0 +1,142 @@
+"""Settings from the environment: one class per environment, chosen by VALMIS_ENV."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("VALMIS_INSTANCE_DIR", ROOT / "instance"))
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong; start-up stops with this message."""
+
+
+def _bool(name: str, default: bool) -> bool:
+    """Read a yes/no environment variable."""
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    """Read a whole-number environment variable, naming it when it is not one."""
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+
+
+class Config:
+    """Settings shared by every environment; each reads os.environ when instantiated."""
+
+    ENV_NAME = "production"
+    DEBUG = False
+    TESTING = False
+
+    def __init__(self) -> None:
+        """Read the environment now, so that tests can change it between apps."""
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or None
+        self.DATABASE_URL = os.environ.get(
+            "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'valmis.db'}"
+        )
+        self.DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "fi")
+        self.DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Europe/Helsinki")
+        # How many reverse proxies in front of the app set X-Forwarded-* (0: none, trust none).
+        self.PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 0)
+        self.LANGUAGE_COOKIE_DAYS = _int("LANGUAGE_COOKIE_DAYS", 365)
+        self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.MAX_CONTENT_LENGTH = 64 * 1024
+        self.BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
+        self.BABEL_DEFAULT_LOCALE = self.DEFAULT_LOCALE
+        self.BABEL_DEFAULT_TIMEZONE = self.DEFAULT_TIMEZONE
+        self.SEND_FILE_MAX_AGE_DEFAULT = 3600
+
+    def finish(self) -> None:
+        """Check what must be set in this environment; raise ConfigError otherwise."""
+        if not self.SECRET_KEY:
+            raise ConfigError(
+                "SECRET_KEY is not set. In production set it to a long random value, e.g. "
+                "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))'). "
+                "For a local run use VALMIS_ENV=development (make run does)."
+            )
+
+
+class ProductionConfig(Config):
+    """Production: HTTPS behind a proxy, secrets from the environment only."""
+
+
+class DevelopmentConfig(Config):
+    """A local run on http://localhost: a generated secret kept in instance/."""
+
+    ENV_NAME = "development"
+
+    def __init__(self) -> None:
+        """Relax what needs HTTPS, which localhost does not have."""
+        super().__init__()
+        self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+
+    def finish(self) -> None:
+        """Generate the secret key once and keep it, so sessions survive restarts."""
+        if not self.SECRET_KEY:
+            self.SECRET_KEY = _instance_secret()
+
+
+class TestingConfig(DevelopmentConfig):
+    """Tests: a throwaway secret and no persistence unless a test asks for it."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+
+    def finish(self) -> None:
+        """A fresh secret per app; tests never need it to persist."""
+        if not self.SECRET_KEY:
+            self.SECRET_KEY = secrets.token_hex(32)
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "production": ProductionConfig,
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+}
+
+
+def config_for_environment(name: str | None = None) -> Config:
+    """Build the settings for VALMIS_ENV (production when unset)."""
+    env = (name or os.environ.get("VALMIS_ENV") or "production").strip().lower()
+    try:
+        return CONFIGS[env]()
+    except KeyError:
+        raise ConfigError(
+            f"VALMIS_ENV={env!r} is not one of {', '.join(sorted(CONFIGS))}"
+        ) from None
+
+
+def _instance_secret() -> str:
+    """Read the development secret from instance/secret_key, creating it on first use.
+
+    Several workers may start at once: the key is written to a private temporary
+    file and linked into place, so exactly one key wins and nobody reads half of it.
+    """
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        temporary = INSTANCE_DIR / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    return path.read_text().strip()

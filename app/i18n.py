@@ -1,0 +1,102 @@
+"""Which language? The locale from ?lang=, then a cookie, then Accept-Language, then Finnish."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from flask import Flask, Response, current_app, g, request
+from flask_babel import Babel, get_locale
+
+LANGUAGE_COOKIE = "lang"
+LANGUAGE_PARAMETER = "lang"
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """A language the customer can choose, named in itself."""
+
+    code: str
+    name: str
+    direction: str = "ltr"
+
+
+# Each language is named in itself, so that a person who reads only that one finds it.
+LANGUAGES: tuple[Language, ...] = (
+    Language("fi", "Suomi"),
+    Language("sv", "Svenska"),
+    Language("en", "English"),
+)
+LANGUAGE_BY_CODE = {language.code: language for language in LANGUAGES}
+LANGUAGE_CODES = tuple(LANGUAGE_BY_CODE)
+
+
+def supported(code: str | None) -> str | None:
+    """Return the code if it is a language we offer (case-insensitive), else None."""
+    if not code:
+        return None
+    code = code.strip().lower()
+    return code if code in LANGUAGE_BY_CODE else None
+
+
+def select_locale() -> str:
+    """Choose the request's language: ?lang= → cookie → Accept-Language → default."""
+    chosen = supported(request.args.get(LANGUAGE_PARAMETER))
+    if chosen:
+        # Remember an explicit choice, so that the next page keeps it.
+        if chosen != request.cookies.get(LANGUAGE_COOKIE):
+            g.remember_language = chosen
+        return chosen
+    remembered = supported(request.cookies.get(LANGUAGE_COOKIE))
+    if remembered:
+        return remembered
+    best = request.accept_languages.best_match(LANGUAGE_CODES)
+    if best:
+        return best
+    return supported(current_app.config.get("DEFAULT_LOCALE")) or "fi"
+
+
+def current_language() -> Language:
+    """The Language of this request."""
+    locale = get_locale()
+    return LANGUAGE_BY_CODE.get(str(locale), LANGUAGES[0]) if locale else LANGUAGES[0]
+
+
+def language_url(code: str) -> str:
+    """This page's URL with the language switched to code (other parameters kept)."""
+    arguments = [(key, value) for key, value in request.args.items(multi=True)
+                 if key != LANGUAGE_PARAMETER]
+    arguments.append((LANGUAGE_PARAMETER, code))
+    return f"{request.path}?{urlencode(arguments)}"
+
+
+def _remember_language(response: Response) -> Response:
+    """Keep an explicit language choice in a cookie, and say that pages vary by language."""
+    chosen = g.pop("remember_language", None)
+    if chosen:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            chosen,
+            max_age=current_app.config["LANGUAGE_COOKIE_DAYS"] * 86400,
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+            httponly=True,
+            samesite="Lax",
+        )
+    if response.mimetype == "text/html":
+        response.vary.update(("Accept-Language", "Cookie"))
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Attach Flask-Babel and give every template the language menu's data."""
+    Babel(app, locale_selector=select_locale)
+    app.after_request(_remember_language)
+
+    @app.context_processor
+    def language_context() -> dict[str, object]:
+        """Template globals for <html lang dir> and the language menu."""
+        return {
+            "current_language": current_language(),
+            "languages": LANGUAGES,
+            "language_url": language_url,
+        }

@@ -1,0 +1,111 @@
+"""Which headers and tokens? The per-request CSP nonce, every response's security headers,
+and the redaction that keeps personal-link tokens out of logs."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from collections.abc import Mapping
+
+from flask import Flask, Response, g, request
+
+from app import device
+
+# A personal link is /r/<token>; the token is a credential and never reaches a log.
+_TOKEN_IN_PATH = re.compile(r"(/r/)[^/?#\s\"']+")
+REDACTED = "[redacted]"
+
+PERMISSIONS_POLICY = ", ".join(
+    [
+        "camera=(self)",
+        "microphone=(self)",
+        "speaker-selection=(self)",
+        "display-capture=()",
+        "geolocation=()",
+        "payment=()",
+        "usb=()",
+    ]
+)
+
+
+def redact_tokens(text: str) -> str:
+    """Replace every personal-link token in text (a path, URL or log line) with a marker."""
+    return _TOKEN_IN_PATH.sub(r"\1" + REDACTED, text)
+
+
+def csp_nonce() -> str:
+    """This request's nonce for <script nonce>, made on first use."""
+    nonce: str | None = g.get("csp_nonce")
+    if nonce is None:
+        nonce = g.csp_nonce = secrets.token_urlsafe(18)
+    return nonce
+
+
+def content_security_policy(nonce: str) -> str:
+    """The CSP for a response: our own origin only, scripts only with this nonce."""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{nonce}'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "connect-src 'self'",
+            "font-src 'self'",
+            "media-src 'self' blob:",
+            "manifest-src 'self'",
+            "worker-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+            "form-action 'self'",
+        ]
+    )
+
+
+def set_security_headers(response: Response) -> Response:
+    """Add the security headers to every response, whatever made it."""
+    headers = response.headers
+    headers["Content-Security-Policy"] = content_security_policy(csp_nonce())
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["Permissions-Policy"] = PERMISSIONS_POLICY
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    headers["X-Frame-Options"] = "DENY"
+    if request.is_secure:
+        headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+    if response.mimetype == "text/html":
+        # Ask Chromium for the high-entropy client hints on the next request.
+        headers["Accept-CH"] = device.ACCEPT_CH
+    if "Cache-Control" not in headers and request.endpoint != "static":
+        # Pages may be personal: no shared cache keeps them.
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+class RedactTokensFilter(logging.Filter):
+    """A logging filter that redacts tokens from a record's message and arguments."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record in place; never drop it."""
+        if isinstance(record.msg, str):
+            record.msg = redact_tokens(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(_redact_value(arg) for arg in record.args)
+        elif isinstance(record.args, Mapping):
+            # Gunicorn's access log passes its atoms as one mapping.
+            record.args = {key: _redact_value(value) for key, value in record.args.items()}
+        return True
+
+
+def _redact_value(value: object) -> object:
+    """Redact a log argument if it is text; leave numbers and the rest alone."""
+    return redact_tokens(value) if isinstance(value, str) else value
+
+
+def init_app(app: Flask) -> None:
+    """Install the nonce, the headers hook, and token redaction on the dev server's log."""
+    app.after_request(set_security_headers)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+    logging.getLogger("werkzeug").addFilter(RedactTokensFilter())

@@ -1,0 +1,78 @@
+"""Language choice: ?lang= → cookie → Accept-Language → Finnish; <html lang dir>; the menu."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+
+from app.i18n import LANGUAGE_CODES, LANGUAGES
+
+
+def _lang(response) -> str:  # type: ignore[no-untyped-def]
+    """The page's <html lang>."""
+    match = re.search(r'<html lang="([^"]+)" dir="(ltr|rtl)"', response.get_data(as_text=True))
+    assert match, "no <html lang dir>"
+    return match.group(1)
+
+
+def test_default_is_finnish(client) -> None:  # type: ignore[no-untyped-def]
+    """No parameter, cookie or Accept-Language: Finnish."""
+    response = client.get("/")
+    assert _lang(response) == "fi"
+    assert "Valmistaudu videotapaamiseen" in response.get_data(as_text=True)
+
+
+def test_accept_language_is_followed(client) -> None:  # type: ignore[no-untyped-def]
+    """The browser's preference picks among the languages we have."""
+    assert _lang(client.get("/", headers={"Accept-Language": "de-DE,sv;q=0.8,en;q=0.5"})) == "sv"
+    assert _lang(client.get("/", headers={"Accept-Language": "en-GB"})) == "en"
+    assert _lang(client.get("/", headers={"Accept-Language": "de"})) == "fi"
+
+
+def test_parameter_wins_and_is_remembered(client) -> None:  # type: ignore[no-untyped-def]
+    """?lang= beats Accept-Language and sets a cookie that later pages follow."""
+    response = client.get("/?lang=en", headers={"Accept-Language": "sv"})
+    assert _lang(response) == "en"
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("lang=en") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert _lang(client.get("/", headers={"Accept-Language": "sv"})) == "en"
+
+
+def test_unknown_parameter_is_ignored(client) -> None:  # type: ignore[no-untyped-def]
+    """?lang=xx falls through to the next rule and sets no cookie."""
+    response = client.get("/?lang=xx", headers={"Accept-Language": "sv"})
+    assert _lang(response) == "sv"
+    assert "Set-Cookie" not in response.headers
+
+
+def test_bad_cookie_is_ignored(client) -> None:  # type: ignore[no-untyped-def]
+    """A cookie with a language we do not have is not trusted."""
+    client.set_cookie("lang", "<script>")
+    assert _lang(client.get("/")) == "fi"
+
+
+def test_pages_vary_by_language(client) -> None:  # type: ignore[no-untyped-def]
+    """Caches must keep one copy per language."""
+    vary = client.get("/").headers["Vary"]
+    assert "Accept-Language" in vary and "Cookie" in vary
+
+
+@pytest.mark.parametrize("language", LANGUAGE_CODES)
+def test_menu_names_each_language_in_itself(client, language: str) -> None:  # type: ignore[no-untyped-def]
+    """Every page offers every language, named in itself, and marks the current one."""
+    html = client.get(f"/?lang={language}").get_data(as_text=True)
+    for option in LANGUAGES:
+        assert f'lang="{option.code}" hreflang="{option.code}"' in html
+        assert f">{option.name}</a>" in html
+    current = re.search(r'hreflang="(\w+)"\s+aria-current="true"', html)
+    assert current and current.group(1) == language
+
+
+def test_menu_links_keep_other_parameters(app: Flask) -> None:
+    """Switching language keeps the rest of the query string."""
+    from app.i18n import language_url
+
+    with app.test_request_context("/?step=2&lang=fi"):
+        assert language_url("sv") == "/?step=2&lang=sv"

@@ -1,0 +1,99 @@
+"""Security headers on every response, and tokens kept out of logs."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+
+from app.security import RedactTokensFilter, redact_tokens
+
+EXPECTED = {
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+@pytest.mark.parametrize("path", ["/", "/healthz", "/api/v1/device", "/no-such-page",
+                                  "/static/css/main.css"])
+def test_every_response_has_the_security_headers(client, path: str) -> None:  # type: ignore[no-untyped-def]
+    """HTML, JSON, errors and static files all carry the same security headers."""
+    response = client.get(path)
+    response.close()
+    for header, value in EXPECTED.items():
+        assert response.headers.get(header) == value, header
+    csp = response.headers["Content-Security-Policy"]
+    for directive in ["default-src 'self'", "object-src 'none'", "base-uri 'none'",
+                      "frame-ancestors 'none'", "form-action 'self'"]:
+        assert directive in csp
+    assert "unsafe-inline" not in csp
+    assert "unsafe-eval" not in csp
+    policy = response.headers["Permissions-Policy"]
+    for feature in ["camera=(self)", "microphone=(self)", "speaker-selection=(self)"]:
+        assert feature in policy
+    assert "Strict-Transport-Security" not in response.headers  # plain http
+
+
+def test_nonce_is_new_for_every_request_and_matches_the_scripts(client) -> None:  # type: ignore[no-untyped-def]
+    """Two requests get two nonces; the CSP names exactly the nonce the page uses."""
+    first = client.get("/").headers["Content-Security-Policy"]
+    second = client.get("/").headers["Content-Security-Policy"]
+    nonce = re.compile(r"'nonce-([A-Za-z0-9_-]{20,})'")
+    first_nonce, second_nonce = nonce.search(first), nonce.search(second)
+    assert first_nonce and second_nonce
+    assert first_nonce.group(1) != second_nonce.group(1)
+
+
+def test_hsts_only_over_https(client) -> None:  # type: ignore[no-untyped-def]
+    """Strict-Transport-Security is sent when the request came over https."""
+    response = client.get("/", base_url="https://valmis.example")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_pages_are_not_stored_by_shared_caches(client) -> None:  # type: ignore[no-untyped-def]
+    """Dynamic pages say no-store; static files may be cached."""
+    assert client.get("/").headers["Cache-Control"] == "no-store"
+    with client.get("/static/css/main.css") as static:
+        assert "no-store" not in static.headers.get("Cache-Control", "")
+
+
+def test_html_asks_for_client_hints(client) -> None:  # type: ignore[no-untyped-def]
+    """HTML responses ask Chromium for the model and platform version hints."""
+    accept_ch = client.get("/").headers["Accept-CH"]
+    assert "Sec-CH-UA-Model" in accept_ch
+    assert "Sec-CH-UA-Platform-Version" in accept_ch
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("GET /r/abcDEF123_- HTTP/1.1", "GET /r/[redacted] HTTP/1.1"),
+    ("/r/tok?lang=fi", "/r/[redacted]?lang=fi"),
+    ("/r/tok/device", "/r/[redacted]/device"),
+    ("https://x.example/r/tok", "https://x.example/r/[redacted]"),
+    ("/api/v1/invites/xyz/reports", "/api/v1/invites/xyz/reports"),
+    ("/static/r.css", "/static/r.css"),
+])
+def test_redact_tokens(text: str, expected: str) -> None:
+    """Only the segment after /r/ is replaced."""
+    assert redact_tokens(text) == expected
+
+
+def test_log_filter_redacts_message_and_arguments() -> None:
+    """The filter rewrites both the format string and its arguments."""
+    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1,
+                               '"%s" %s /r/inmessage', ("GET /r/secret HTTP/1.1", 200), None)
+    assert RedactTokensFilter().filter(record) is True
+    assert "secret" not in record.getMessage()
+    assert "inmessage" not in record.getMessage()
+    assert record.getMessage().count("[redacted]") == 2
+
+
+def test_log_filter_redacts_mapping_arguments() -> None:
+    """Gunicorn's access log passes a mapping of atoms; those are redacted too."""
+    record = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1,
+                               "%(r)s %(s)s", None, None)
+    record.args = {"r": "GET /r/secret?lang=fi HTTP/1.1", "s": 404}
+    RedactTokensFilter().filter(record)
+    assert record.getMessage() == "GET /r/[redacted]?lang=fi HTTP/1.1 404"
