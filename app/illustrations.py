@@ -1,0 +1,211 @@
+"""The wizard's drawings: SVG templates with translated text, and what each one shows in words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
+from flask_babel import force_locale, gettext, lazy_gettext
+from flask_babel.speaklater import LazyString
+from markupsafe import Markup
+
+from app.i18n import LANGUAGE_CODES, current_language
+
+bp = Blueprint("illustrations", __name__)
+
+# The drawings change only with a release, and each URL names its language.
+CACHE_CONTROL = "public, max-age=86400"
+
+
+@dataclass(frozen=True, slots=True)
+class Illustration:
+    """A drawing: its template's name, its viewBox size, and its text alternative."""
+
+    name: str
+    width: int
+    height: int
+    alt: LazyString
+
+
+# Labels that the drawings show and the text alternatives repeat, so that both say the same.
+# Their notes for translators are beside them in the SVG templates.
+JOIN_MEETING_LINK = lazy_gettext("Join Microsoft Teams Meeting")
+DOWNLOAD_APP = lazy_gettext("Download the Windows app")
+JOIN_ON_WEB = lazy_gettext("Join on the web instead")
+CONTINUE_IN_BROWSER = lazy_gettext("Continue on this browser")
+ALLOW = lazy_gettext("Allow")
+TYPE_YOUR_NAME = lazy_gettext("Type your name")
+JOIN_NOW = lazy_gettext("Join now")
+LOBBY_TEXT = lazy_gettext("Someone in the meeting should let you in soon")
+INSTALL = lazy_gettext("Install")
+JOIN_AS_GUEST = lazy_gettext("Join as a guest")
+SIGN_IN_AND_JOIN = lazy_gettext("Sign in and join")
+RECORD_AUDIO_QUESTION = lazy_gettext("Allow Teams to record audio?")
+OPEN_IN_BROWSER = lazy_gettext("Open in browser")
+
+
+def _registry(*illustrations: Illustration) -> dict[str, Illustration]:
+    """Index the drawings by name."""
+    return {illustration.name: illustration for illustration in illustrations}
+
+
+ILLUSTRATIONS: dict[str, Illustration] = _registry(
+    Illustration(
+        "email-invite-computer", 640, 400,
+        # Translators: the text alternative of a drawing; %(link)s is the link's label.
+        lazy_gettext("An email invitation open on a computer. The link “%(link)s” is circled: "
+                     "click it.", link=JOIN_MEETING_LINK),
+    ),
+    Illustration(
+        "web-or-app-choice", 640, 400,
+        # Translators: the text alternative of a drawing; the %(…)s are button labels.
+        lazy_gettext("The Teams page in a web browser offers two choices: “%(app)s” and "
+                     "“%(web)s”. “%(web)s” is circled (newer versions say “%(new)s”): click it.",
+                     app=DOWNLOAD_APP, web=JOIN_ON_WEB, new=CONTINUE_IN_BROWSER),
+    ),
+    Illustration(
+        "browser-permission", 640, 360,
+        # Translators: the text alternative of a drawing; %(allow)s is a button's label.
+        lazy_gettext("The web browser asks whether teams.microsoft.com may use your microphone "
+                     "and camera. The button “%(allow)s” is circled: click it.", allow=ALLOW),
+    ),
+    Illustration(
+        "name-and-join-computer", 640, 400,
+        # Translators: the text alternative of a drawing; the %(…)s are labels on the screen.
+        lazy_gettext("The Teams page before you join: your camera picture, switches for the "
+                     "camera and microphone, and your name typed in the field “%(field)s”. "
+                     "The button “%(join)s” is circled: click it.",
+                     field=TYPE_YOUR_NAME, join=JOIN_NOW),
+    ),
+    Illustration(
+        "lobby-wait", 640, 320,
+        # Translators: the text alternative of a drawing; %(text)s is what the screen says.
+        lazy_gettext("The Teams waiting screen with an hourglass and the text “%(text)s”. "
+                     "Wait here: you do not need to press anything.", text=LOBBY_TEXT),
+    ),
+    Illustration(
+        "email-invite-phone", 360, 540,
+        # Translators: the text alternative of a drawing; %(link)s is the link's label.
+        lazy_gettext("An email invitation open on a phone. The link “%(link)s” is circled: "
+                     "tap it.", link=JOIN_MEETING_LINK),
+    ),
+    Illustration(
+        "store-install", 360, 540,
+        # Translators: the text alternative of a drawing; %(install)s is a button's label.
+        lazy_gettext("The Microsoft Teams app in the phone's app store. The button “%(install)s” "
+                     "is circled: tap it.", install=INSTALL),
+    ),
+    Illustration(
+        "join-as-guest", 360, 540,
+        # Translators: the text alternative of a drawing; the %(…)s are button labels.
+        lazy_gettext("Teams opened on a phone, with two buttons: “%(guest)s” and “%(sign_in)s”. "
+                     "“%(guest)s” is circled: tap it.",
+                     guest=JOIN_AS_GUEST, sign_in=SIGN_IN_AND_JOIN),
+    ),
+    Illustration(
+        "name-and-join-phone", 360, 540,
+        # Translators: the text alternative of a drawing; the %(…)s are labels on the screen.
+        lazy_gettext("Teams on a phone, with your name typed in the field “%(field)s”. "
+                     "The button “%(join)s” is circled: tap it.",
+                     field=TYPE_YOUR_NAME, join=JOIN_NOW),
+    ),
+    Illustration(
+        "phone-permission", 360, 540,
+        # Translators: the text alternative of a drawing; the %(…)s are what the phone shows.
+        lazy_gettext("The phone asks: “%(question)s” The button “%(allow)s” is circled: tap it.",
+                     question=RECORD_AUDIO_QUESTION, allow=ALLOW),
+    ),
+    Illustration(
+        "meeting-controls-phone", 360, 540,
+        # Translators: the text alternative of a drawing.
+        lazy_gettext("The Teams meeting on a phone. The camera and microphone buttons at the "
+                     "bottom of the screen are circled; they are crossed out because they are "
+                     "off: tap them to turn them on."),
+    ),
+    Illustration(
+        "open-in-browser-menu", 360, 540,
+        # Translators: the text alternative of a drawing; %(open)s is a menu item.
+        lazy_gettext("A web page open inside another app on a phone. The “⋯” menu at the top is "
+                     "open and “%(open)s” is circled: tap it.", open=OPEN_IN_BROWSER),
+    ),
+)
+
+
+def illustration_info(name: str) -> Illustration:
+    """The registry entry of a drawing; a KeyError names a drawing that does not exist."""
+    return ILLUSTRATIONS[name]
+
+
+def illustration_url(name: str) -> str:
+    """The URL of a drawing in this request's language."""
+    return url_for("illustrations.illustration", lang=current_language().code, name=name)
+
+
+def svg_text(string: str, **variables: object) -> str:
+    """Translate like gettext, but as plain text, so that autoescaping makes it safe XML."""
+    # Jinja's own _() marks a translation as Markup (trusted HTML); in SVG an "&" or "<" in a
+    # translation would then break the whole image.
+    return str(gettext(string, **variables))
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Even lines of at most width characters (a longer word gets a line of its own)."""
+    words: list[str] = []
+    for word in str(text).split():
+        # Finnish "Microsoft Teams -kokous": a line never starts with the hyphenated ending.
+        if words and word.startswith("-"):
+            words[-1] += " " + word
+        else:
+            words.append(word)
+
+    def pack(limit: int) -> list[str]:
+        """Fill each line greedily up to limit characters."""
+        lines: list[str] = []
+        for word in words:
+            if lines and len(lines[-1]) + 1 + len(word) <= limit:
+                lines[-1] += " " + word
+            else:
+                lines.append(word)
+        return lines or [""]
+
+    lines = pack(width)
+    # The narrowest limit that needs no more lines balances them: "Kirjaudu sisään / ja liity".
+    while width > 1 and len(pack(width - 1)) == len(lines):
+        width -= 1
+        lines = pack(width)
+    return lines
+
+
+def tspans(text: str, width: int, x: float, y: float, line_height: float = 20,
+           grow: str = "both") -> Markup:
+    """Text as <tspan> lines of at most width characters, centred on baseline y (or from y down)."""
+    # A long translation wraps instead of overflowing its box; SVG text does not wrap by itself.
+    lines = wrap(text, width)
+    first = y if grow == "down" else y - (len(lines) - 1) * line_height / 2
+    return Markup("").join(
+        Markup('<tspan x="{}" y="{}">{}</tspan>').format(f"{x:g}", f"{first + i * line_height:g}",
+                                                         line)
+        for i, line in enumerate(lines)
+    )
+
+
+@bp.get("/illustrations/<lang>/<name>.svg")
+def illustration(lang: str, name: str) -> Response:
+    """One drawing with its text in one language, as an SVG image that caches may keep."""
+    if name not in ILLUSTRATIONS or lang not in LANGUAGE_CODES:
+        abort(404)
+    with force_locale(lang):
+        svg = render_template(f"illustrations/{name}.svg", lang=lang, _=svg_text, tspans=tspans)
+    response = Response(svg, mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    response.add_etag()
+    response.make_conditional(request)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Serve the drawings, and give templates illustration_info(name) and illustration_url(name)."""
+    app.register_blueprint(bp)
+    # Globals, not a context processor: macros imported without "with context" see them too.
+    app.jinja_env.globals["illustration_info"] = illustration_info
+    app.jinja_env.globals["illustration_url"] = illustration_url

@@ -1,0 +1,183 @@
+"""The drawings: served per language as safe, self-contained SVG, with translated labels and alt."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_file
+from flask import Flask, render_template_string
+from flask.testing import FlaskClient
+from flask_babel import force_locale, gettext, lazy_gettext
+
+from app.i18n import LANGUAGE_CODES
+from app.illustrations import ILLUSTRATIONS, tspans, wrap
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "app" / "templates" / "illustrations"
+SVG = "{http://www.w3.org/2000/svg}"
+SIZE_BUDGET = 4096  # bytes of one rendered drawing
+
+# The labels each drawing shows, as msgids: what the person looks for on their own screen.
+LABELS: dict[str, tuple[str, ...]] = {
+    "email-invite-computer": ("Join Microsoft Teams Meeting",),
+    "web-or-app-choice": ("Download the Windows app", "Join on the web instead",
+                          "Continue on this browser"),
+    "browser-permission": ("Use your microphone", "Use your camera", "Allow", "Block"),
+    "name-and-join-computer": ("Type your name", "Join now"),
+    "lobby-wait": ("Someone in the meeting should let you in soon",),
+    "email-invite-phone": ("Join Microsoft Teams Meeting",),
+    "store-install": ("Install",),
+    "join-as-guest": ("Join as a guest", "Sign in and join"),
+    "name-and-join-phone": ("Type your name", "Join now"),
+    "phone-permission": ("Allow Teams to record audio?", "Allow", "Don't allow"),
+    "meeting-controls-phone": ("Tap to turn on",),
+    "open-in-browser-menu": ("Open in browser",),
+}
+
+
+def _words(text: str) -> str:
+    """Text with its whitespace (and the drawing's line breaks) made single spaces."""
+    return " ".join(text.split())
+
+
+def _shown_text(root: ET.Element) -> str:
+    """All the text a drawing shows, lines joined by spaces."""
+    return _words(" ".join(root.itertext()))
+
+
+def _translated(app: Flask, language: str, msgid: str) -> str:
+    """The compiled catalogue's translation of msgid in language."""
+    with app.test_request_context(), force_locale(language):
+        return str(gettext(msgid))
+
+
+def test_every_drawing_has_labels_listed_here() -> None:
+    """This test knows which labels every registered drawing shows."""
+    assert set(LABELS) == set(ILLUSTRATIONS)
+
+
+def test_registry_and_templates_match() -> None:
+    """Every registered drawing has a template, and every template is registered."""
+    templates = {path.stem for path in TEMPLATES.glob("*.svg")}
+    assert templates == set(ILLUSTRATIONS)
+    assert all(info.name == name for name, info in ILLUSTRATIONS.items())
+
+
+@pytest.mark.parametrize("language", LANGUAGE_CODES)
+@pytest.mark.parametrize("name", sorted(ILLUSTRATIONS))
+def test_drawing_is_safe_translated_svg(app: Flask, client: FlaskClient, name: str,
+                                        language: str) -> None:
+    """Cacheable SVG of its registered size, labels in the language, nothing that runs or loads."""
+    response = client.get(f"/illustrations/{language}/{name}.svg")
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+    assert response.headers["Cache-Control"] == "public, max-age=86400"
+    assert len(response.data) < SIZE_BUDGET
+
+    root = ET.fromstring(response.data)  # noqa: S314 (our own response, not untrusted XML)
+    info = ILLUSTRATIONS[name]
+    assert root.tag == f"{SVG}svg"
+    assert root.get("viewBox") == f"0 0 {info.width} {info.height}"
+    assert "sans-serif" in (root.get("font-family") or "")
+
+    for element in root.iter():
+        tag = element.tag.removeprefix(SVG)
+        assert element.tag.startswith(SVG), f"{element.tag} is not SVG"
+        assert tag not in {"style", "script", "image", "foreignObject", "a"}, tag
+        for attribute, value in element.attrib.items():
+            local = attribute.rsplit("}", 1)[-1]
+            assert local != "style", f"style attribute on <{tag}>"
+            assert not local.startswith("on"), f"{local} on <{tag}>"
+            if local == "href":
+                assert value.startswith("#"), f"<{tag} href={value!r}>"
+            if "url(" in value:
+                assert "url(#" in value, f"<{tag} {local}={value!r}>"
+
+    shown = _shown_text(root)
+    for msgid in LABELS[name]:
+        assert _words(_translated(app, language, msgid)) in shown, msgid
+
+
+def test_unknown_drawing_is_not_found(client: FlaskClient) -> None:
+    """A name outside the registry answers 404, whatever templates exist."""
+    assert client.get("/illustrations/fi/no-such-drawing.svg").status_code == 404
+    assert client.get("/illustrations/fi/..%2Fbase.svg").status_code == 404
+
+
+def test_unknown_language_is_not_found(client: FlaskClient) -> None:
+    """A language we do not offer answers 404, not a drawing in the default language."""
+    assert client.get("/illustrations/de/join-as-guest.svg").status_code == 404
+    assert client.get("/illustrations/FI/join-as-guest.svg").status_code == 404
+
+
+def test_drawing_revalidates_with_etag(client: FlaskClient) -> None:
+    """After a day in the cache, a browser revalidates and gets a 304 if nothing changed."""
+    first = client.get("/illustrations/sv/lobby-wait.svg")
+    again = client.get("/illustrations/sv/lobby-wait.svg",
+                       headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+
+
+@pytest.mark.parametrize("language", LANGUAGE_CODES)
+def test_alt_texts_are_whole_sentences_in_every_language(app: Flask, language: str) -> None:
+    """Every drawing's text alternative is there, with its placeholders filled in."""
+    with app.test_request_context(), force_locale(language):
+        for name, info in ILLUSTRATIONS.items():
+            alt = str(info.alt).strip()
+            assert alt, name
+            assert "%(" not in alt, name
+
+
+def test_every_text_in_the_drawings_has_a_note_for_translators() -> None:
+    """Each message in an SVG template says what it is (a Teams label, a browser's button…)."""
+    for path in sorted(TEMPLATES.glob("*.svg")):
+        messages = extract_from_file("jinja2", str(path), comment_tags=("Translators:",))
+        for _line, msgid, comments, _context in messages:
+            assert comments, f"{path.name}: {msgid!r} has no Translators: comment"
+
+
+def test_macro_renders_figure_with_alt_and_size(app: Flask) -> None:
+    """The macro gives an <img> in the page's language with its alt, size and lazy loading."""
+    page = (
+        '{% from "components/illustration.html" import illustration %}'
+        '{{ illustration("join-as-guest", caption="Step 3") }}'
+    )
+    with app.test_request_context("/?lang=sv"):
+        html = render_template_string(page)
+        alt = str(ILLUSTRATIONS["join-as-guest"].alt)
+    assert '<figure class="illustration">' in html
+    assert 'src="/illustrations/sv/join-as-guest.svg"' in html
+    assert f'alt="{alt}"' in html
+    assert 'width="360" height="540"' in html
+    assert 'loading="lazy"' in html
+    assert "<figcaption>Step 3</figcaption>" in html
+
+
+def test_macro_escapes_the_alt_text(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A quote in a translated alt cannot end the attribute early."""
+    from app import illustrations
+
+    fake = illustrations.Illustration("lobby-wait", 640, 320, lazy_gettext('Say "hi" <b>'))
+    monkeypatch.setitem(illustrations.ILLUSTRATIONS, "lobby-wait", fake)
+    page = ('{% from "components/illustration.html" import illustration %}'
+            '{{ illustration("lobby-wait") }}')
+    with app.test_request_context("/"):
+        html = render_template_string(page)
+    assert 'alt="Say &#34;hi&#34; &lt;b&gt;"' in html
+    assert "<figcaption>" not in html
+
+
+def test_wrap_balances_lines_and_keeps_finnish_suffixes_attached() -> None:
+    """Lines come out even, and a line never starts with a hyphenated ending like "-kokous"."""
+    assert wrap("Kirjaudu sisään ja liity", 20) == ["Kirjaudu sisään", "ja liity"]
+    assert wrap("Microsoft Teams -kokous", 16) == ["Microsoft", "Teams -kokous"]
+    assert wrap("Liity nyt", 20) == ["Liity nyt"]
+    assert wrap("", 20) == [""]
+
+
+def test_tspans_escape_and_centre_the_lines() -> None:
+    """Wrapped lines are escaped for XML and centred on the given baseline."""
+    markup = str(tspans("Tom & <Jerry> sign in", 13, 100, 50, 20))
+    assert markup == ('<tspan x="100" y="40">Tom &amp; &lt;Jerry&gt;</tspan>'
+                      '<tspan x="100" y="60">sign in</tspan>')
