@@ -52,10 +52,11 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    """The customer wizard, the JSON API and the health check."""
-    from app import api, health, wizard
+    """The customer wizard and its drawings, the JSON API and the health check."""
+    from app import api, health, illustrations, wizard
 
     app.register_blueprint(wizard.bp)
+    illustrations.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
 

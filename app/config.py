@@ -59,6 +59,12 @@ class Config:
         self.BABEL_DEFAULT_LOCALE = self.DEFAULT_LOCALE
         self.BABEL_DEFAULT_TIMEZONE = self.DEFAULT_TIMEZONE
         self.SEND_FILE_MAX_AGE_DEFAULT = 3600
+        self.PERMANENT_SESSION_LIFETIME = 14 * 86400
+        # The CSRF token lives as long as the session: a customer may leave a page open.
+        self.WTF_CSRF_TIME_LIMIT = None
+        # Flask-WTF's strict mode needs a Referer on https, which no-referrer never sends;
+        # the token plus SameSite=Lax cookies still stop cross-site posts.
+        self.WTF_CSRF_SSL_STRICT = False
 
     def finish(self) -> None:
         """Check what must be set in this environment; raise ConfigError otherwise."""

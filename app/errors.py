@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 
-def _messages(code: int) -> tuple[str, str]:
+def _messages(code: int, error: HTTPException) -> tuple[str, str]:
     """The heading and explanation for an HTTP status, in the request's language."""
     if code == 404:
         return _("Page not found"), _(
             "Check the address. If you came from a link in an email, copy the whole link "
             "into the address bar."
+        )
+    if isinstance(error, CSRFError):
+        return _("The page was open for a long time"), _(
+            "Go back, reload the page and try again."
         )
     if code == 429:
         return _("Too many attempts"), _("Wait a minute and try again.")
@@ -29,7 +34,7 @@ def handle_http_error(error: HTTPException) -> tuple[Response | str, int]:
     code = error.code or 500
     if request.path.startswith("/api/"):
         return jsonify(error={"code": code, "message": error.description}), code
-    heading, explanation = _messages(code)
+    heading, explanation = _messages(code, error)
     html = render_template("errors/error.html", code=code, heading=heading,
                            explanation=explanation)
     return html, code

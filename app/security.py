@@ -9,6 +9,7 @@ import secrets
 from collections.abc import Mapping
 
 from flask import Flask, Response, g, request
+from flask_wtf.csrf import CSRFProtect
 
 from app import device
 
@@ -105,7 +106,8 @@ def _redact_value(value: object) -> object:
 
 
 def init_app(app: Flask) -> None:
-    """Install the nonce, the headers hook, and token redaction on the dev server's log."""
+    """Install CSRF protection, the nonce, the headers hook, and token redaction in logs."""
+    CSRFProtect(app)
     app.after_request(set_security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     logging.getLogger("werkzeug").addFilter(RedactTokensFilter())

@@ -34,7 +34,7 @@ class PageCheckingClient(FlaskClient):
     def open(self, *args: Any, **kwargs: Any) -> Any:
         """Make the request, then check the page if it is HTML."""
         response = super().open(*args, **kwargs)
-        if response.mimetype == "text/html" and response.status_code != 304:
+        if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
             problems = check_page(response.get_data(as_text=True),
                                   response.headers.get("Content-Security-Policy"))
             assert not problems, f"{response.request.path}: {problems}"

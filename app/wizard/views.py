@@ -1,17 +1,228 @@
-"""The wizard's pages."""
+"""The wizard's pages: one thing per page, state in the signed session, post-redirect-get."""
 
 from __future__ import annotations
 
-from flask import Response, make_response, render_template, request
+from typing import Any
 
-from app import device
-from app.wizard import bp
+from flask import (
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from app.device import VARY_HEADERS, DeviceProfile, classify_request
+from app.wizard import bp, guidance
+from app.wizard.steps import (
+    DEVICE_CHOICES,
+    STEPS,
+    choice_for_detection,
+    path_for_choice,
+    position,
+)
+
+# What the session keeps: the device choice and which steps are done. Nothing personal.
+STATE_KEY = "wizard"
+
+
+def _state() -> dict[str, Any]:
+    """The wizard's state in the signed session (a fresh dict when there is none)."""
+    state = session.get(STATE_KEY)
+    return state if isinstance(state, dict) else {}
+
+
+def _save(**changes: Any) -> None:
+    """Update the session's wizard state."""
+    state = {**_state(), **changes}
+    session[STATE_KEY] = state
+    session.permanent = True
+
+
+def _mark_done(step: str) -> None:
+    """Remember that the customer finished a step."""
+    done = list(_state().get("done", []))
+    if step not in done:
+        done.append(step)
+    _save(done=done)
+
+
+def _profile() -> DeviceProfile:
+    """This request's device, classified once per request."""
+    if "device_profile" not in g:
+        g.device_profile = classify_request(request.headers)
+    profile: DeviceProfile = g.device_profile
+    return profile
+
+
+def _path() -> str:
+    """The join path: the customer's device choice, else what detection says."""
+    return path_for_choice(_state().get("device"), _profile().path)
+
+
+def _render(template: str, step: str | None = None, **context: Any) -> Response:
+    """Render a wizard page with its place on the path and the device's Vary headers."""
+    path = _path()
+    place = position(path, step) if step else None
+    response = make_response(render_template(
+        template, step=step, place=place, path=path, profile=_profile(),
+        state=_state(), **context))
+    response.vary.update(VARY_HEADERS)
+    return response
+
+
+def _next(step: str) -> Response:
+    """Redirect to the step after this one on the current path (post-redirect-get)."""
+    place = position(_path(), step)
+    if place is None or place.next is None:
+        return redirect(url_for("wizard.ready"))
+    return redirect(url_for(f"wizard.{place.next}"))
 
 
 @bp.get("/")
 def start() -> Response:
     """The start page: what you need, how long it takes, and how you will join."""
-    profile = device.classify_request(request.headers)
-    response = make_response(render_template("wizard/start.html", profile=profile))
-    response.vary.update(device.VARY_HEADERS)
-    return response
+    return _render("wizard/start.html")
+
+
+@bp.route("/device", methods=["GET", "POST"])
+def device() -> Response:
+    """Your device: confirm what detection guessed, or choose another device."""
+    profile = _profile()
+    if request.method == "POST":
+        choice = request.form.get("device")
+        if choice not in DEVICE_CHOICES:
+            response = _render("wizard/device.html", "device", error=True, selected=None,
+                               choices=DEVICE_CHOICES,
+                               description=guidance.device_description(profile))
+            response.status_code = 400
+            return response
+        _save(device=choice)
+        _mark_done("device")
+        if choice == "other":
+            return redirect(url_for("wizard.other_device"))
+        return _next("device")
+    if profile.path == "open-in-browser" and not _state().get("stay_in_app"):
+        return redirect(url_for("wizard.open_in_browser"))
+    selected = _state().get("device") or choice_for_detection(profile.os, profile.path)
+    return _render("wizard/device.html", "device", selected=selected, choices=DEVICE_CHOICES,
+                   description=guidance.device_description(profile))
+
+
+@bp.get("/other-device")
+def other_device() -> Response:
+    """A device that cannot join: what to use instead."""
+    return _render("wizard/other_device.html")
+
+
+@bp.route("/open-in-browser", methods=["GET", "POST"])
+def open_in_browser() -> Response:
+    """Opened inside another app: how to get to a real browser, or carry on here."""
+    if request.method == "POST":
+        _save(stay_in_app=True)
+        return redirect(url_for("wizard.device"))
+    profile = _profile()
+    start_url = url_for("wizard.start", _external=True)
+    return _render("wizard/open_in_browser.html",
+                   app_name=profile.in_app,
+                   route=guidance.in_app_menu_route(profile.in_app, profile.os),
+                   start_url=start_url,
+                   android_intent=guidance.android_chrome_intent(start_url)
+                   if profile.os == "android" else None)
+
+
+def _step_page(step: str, template: str, **context: Any) -> Response:
+    """A plain step: GET shows it, POST marks it done and moves on."""
+    if request.method == "POST":
+        _mark_done(step)
+        return _next(step)
+    return _render(template, step, **context)
+
+
+@bp.route("/computer/browser", methods=["GET", "POST"])
+def browser() -> Response:
+    """Computer path: is this browser good for Teams on the web?"""
+    profile = _profile()
+    assessment = guidance.browser_assessment(profile) if profile.path == "web" else None
+    return _step_page("browser", "wizard/browser.html", assessment=assessment)
+
+
+@bp.route("/phone/install", methods=["GET", "POST"])
+def install() -> Response:
+    """Phone and tablet path: install the Teams app from the right store."""
+    return _step_page("install", "wizard/install.html",
+                      stores=guidance.stores_for(_state().get("device"), _profile().os))
+
+
+@bp.route("/checks", methods=["GET", "POST"])
+def checks() -> Response:
+    """The device checks: camera, microphone, speakers, connection."""
+    return _step_page("checks", "wizard/checks.html")
+
+
+@bp.route("/computer/join", methods=["GET", "POST"])
+def join_computer() -> Response:
+    """Computer path: how to join in the web browser, step by step."""
+    return _step_page("join_computer", "wizard/join_computer.html")
+
+
+@bp.route("/phone/join", methods=["GET", "POST"])
+def join_phone() -> Response:
+    """Phone and tablet path: how to join as a guest in the Teams app."""
+    return _step_page("join_phone", "wizard/join_phone.html")
+
+
+@bp.route("/privacy", methods=["GET", "POST"])
+def privacy() -> Response:
+    """Privacy and safety: the rules, confirmed once."""
+    return _step_page("privacy", "wizard/privacy.html")
+
+
+@bp.get("/ready")
+def ready() -> Response:
+    """Ready: what is confirmed and what is left."""
+    path = _path()
+    steps = STEPS.get(path, ())
+    done = set(_state().get("done", []))
+    summary = [(step, step in done) for step in steps if step != "ready"]
+    all_done = bool(summary) and all(finished for _step, finished in summary)
+    return _render("wizard/ready.html", "ready" if steps else None, summary=summary,
+                   all_done=all_done)
+
+
+@bp.get("/help")
+def help_page() -> Response:
+    """If something goes wrong: the phone call, and what else to try."""
+    return _render("wizard/help.html")
+
+
+@bp.route("/no-video", methods=["GET", "POST"])
+def no_video() -> Response:
+    """I prefer not to use video: confirm, and learn what happens next."""
+    if request.method == "POST":
+        if request.form.get("choice") == "video":
+            _save(no_video=False)
+            return redirect(url_for("wizard.start"))
+        _save(no_video=True)
+        return redirect(url_for("wizard.no_video"))
+    return _render("wizard/no_video.html", confirmed=bool(_state().get("no_video")))
+
+
+def title_for(step: str) -> str:
+    """A step's short name, as the Ready page lists it."""
+    return {
+        "device": _("Your device"),
+        "browser": _("Your web browser"),
+        "install": _("The Teams app"),
+        "checks": _("Camera, microphone, speakers and connection"),
+        "join_computer": _("How to join"),
+        "join_phone": _("How to join"),
+        "privacy": _("Privacy and safety"),
+    }.get(step, step)
+
+
+bp.app_template_global("step_title")(title_for)

@@ -1,0 +1,27 @@
+// Adds a "Copy link" button beside a read-only link field; without it the field can be
+// selected and copied by hand, so the page works without JavaScript too.
+export default class CopyLink {
+  constructor(element) {
+    this.element = element;
+    this.input = element.querySelector(".copy-link__input");
+    this.button = element.querySelector(".copy-link__button");
+    this.status = element.querySelector(".copy-link__status");
+  }
+
+  start() {
+    if (!this.input || !this.button) return;
+    this.button.hidden = false;
+    this.button.addEventListener("click", () => this.copy());
+  }
+
+  async copy() {
+    const { i18nCopied, i18nFailed } = this.element.dataset;
+    try {
+      await navigator.clipboard.writeText(this.input.value);
+      this.status.textContent = i18nCopied;
+    } catch {
+      this.input.select();
+      this.status.textContent = i18nFailed;
+    }
+  }
+}

@@ -1,0 +1,245 @@
+"""The customer wizard through the Flask client: every page, both paths, every language."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask.testing import FlaskClient
+
+from app.i18n import LANGUAGE_CODES
+from app.wizard import guidance
+from app.wizard.steps import STEPS, path_for_choice, position
+
+WINDOWS_CHROME = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+                  "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36")
+WINDOWS_FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
+IE11 = "Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko"
+LINUX_FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
+IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+          "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1")
+ANDROID = ("Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) "
+           "Chrome/131.0.0.0 Mobile Safari/537.36")
+ANDROID_INSTAGRAM = ("Mozilla/5.0 (Linux; Android 14; SM-S918B Build/UP1A.231005.007; wv) "
+                     "AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/131.0.6778.135 "
+                     "Mobile Safari/537.36 Instagram 358.0.0.41.94 Android")
+PAGES = ["/", "/device", "/computer/browser", "/phone/install", "/checks", "/computer/join",
+         "/phone/join", "/privacy", "/ready", "/help", "/no-video", "/open-in-browser",
+         "/other-device"]
+
+
+def csrf_token(client: FlaskClient, url: str, user_agent: str = WINDOWS_CHROME) -> str:
+    """The CSRF token of the form on url, as a browser would find it."""
+    html = client.get(url, headers={"User-Agent": user_agent}).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def submit(client: FlaskClient, url: str, data: dict[str, str] | None = None,
+           user_agent: str = WINDOWS_CHROME):  # type: ignore[no-untyped-def]
+    """Post the form on url as a person would: with the page's CSRF token."""
+    form = {"csrf_token": csrf_token(client, url, user_agent), **(data or {})}
+    return client.post(url, data=form, headers={"User-Agent": user_agent})
+
+
+def text(response) -> str:  # type: ignore[no-untyped-def]
+    """A response's body as text."""
+    return str(response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("language", LANGUAGE_CODES)
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_in_every_language(client: FlaskClient, page: str,
+                                              language: str) -> None:
+    """Each page answers 200 in each language and passes the page checks (the client's)."""
+    response = client.get(f"{page}?lang={language}", headers={"User-Agent": WINDOWS_CHROME})
+    assert response.status_code == 200, page
+    assert f'<html lang="{language}"' in text(response)
+
+
+@pytest.mark.parametrize(("user_agent", "selected"), [
+    (WINDOWS_CHROME, "computer"), (IPHONE, "iphone-ipad"), (ANDROID, "android")])
+def test_device_page_preselects_the_detected_device(client: FlaskClient, user_agent: str,
+                                                    selected: str) -> None:
+    """The radio of the detected device is checked; the sentence says what was detected."""
+    html = text(client.get("/device?lang=en", headers={"User-Agent": user_agent}))
+    checked = re.findall(r'value="([\w-]+)"\s+aria-describedby="[^"]+" checked', html)
+    assert checked == [selected]
+    assert "You seem to be using" in html
+
+
+def test_computer_path_from_device_to_ready(client: FlaskClient) -> None:
+    """Computer: device → browser → checks → join → privacy → ready, each POST redirecting on."""
+    client.get("/?lang=en")
+    expected = ["/computer/browser", "/checks", "/computer/join", "/privacy", "/ready"]
+    response = submit(client, "/device", {"device": "computer"})
+    for step_url, next_url in zip(["/device", *expected[:-1]], expected, strict=True):
+        assert response.status_code == 302, step_url
+        assert response.headers["Location"] == next_url
+        if next_url != "/ready":
+            response = submit(client, next_url)
+    ready = text(client.get("/ready"))
+    assert "You are ready" in ready
+    assert "Not done yet" not in ready
+    assert ready.count("Done") >= 5
+
+
+def test_phone_path_from_device_to_ready(client: FlaskClient) -> None:
+    """Phone: device → install → checks → join as a guest → privacy → ready."""
+    client.get("/?lang=en")
+    response = submit(client, "/device", {"device": "android"}, ANDROID)
+    assert response.headers["Location"] == "/phone/install"
+    for url, next_url in [("/phone/install", "/checks"), ("/checks", "/phone/join"),
+                          ("/phone/join", "/privacy"), ("/privacy", "/ready")]:
+        response = submit(client, url, user_agent=ANDROID)
+        assert response.headers["Location"] == next_url
+    ready = text(client.get("/ready", headers={"User-Agent": ANDROID}))
+    assert "You are ready" in ready
+    assert "Join as a guest" in ready
+
+
+def test_unfinished_steps_are_listed_with_links(client: FlaskClient) -> None:
+    """Ready lists what is left, each linking to its page."""
+    client.get("/?lang=en")
+    submit(client, "/device", {"device": "computer"})
+    ready = text(client.get("/ready"))
+    assert "Almost ready" in ready
+    for url in ["/computer/browser", "/checks", "/computer/join", "/privacy"]:
+        assert f'href="{url}"' in ready
+
+
+def test_choosing_no_device_shows_an_error_linked_to_the_field(client: FlaskClient) -> None:
+    """No choice: 400, an error summary at the top linking to the first radio."""
+    response = submit(client, "/device?lang=en", {})
+    assert response.status_code == 400
+    html = text(response)
+    assert "There is a problem" in html
+    assert 'href="#device-computer"' in html and 'id="device-computer"' in html
+    assert "<title>Error:" in html
+
+
+def test_a_forged_choice_is_refused(client: FlaskClient) -> None:
+    """A value that is not one of the choices is treated as no choice."""
+    assert submit(client, "/device", {"device": "toaster"}).status_code == 400
+
+
+def test_a_post_without_csrf_token_is_refused(client: FlaskClient) -> None:
+    """No token: 400 with a calm page that says what to do."""
+    response = client.post("/device?lang=en", data={"device": "computer"})
+    assert response.status_code == 400
+    assert "The page was open for a long time" in text(response)
+
+
+def test_something_else_leads_to_the_other_device_page(client: FlaskClient) -> None:
+    """A TV or console cannot join: the page says what to use instead."""
+    response = submit(client, "/device", {"device": "other"})
+    assert response.headers["Location"] == "/other-device"
+
+
+def test_the_choice_overrides_detection(client: FlaskClient) -> None:
+    """On a Windows computer, choosing Android leads to the app path and Google Play."""
+    submit(client, "/device", {"device": "android"})
+    html = text(client.get("/phone/install?lang=en", headers={"User-Agent": WINDOWS_CHROME}))
+    assert "play.google.com" in html
+    assert "apps.apple.com" not in html
+    assert "Step 2 of 6" in html
+
+
+def test_in_app_browser_is_sent_to_open_in_browser(client: FlaskClient) -> None:
+    """Instagram's browser: the device page redirects; Android gets a Chrome intent link."""
+    response = client.get("/device", headers={"User-Agent": ANDROID_INSTAGRAM})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/open-in-browser"
+    html = text(client.get("/open-in-browser?lang=en",
+                           headers={"User-Agent": ANDROID_INSTAGRAM}))
+    assert "inside the Instagram app" in html
+    assert 'href="intent://localhost/#Intent;scheme=http;package=com.android.chrome;' in html
+    assert 'value="http://localhost/"' in html  # the link to copy
+    stay = submit(client, "/open-in-browser", user_agent=ANDROID_INSTAGRAM)
+    assert stay.headers["Location"] == "/device"
+    assert client.get("/device", headers={"User-Agent": ANDROID_INSTAGRAM}).status_code == 200
+
+
+@pytest.mark.parametrize(("user_agent", "level", "get_chrome"), [
+    (WINDOWS_CHROME, "good", False),
+    (WINDOWS_FIREFOX, "limited", True),
+    (IE11, "unsupported", True),
+])
+def test_browser_page_rates_the_browser(client: FlaskClient, user_agent: str, level: str,
+                                        get_chrome: bool) -> None:
+    """Chrome is good; Firefox works with limits; Internet Explorer cannot join."""
+    html = text(client.get("/computer/browser?lang=en", headers={"User-Agent": user_agent}))
+    assert f"status--{level}" in html
+    assert ("How to get Chrome" in html) is get_chrome
+
+
+def test_linux_is_told_to_use_chrome_or_edge(client: FlaskClient) -> None:
+    """Linux has no Teams app: Chrome or Edge."""
+    html = text(client.get("/computer/browser?lang=en", headers={"User-Agent": LINUX_FIREFOX}))
+    assert "On Linux, use Chrome or Microsoft Edge" in html
+
+
+def test_browser_page_on_a_phone_gives_general_advice(client: FlaskClient) -> None:
+    """Preparing a computer appointment on a phone: no rating of the phone's browser."""
+    submit(client, "/device", {"device": "computer"}, ANDROID)
+    html = text(client.get("/computer/browser?lang=en", headers={"User-Agent": ANDROID}))
+    assert "status--" not in html
+    assert "open this guide in Chrome or Microsoft Edge" in html
+
+
+def test_no_video_choice_is_confirmed_and_can_be_undone(client: FlaskClient) -> None:
+    """I prefer a phone call: confirmed, shown on Ready, and reversible."""
+    response = submit(client, "/no-video", {"choice": "phone"})
+    assert response.headers["Location"] == "/no-video"
+    assert "Your choice: a phone call" in text(client.get("/no-video?lang=en"))
+    assert "You chose a phone call instead of video" in text(client.get("/ready"))
+    submit(client, "/no-video", {"choice": "video"})
+    assert "Your choice: a phone call" not in text(client.get("/no-video"))
+
+
+def test_back_links_follow_the_path(client: FlaskClient) -> None:
+    """Each step's back link goes to the step before it on the customer's path."""
+    submit(client, "/device", {"device": "computer"})
+    assert 'class="back-link" href="/computer/browser"' in text(client.get("/checks"))
+    assert 'class="back-link" href="/device"' in text(client.get("/computer/browser"))
+    assert 'class="back-link" href="/"' in text(client.get("/device"))
+
+
+def test_every_page_offers_help_and_no_video(client: FlaskClient) -> None:
+    """'If something goes wrong' and 'I prefer not to use video' are on every page."""
+    for page in PAGES:
+        html = text(client.get(page))
+        assert 'href="/help"' in html and 'href="/no-video"' in html, page
+
+
+def test_join_pages_show_every_drawing_with_a_text_alternative(client: FlaskClient) -> None:
+    """Each step's drawing has non-empty alt text in the page's language."""
+    html = text(client.get("/computer/join?lang=sv"))
+    images = re.findall(r'<img src="/illustrations/sv/([\w-]+)\.svg" alt="([^"]+)"', html)
+    assert [name for name, _alt in images] == [
+        "email-invite-computer", "web-or-app-choice", "browser-permission",
+        "name-and-join-computer", "lobby-wait"]
+    assert all(len(alt) > 20 for _name, alt in images)
+
+
+def test_steps_positions() -> None:
+    """Both paths have six steps; next and previous follow the order."""
+    for path, steps in STEPS.items():
+        assert len(steps) == 6, path
+        first = position(path, steps[0])
+        last = position(path, "ready")
+        assert first and first.number == 1 and first.previous is None
+        assert last and last.number == 6 and last.next is None
+    assert position("web", "install") is None
+    assert path_for_choice("computer", "app") == "web"
+    assert path_for_choice(None, "app") == "app"
+    assert path_for_choice("other", "web") == "none"
+
+
+def test_android_intent_keeps_path_and_query() -> None:
+    """The intent opens the same URL in Chrome and falls back to it, encoded."""
+    intent = guidance.android_chrome_intent("https://valmis.example/r/abc?lang=fi")
+    assert intent.startswith("intent://valmis.example/r/abc?lang=fi#Intent;scheme=https;"
+                             "package=com.android.chrome;")
+    assert "S.browser_fallback_url=https%3A%2F%2Fvalmis.example%2Fr%2Fabc%3Flang%3Dfi;end" in intent
