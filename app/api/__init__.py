@@ -1,12 +1,24 @@
-"""The JSON API, version 1."""
+"""The JSON API, version 1: described in app/api/openapi.json, served at /api/v1/openapi.json."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+import json
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, abort, jsonify, request
 
 from app import device
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+OPENAPI_FILE = Path(__file__).with_name("openapi.json")
+# The connection check's transfers stay small: a few megabytes at most in all (issue 4).
+MAX_DOWNLOAD_BYTES = 2 * 1024 * 1024
+MAX_UPLOAD_BYTES = 1024 * 1024
+_CHUNK = 64 * 1024
 
 
 @bp.get("/device")
@@ -16,3 +28,59 @@ def device_profile() -> Response:
     response = jsonify(profile.to_json())
     response.vary.update(device.VARY_HEADERS)
     return response
+
+
+@bp.get("/ping")
+def ping() -> Response:
+    """An empty answer for measuring the round trip to this server."""
+    response = Response(status=204)
+    response.headers.remove("Content-Type")  # no body, so no type
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/download")
+def download() -> Response:
+    """bytes= random bytes (at most 2 MiB) for measuring download speed; never cached."""
+    size = request.args.get("bytes", type=int)
+    if size is None or not 1 <= size <= MAX_DOWNLOAD_BYTES:
+        abort(400, description=f"bytes must be a whole number from 1 to {MAX_DOWNLOAD_BYTES}")
+
+    def body() -> Any:
+        """Stream the bytes in chunks; random so no proxy or link compresses them away."""
+        remaining = size
+        while remaining > 0:
+            part = min(_CHUNK, remaining)
+            yield os.urandom(part)
+            remaining -= part
+
+    response = Response(body(), mimetype="application/octet-stream")
+    response.headers["Content-Length"] = str(size)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/upload")
+def upload() -> Response:
+    """Receive and discard up to 1 MiB, answering how many bytes came, to measure upload speed."""
+    request.max_content_length = MAX_UPLOAD_BYTES
+    received = 0
+    stream = request.stream
+    while chunk := stream.read(_CHUNK):
+        received += len(chunk)
+    response = jsonify(bytes=received)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@cache
+def _openapi() -> dict[str, Any]:
+    """The API description, read once."""
+    document: dict[str, Any] = json.loads(OPENAPI_FILE.read_text(encoding="utf-8"))
+    return document
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3.1 description of this API."""
+    return jsonify(_openapi())
