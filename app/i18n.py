@@ -87,9 +87,16 @@ def _remember_language(response: Response) -> Response:
     return response
 
 
+def _choose_language_now() -> None:
+    """Settle the locale when ?lang= is given, so a redirect (which renders nothing) keeps it."""
+    if LANGUAGE_PARAMETER in request.args:
+        get_locale()
+
+
 def init_app(app: Flask) -> None:
     """Attach Flask-Babel and give every template the language menu's data."""
     Babel(app, locale_selector=select_locale)
+    app.before_request(_choose_language_now)
     app.after_request(_remember_language)
 
     @app.context_processor

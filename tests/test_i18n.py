@@ -76,3 +76,14 @@ def test_menu_links_keep_other_parameters(app: Flask) -> None:
 
     with app.test_request_context("/?step=2&lang=fi"):
         assert language_url("sv") == "/?step=2&lang=sv"
+
+
+def test_language_parameter_survives_a_redirect(client) -> None:  # type: ignore[no-untyped-def]
+    """?lang= on a URL that redirects still remembers the language for the next page."""
+    instagram = ("Mozilla/5.0 (Linux; Android 14; SM-S918B; wv) AppleWebKit/537.36 (KHTML, "
+                 "like Gecko) Version/4.0 Chrome/131.0.0.0 Mobile Safari/537.36 Instagram 358.0")
+    response = client.get("/device?lang=sv", headers={"User-Agent": instagram})
+    assert response.status_code == 302
+    assert "lang=sv" in response.headers["Set-Cookie"]
+    follow = client.get(response.headers["Location"], headers={"User-Agent": instagram})
+    assert _lang(follow) == "sv"

@@ -1,0 +1,249 @@
+"""Accessibility in a real Chromium: axe on every wizard page in every language, light and dark;
+the keyboard alone from start to Ready; layout at 320 px, at 200 % text and right-to-left.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, Playwright, expect
+
+from app.i18n import LANGUAGES
+from e2e.devices import WINDOWS_FIREFOX_UA, WINDOWS_IE_UA, desktop, facebook_on_android
+from e2e.pages import KeyboardUser, Layout, Wizard
+
+LANGUAGE_CODES = [language.code for language in LANGUAGES]
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag",
+                "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+    "resultTypes": ["violations"],
+}
+
+
+def submit_without_choice(wizard: Wizard) -> None:
+    """Send the device form with nothing chosen, which shows the error state."""
+    wizard.clear_device_choice()
+    wizard.continue_()
+    expect(wizard.page.get_by_role("alert")).to_contain_text(wizard.text("There is a problem"))
+
+
+def walk_computer_path(wizard: Wizard) -> None:
+    """Confirm every step of the computer path, from the device page to Ready."""
+    wizard.continue_()
+    wizard.continue_()
+    wizard.check_later()
+    wizard.continue_()
+    wizard.understand_privacy()
+
+
+def choose_phone_call(wizard: Wizard) -> None:
+    """Choose a phone call on the no-video page, which then confirms the choice."""
+    wizard.prefer_phone_call()
+    expect(wizard.page.get_by_role("status")).to_contain_text(
+        wizard.text("Your choice: a phone call"))
+
+
+@dataclass(frozen=True)
+class Screen:
+    """A wizard page in one of its states: where it is, how to get it there, its heading."""
+
+    name: str
+    path: str
+    heading: str
+    prepare: Callable[[Wizard], None] | None = None
+
+
+SCREENS = [
+    Screen("start", "/", "Get ready for your video appointment"),
+    Screen("device", "/device", "Which device will you use for the appointment?"),
+    Screen("device-error", "/device", "Which device will you use for the appointment?",
+           submit_without_choice),
+    Screen("browser", "/computer/browser", "Your web browser"),
+    Screen("install", "/phone/install", "Install the Teams app"),
+    Screen("checks", "/checks", "Check your camera, microphone, speakers and connection"),
+    Screen("join-computer", "/computer/join", "How to join on your computer"),
+    Screen("join-phone", "/phone/join", "How to join on your phone or tablet"),
+    Screen("privacy", "/privacy", "Privacy and safety"),
+    Screen("ready-almost", "/ready", "Almost ready"),
+    Screen("ready", "/device", "You are ready", walk_computer_path),
+    Screen("help", "/help", "If something goes wrong"),
+    Screen("no-video", "/no-video", "I prefer not to use video"),
+    Screen("no-video-confirmed", "/no-video", "I prefer not to use video", choose_phone_call),
+    Screen("open-in-browser", "/open-in-browser", "Open this page in your web browser"),
+    Screen("other-device", "/other-device", "Use a computer, phone or tablet"),
+    Screen("not-found", "/no-such-page", "Page not found"),
+]
+SCREEN_IDS = [screen.name for screen in SCREENS]
+
+
+def show(page: Page, screen: Screen, language: str) -> Wizard:
+    """Open screen in language from a fresh session, in the state it names."""
+    page.context.clear_cookies()
+    wizard = Wizard(page, language).open(f"{screen.path}?lang={language}")
+    if screen.prepare:
+        screen.prepare(wizard)
+    wizard.expect_heading(screen.heading)
+    assert page.locator("html").get_attribute("lang") == language
+    return wizard
+
+
+def assert_no_axe_violations(axe: Axe, page: Page) -> None:
+    """axe finds nothing against WCAG 2.1 A and AA (and its best practices) on the page."""
+    results = axe.run(page, options=AXE_OPTIONS)
+    assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.fixture(scope="module")
+def axe() -> Axe:
+    """One axe, its script read once."""
+    return Axe()
+
+
+@pytest.fixture(scope="module")
+def light_page(browser: Browser, base_url: str) -> Iterator[Page]:
+    """A desktop Chrome page in light mode, reused by every test in this module."""
+    page = desktop().open(browser, base_url, color_scheme="light")
+    yield page
+    page.context.close()
+
+
+@pytest.fixture(scope="module")
+def dark_page(browser: Browser, base_url: str) -> Iterator[Page]:
+    """A desktop Chrome page in dark mode."""
+    page = desktop().open(browser, base_url, color_scheme="dark")
+    yield page
+    page.context.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGE_CODES)
+@pytest.mark.parametrize("screen", SCREENS, ids=SCREEN_IDS)
+def test_no_axe_violations(light_page: Page, axe: Axe, screen: Screen, language: str) -> None:
+    """Every wizard page, in every state and language, passes axe."""
+    show(light_page, screen, language)
+    assert_no_axe_violations(axe, light_page)
+
+
+@pytest.mark.parametrize("screen", SCREENS, ids=SCREEN_IDS)
+def test_no_axe_violations_in_dark_mode(dark_page: Page, axe: Axe, screen: Screen) -> None:
+    """Dark mode keeps every page's contrast (Finnish, the default language)."""
+    assert dark_page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+    show(dark_page, screen, "fi")
+    assert_no_axe_violations(axe, dark_page)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize(("user_agent", "summary"), [
+    (WINDOWS_FIREFOX_UA, "%(browser)s works with Teams, but with limits."),
+    (WINDOWS_IE_UA, "%(browser)s cannot join Teams meetings."),
+], ids=["limited", "unsupported"])
+def test_browser_ratings_pass_axe(browser: Browser, base_url: str, axe: Axe, user_agent: str,
+                                  summary: str, scheme: str) -> None:
+    """The browser page's warning and error ratings keep their contrast, light and dark."""
+    page = desktop(user_agent).open(browser, base_url, color_scheme=scheme)
+    try:
+        wizard = Wizard(page).open("/computer/browser")
+        name = "Firefox 133" if "Firefox" in user_agent else "Internet Explorer 11"
+        expect(page.get_by_text(wizard.text(summary, browser=name))).to_be_visible()
+        assert_no_axe_violations(axe, page)
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGE_CODES)
+def test_open_in_browser_inside_an_app_passes_axe(browser: Browser, base_url: str,
+                                                  playwright: Playwright, axe: Axe,
+                                                  language: str) -> None:
+    """Inside Facebook on Android: the Chrome button and the copy-link button pass axe."""
+    page = facebook_on_android(playwright.devices).open(browser, base_url)
+    try:
+        # The language first: the redirect from /device to /open-in-browser drops ?lang=.
+        wizard = Wizard(page, language).open(f"/?lang={language}")
+        wizard.start()
+        wizard.expect_heading("Open this page in your web browser")
+        expect(page.get_by_role("link", name=wizard.text("Open in Chrome"))).to_be_visible()
+        expect(wizard.button("Copy link")).to_be_visible()
+        assert_no_axe_violations(axe, page)
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("path", ["web", "app"])
+def test_keyboard_alone_from_start_to_ready(browser: Browser, base_url: str, path: str) -> None:
+    """Tab, arrow keys, Space and Enter reach Ready; every stop shows where focus is."""
+    page = desktop().open(browser, base_url)
+    try:
+        wizard = Wizard(page).open("/")
+        person = KeyboardUser(page)
+
+        person.press("Tab")
+        skip = page.get_by_role("link", name=wizard.text("Skip to main content"))
+        assert person.has_focus(skip)
+        stop = person.focused()
+        assert stop is not None and (stop["outline"] or stop["shadow"]) and stop["inView"]
+        person.press("Enter")
+        assert person.has_focus(page.get_by_role("main"))
+        person.press("Tab")  # the first thing after the skip link is in main
+        start = page.get_by_role("link", name=wizard.text("Start"), exact=True)
+        assert person.has_focus(start)
+
+        person.activate(start)
+        wizard.expect_heading("Which device will you use for the appointment?")
+        person.tab_to(wizard.device_option("computer"))
+        person.press("ArrowDown")
+        assert wizard.selected_device() == "iphone-ipad"
+        assert person.has_focus(wizard.device_option("iphone-ipad"))
+        if path == "web":
+            person.press("ArrowUp")
+        person.press("Space")
+        assert wizard.selected_device() == ("computer" if path == "web" else "iphone-ipad")
+
+        buttons = (["Continue", "Continue", "Continue", "Continue",
+                    "I understand"] if path == "web" else
+                   ["Continue", "I have installed Teams", "Continue",
+                    "Continue", "I understand"])
+        for label in buttons:
+            person.activate(wizard.button(label))
+        wizard.expect_heading("You are ready")
+        assert len(person.stops) > len(buttons), "every page was walked by Tab"
+    finally:
+        page.context.close()
+
+
+@pytest.fixture(scope="module")
+def layout_page(browser: Browser, base_url: str) -> Iterator[Page]:
+    """A page whose window size the layout tests set themselves."""
+    page = desktop().open(browser, base_url)
+    yield page
+    page.context.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGE_CODES)
+@pytest.mark.parametrize("screen", SCREENS, ids=SCREEN_IDS)
+def test_layout_holds_narrow_zoomed_and_right_to_left(layout_page: Page, screen: Screen,
+                                                      language: str) -> None:
+    """No sideways scrolling at 320 px, 200 % text or right-to-left; Back starts the line."""
+    page = layout_page
+    layout = Layout(page)
+    page.set_viewport_size({"width": 320, "height": 640})
+    wizard = show(page, screen, language)
+    assert layout.horizontal_overflow() == 0, "overflows at 320 px"
+
+    back = wizard.back_link()
+    has_back = back.count() == 1
+    if has_back:
+        edges = layout.inline_edges(back)
+        assert abs(edges["left"] - edges["contentLeft"]) <= 1, edges
+    layout.right_to_left()
+    assert layout.horizontal_overflow() == 0, "overflows right-to-left"
+    if has_back:
+        edges = layout.inline_edges(back)
+        assert abs(edges["right"] - edges["contentRight"]) <= 1, edges
+        assert edges["left"] > edges["contentLeft"] + 1, "Back should have moved to the right"
+
+    page.evaluate("document.documentElement.dir = 'ltr'")
+    page.set_viewport_size({"width": 640, "height": 800})
+    layout.zoom_text(200)
+    assert layout.horizontal_overflow() == 0, "overflows at 200 % text"
