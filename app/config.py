@@ -48,6 +48,8 @@ class Config:
         )
         self.DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "fi")
         self.DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Europe/Helsinki")
+        # A STUN server for the optional UDP check, e.g. "stun:stun.example.org:3478"; off if empty.
+        self.STUN_URL = os.environ.get("STUN_URL", "")
         # How many reverse proxies in front of the app set X-Forwarded-* (0: none, trust none).
         self.PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 0)
         self.LANGUAGE_COOKIE_DAYS = _int("LANGUAGE_COOKIE_DAYS", 365)
@@ -60,6 +62,9 @@ class Config:
         self.BABEL_DEFAULT_TIMEZONE = self.DEFAULT_TIMEZONE
         self.SEND_FILE_MAX_AGE_DEFAULT = 3600
         self.PERMANENT_SESSION_LIFETIME = 14 * 86400
+        # Only a change writes the session cookie. Refreshing it on every response let a late
+        # image or stylesheet answer put back an older wizard state over a newer one.
+        self.SESSION_REFRESH_EACH_REQUEST = False
         # The CSRF token lives as long as the session: a customer may leave a page open.
         self.WTF_CSRF_TIME_LIMIT = None
         # Flask-WTF's strict mode needs a Referer on https, which no-referrer never sends;

@@ -243,3 +243,13 @@ def test_android_intent_keeps_path_and_query() -> None:
     assert intent.startswith("intent://valmis.example/r/abc?lang=fi#Intent;scheme=https;"
                              "package=com.android.chrome;")
     assert "S.browser_fallback_url=https%3A%2F%2Fvalmis.example%2Fr%2Fabc%3Flang%3Dfi;end" in intent
+
+
+def test_only_a_change_writes_the_session_cookie(client: FlaskClient) -> None:
+    """Images and pages that change nothing send no cookie that could undo a newer step."""
+    submit(client, "/device", {"device": "computer"})
+    for url in ["/illustrations/fi/lobby-wait.svg", "/computer/join", "/static/css/main.css"]:
+        response = client.get(url)
+        response.close()
+        assert "Set-Cookie" not in response.headers, url
+    assert "Set-Cookie" in submit(client, "/computer/join").headers
