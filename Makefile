@@ -12,7 +12,8 @@ PORT ?= 8000
 export VALMIS_ENV ?= development
 FLASK := $(PY) -m flask --app wsgi
 
-.PHONY: help run dev test lint unit e2e bench browser i18n-extract i18n-update i18n-compile i18n-check db clean
+
+.PHONY: help run dev test lint unit jstest node e2e bench browser i18n-extract i18n-update i18n-compile i18n-check db clean
 
 help: ## List the tasks
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-14s %s\n", $$1, $$2}'
@@ -40,7 +41,7 @@ dev: $(STAMP) i18n-compile db ## Serve with the Flask debugger and auto-reload o
 db: $(STAMP) ## Create the database (instance/valmis.db unless DATABASE_URL says otherwise)
 	$(FLASK) init-db
 
-test: $(TEST_STAMP) browser lint i18n-check i18n-compile unit e2e ## Install what the tests need; lint, unit and end-to-end tests
+test: $(TEST_STAMP) browser node lint i18n-check i18n-compile unit jstest e2e ## Install what the tests need; lint, unit, JavaScript and end-to-end tests
 
 lint: $(TEST_STAMP) ## ruff (with security and gettext rules) and mypy
 	$(VENV)/bin/ruff check .
@@ -48,6 +49,18 @@ lint: $(TEST_STAMP) ## ruff (with security and gettext rules) and mypy
 
 unit: $(TEST_STAMP) i18n-compile ## Unit and Flask-client tests
 	$(PY) -m pytest tests
+
+jstest: node ## The browser code's pure logic, with Node's built-in test runner
+	node --test tests/js/
+
+node: ## Make sure Node.js exists (Debian's nodejs where it is missing and apt is usable)
+	@if command -v node >/dev/null; then \
+	  echo "Node.js: $$(node --version)"; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs >/dev/null; \
+	else \
+	  echo "Node.js is needed for make jstest: install it (https://nodejs.org or your package manager)"; exit 1; \
+	fi
 
 e2e: $(TEST_STAMP) browser i18n-compile ## End-to-end tests in a real Chromium
 	$(PY) -m pytest e2e

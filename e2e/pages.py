@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
+from typing import Any
 
 from babel.support import Translations
-from playwright.sync_api import Page, Request
+from playwright.sync_api import Locator, Page, Request, expect
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,13 +55,368 @@ class RequestLog:
     def __init__(self, page: Page) -> None:
         """Start listening."""
         self.urls: list[str] = []
+        self.methods: list[str] = []
         page.on("request", self._record)
 
     def _record(self, request: Request) -> None:
-        """Note the request's URL."""
+        """Note the request's URL and method."""
         self.urls.append(request.url)
+        self.methods.append(request.method)
 
     def foreign(self, base_url: str) -> list[str]:
         """The requests that went anywhere but base_url (data: URLs are local)."""
         return [url for url in self.urls
                 if not url.startswith(base_url + "/") and not url.startswith("data:")]
+
+
+# The device page's choices, by the value the form sends, with their labels' msgids.
+DEVICE_LABELS = {
+    "computer": "A computer",
+    "iphone-ipad": "An iPhone or iPad",
+    "android": "An Android phone or tablet",
+    "other": "Something else",
+}
+
+# Loads the drawings that are still waiting to scroll into view, so a full-page screenshot
+# shows them, and answers when every image has arrived.
+_LOAD_ALL_IMAGES = """async () => {
+  const images = [...document.images];
+  for (const image of images) image.loading = "eager";
+  await Promise.all(images.map(image => image.decode().catch(() => null)));
+}"""
+
+
+class Wizard:
+    """The customer wizard, driven as a person would: each tap or click counted."""
+
+    def __init__(self, page: Page, language: str = "fi", touch: bool = False) -> None:
+        """Wrap a page; touch taps instead of clicking, as on a phone or tablet."""
+        self.page = page
+        self.language = language
+        self.touch = touch
+        self.taps = 0
+        self.catalogue = translator(language)
+
+    def text(self, msgid: str, **values: Any) -> str:
+        """The app's wording for msgid in this walk's language, placeholders filled in."""
+        translated: str = self.catalogue.gettext(msgid)
+        return translated % values if values else translated
+
+    def open(self, path: str = "/") -> Wizard:
+        """Open a wizard page by its address, as from a link in an email (not a tap)."""
+        self.page.goto(path)
+        return self
+
+    def start(self) -> None:
+        """Press "Start" on the start page."""
+        self._press(self.page.get_by_role("link", name=self.text("Start"), exact=True))
+
+    def choose_device(self, choice: str) -> None:
+        """Pick one of the device page's choices: computer, iphone-ipad, android, other."""
+        self._press(self.device_option(choice), navigates=False)
+
+    def device_option(self, choice: str) -> Locator:
+        """The radio button of a device choice, found by its label."""
+        return self.page.get_by_role("radio", name=self.text(DEVICE_LABELS[choice]), exact=True)
+
+    def clear_device_choice(self) -> None:
+        """Leave every device choice unselected, as when detection could not suggest one."""
+        for choice in DEVICE_LABELS:
+            self.device_option(choice).evaluate("radio => { radio.checked = false; }")
+
+    def selected_device(self) -> str | None:
+        """The device choice that is selected now, or None when none is."""
+        for choice in DEVICE_LABELS:
+            if self.device_option(choice).is_checked():
+                return choice
+        return None
+
+    def continue_(self) -> None:
+        """Press the page's "Continue" button."""
+        self._press_button("Continue")
+
+    def confirm_installed(self) -> None:
+        """Say "I have installed Teams"."""
+        self._press_button("I have installed Teams")
+
+    def check_later(self) -> None:
+        """Leave the device checks for later and go on."""
+        self._press_button("Continue")
+
+    def understand_privacy(self) -> None:
+        """Confirm the privacy and safety rules with "I understand"."""
+        self._press_button("I understand")
+
+    def prefer_phone_call(self) -> None:
+        """On the no-video page, choose a phone call instead of video."""
+        self._press_button("I prefer a phone call")
+
+    def back(self) -> None:
+        """Follow the page's own back link."""
+        self._press(self.back_link())
+
+    def back_link(self) -> Locator:
+        """The back link at the top of a page ("Back", or "Back to the start")."""
+        return self.page.get_by_role("link", name=re.compile(
+            "^(" + re.escape(self.text("Back")) + "|" + re.escape(self.text("Back to the start"))
+            + ")$"))
+
+    def heading(self) -> str:
+        """The page's main heading."""
+        return self.page.get_by_role("heading", level=1).inner_text()
+
+    def expect_heading(self, msgid: str) -> None:
+        """Wait until the main heading says msgid in this language."""
+        expect(self.page.get_by_role("heading", level=1)).to_have_text(self.text(msgid))
+
+    def current_step(self) -> tuple[int, int] | None:
+        """The "Step N of M" above the heading as (N, M), or None on pages outside the path."""
+        pattern = re.escape(self.text("Step %(number)s of %(total)s"))
+        pattern = pattern.replace(re.escape("%(number)s"), r"(\d+)").replace(
+            re.escape("%(total)s"), r"(\d+)")
+        found = re.search(pattern, self.page.locator("main").inner_text())
+        return (int(found.group(1)), int(found.group(2))) if found else None
+
+    def button(self, msgid: str) -> Locator:
+        """A button by its translated label."""
+        return self.page.get_by_role("button", name=self.text(msgid), exact=True)
+
+    def screenshot(self, path: Path) -> None:
+        """Save the whole page, drawings included, as a PNG at path."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.page.evaluate(_LOAD_ALL_IMAGES)
+        self.page.screenshot(path=path, full_page=True, scale="css")
+
+    def _press_button(self, msgid: str) -> None:
+        """Press the button labelled msgid, which moves to the next page."""
+        self._press(self.button(msgid))
+
+    def _press(self, target: Locator, navigates: bool = True) -> None:
+        """Tap (touch) or click target once, counted; wait for the next page when it loads one."""
+        self.taps += 1
+        action = target.tap if self.touch else target.click
+        if navigates:
+            with self.page.expect_navigation():
+                action()
+        else:
+            action()
+
+
+# The focused element's focus indicator: an outline or a box shadow that can be seen.
+_FOCUS_INDICATOR = """() => {
+  const element = document.activeElement;
+  if (!element || element === document.body) return null;
+  const style = getComputedStyle(element);
+  const box = element.getBoundingClientRect();
+  const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+  const shadow = style.boxShadow !== "none" && style.boxShadow !== "";
+  return {tag: element.tagName.toLowerCase(), text: (element.innerText || element.value || "")
+          .trim().slice(0, 40), outline, shadow,
+          inView: box.width > 0 && box.height > 0 && box.bottom > 0 && box.right > 0 &&
+                  box.top < innerHeight && box.left < innerWidth};
+}"""
+
+
+class KeyboardUser:
+    """A person who uses only the keyboard: Tab, Space, arrow keys and Enter."""
+
+    def __init__(self, page: Page) -> None:
+        """Wrap a page."""
+        self.page = page
+        self.stops: list[dict[str, Any]] = []
+
+    def press(self, key: str) -> None:
+        """Press one key."""
+        self.page.keyboard.press(key)
+
+    def focused(self) -> dict[str, Any] | None:
+        """What has focus now and whether its focus indicator can be seen."""
+        focused: dict[str, Any] | None = self.page.evaluate(_FOCUS_INDICATOR)
+        return focused
+
+    def has_focus(self, target: Locator) -> bool:
+        """Whether target is the focused element."""
+        answer: bool = target.evaluate("element => element === document.activeElement")
+        return answer
+
+    def tab_to(self, target: Locator, limit: int = 30) -> None:
+        """Press Tab until target has focus; every stop on the way must show where focus is."""
+        if self.has_focus(target):
+            return
+        for _ in range(limit):
+            self.press("Tab")
+            stop = self.focused()
+            assert stop is not None, "Tab left the page"
+            visible = (stop["outline"] or stop["shadow"]) and stop["inView"]
+            assert visible, f"no visible focus indicator on {stop}"
+            self.stops.append(stop)
+            if self.has_focus(target):
+                return
+        raise AssertionError(f"{target} not reached in {limit} presses of Tab")
+
+    def activate(self, target: Locator, key: str = "Enter") -> None:
+        """Tab to target and press key on it, waiting for the page it opens."""
+        self.tab_to(target)
+        with self.page.expect_navigation():
+            self.press(key)
+
+
+class Layout:
+    """What a page's layout does at a size, a zoom or a text direction."""
+
+    def __init__(self, page: Page) -> None:
+        """Wrap a page."""
+        self.page = page
+
+    def horizontal_overflow(self) -> int:
+        """How many CSS pixels the page is wider than the window (0 when nothing overflows)."""
+        overflow: int = self.page.evaluate(
+            "document.documentElement.scrollWidth - window.innerWidth")
+        return max(overflow, 0)
+
+    def zoom_text(self, percent: int) -> None:
+        """Enlarge the root font size, as a browser's text zoom does."""
+        self.page.evaluate(f"document.documentElement.style.fontSize = '{percent}%'")
+
+    def right_to_left(self) -> None:
+        """Turn the page right-to-left, as for Arabic."""
+        self.page.evaluate("document.documentElement.dir = 'rtl'")
+
+    def inline_edges(self, target: Locator) -> dict[str, float]:
+        """target's left and right, and the left and right of main's content box."""
+        edges: dict[str, float] = target.evaluate("""element => {
+          const main = document.querySelector("main");
+          const style = getComputedStyle(main);
+          const box = main.getBoundingClientRect();
+          const own = element.getBoundingClientRect();
+          return {left: own.left, right: own.right,
+                  contentLeft: box.left + parseFloat(style.paddingLeft),
+                  contentRight: box.right - parseFloat(style.paddingRight)};
+        }""")
+        return edges
+
+
+# The device checks' buttons, by what they do, with their labels' msgids.
+CHECK_BUTTONS = {
+    "play": "Play the test sound",
+    "heard": "I heard it",
+    "not-heard": "I did not hear it",
+    "camera": "Check the camera",
+    "microphone": "Check the microphone",
+    "connection": "Check the connection",
+    "skip": "Check later",
+    "retry": "Try again",
+}
+
+# The keys of what is shown now among elements carrying the attribute named, in page order.
+_SHOWN_KEYS = """([selector, attribute]) => [...document.querySelectorAll(selector)]
+  .filter(element => element.checkVisibility())
+  .map(element => element.getAttribute(attribute))"""
+
+
+class DeviceChecks:
+    """The device-checks page: speakers, camera, microphone and connection, run in the browser."""
+
+    def __init__(self, page: Page, language: str = "fi") -> None:
+        """Wrap a page; buttons are found by their names in language."""
+        self.page = page
+        self.language = language
+        self.catalogue = translator(language)
+
+    def text(self, msgid: str) -> str:
+        """The app's wording for msgid in this page's language."""
+        translated: str = self.catalogue.gettext(msgid)
+        return translated
+
+    def open(self) -> DeviceChecks:
+        """Open the checks page in this language, and wait until the checks have started."""
+        self.page.goto(f"/checks?lang={self.language}")
+        self.expect_state("speaker", "ready")
+        return self
+
+    def section(self, check: str) -> Locator:
+        """One check's section: speaker, camera, microphone or connection."""
+        return self.page.locator(f'[data-check="{check}"]')
+
+    def button(self, check: str, action: str) -> Locator:
+        """A button of one check by its translated name (actions: CHECK_BUTTONS' keys)."""
+        return self.section(check).get_by_role(
+            "button", name=self.text(CHECK_BUTTONS[action]), exact=True)
+
+    def play_test_sound(self) -> None:
+        """Press "Play the test sound" and wait for the question whether it was heard."""
+        self.button("speaker", "play").click()
+        self.expect_state("speaker", "playing")
+
+    def answer_heard(self, heard: bool) -> None:
+        """Answer "I heard it" or "I did not hear it"."""
+        self.button("speaker", "heard" if heard else "not-heard").click()
+
+    def check_camera(self) -> None:
+        """Press "Check the camera"."""
+        self.button("camera", "camera").click()
+
+    def check_microphone(self) -> None:
+        """Press "Check the microphone"."""
+        self.button("microphone", "microphone").click()
+
+    def check_connection(self) -> None:
+        """Press "Check the connection"."""
+        self.button("connection", "connection").click()
+
+    def skip(self, check: str) -> None:
+        """Press a check's "Check later"."""
+        self.button(check, "skip").click()
+
+    def try_again(self, check: str) -> None:
+        """Press a check's "Try again"."""
+        self.button(check, "retry").click()
+
+    def state(self, check: str) -> str | None:
+        """A check's state now (its data-state), e.g. "ready", "watching", "ok"."""
+        return self.section(check).get_attribute("data-state")
+
+    def expect_state(self, check: str, state: str, timeout: float = 15_000) -> None:
+        """Wait until a check is in state."""
+        expect(self.section(check)).to_have_attribute("data-state", state, timeout=timeout)
+
+    def status(self, check: str) -> Locator:
+        """A check's status sentence (a live region)."""
+        return self.section(check).get_by_role("status")
+
+    def summary(self) -> str | None:
+        """The summary shown: "ready", "ready-with-warnings", "not-ready", or None."""
+        shown = self._shown("[data-summary-heading]", "data-summary-heading")
+        assert len(shown) <= 1, f"more than one summary heading: {shown}"
+        return shown[0] if shown else None
+
+    def advice(self) -> list[str]:
+        """The keys of the advice the summary shows, e.g. ["camera-blocked"]."""
+        return self._shown("[data-advice]", "data-advice")
+
+    def unblock_steps(self) -> list[str]:
+        """The keys of the unblock instructions shown, e.g. ["chrome-desktop"]."""
+        return self._shown("[data-unblock]", "data-unblock")
+
+    def reason(self) -> list[str]:
+        """The keys of the reasons the connection result shows."""
+        return self._shown("[data-reason]", "data-reason")
+
+    def readiness(self) -> dict[str, Any] | None:
+        """The readiness result kept in this tab (sessionStorage), parsed; None when none."""
+        stored: str | None = self.page.evaluate(
+            "() => sessionStorage.getItem('valmis.readiness')")
+        if stored is None:
+            return None
+        parsed: dict[str, Any] = json.loads(stored)
+        return parsed
+
+    def continue_(self) -> None:
+        """Press "Continue" below the checks, which moves to the next step."""
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name=self.text("Continue"), exact=True).click()
+
+    def _shown(self, selector: str, attribute: str) -> list[str]:
+        """The attribute's values of the elements matching selector that can be seen."""
+        shown: list[str] = self.page.evaluate(_SHOWN_KEYS, [selector, attribute])
+        return shown

@@ -142,3 +142,160 @@ def android_chrome_intent(url: str) -> str:
     target = parts.netloc + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return (f"intent://{target}#Intent;scheme={parts.scheme};package=com.android.chrome;"
             f"S.browser_fallback_url={quote(url, safe='')};end")
+
+
+def check_advice() -> list[tuple[str, str]]:
+    """What to do about each warning or problem the device checks can report, by its key.
+
+    The keys are the ones app/static/js/lib/readiness.mjs returns; the page shows the ones that
+    apply, so every key needs a sentence here (a test holds the two lists together).
+    """
+    blocked = _("Allow the camera and microphone for this site (see the steps above), then "
+                "press “Try again”.")
+    os_blocked = _("Your device's own settings block the camera or microphone. Allow your "
+                   "browser in the settings (see the steps above), then press “Try again”.")
+    in_use = _("Another app is using the camera or microphone, for example Teams, Zoom or "
+               "another browser tab. Close it and press “Try again”.")
+    insecure = _("The checks need a secure (https) page. Open the link from your invitation "
+                 "again.")
+    unsupported = _("This browser cannot use the camera or microphone. Use Chrome on a "
+                    "computer, or the Teams app on a phone or tablet.")
+    failed = _("The check did not work. Restart your device and try again.")
+    camera_hint = _("Video is not required: you may also join without the camera.")
+    advice = {
+        "camera-blocked": blocked + " " + camera_hint,
+        "camera-os-blocked": os_blocked,
+        "camera-in-use": in_use,
+        "camera-not-found": _("No camera was found. If your computer has no camera, use "
+                              "a phone or tablet, or join without video."),
+        "camera-failed": failed,
+        "camera-insecure": insecure,
+        "camera-unsupported": unsupported,
+        "camera-warning": _("Your picture is dark, black or not moving. Face a window or a "
+                            "lamp and check that nothing covers the camera."),
+        "camera-skipped": _("The camera was not checked. You can check it later."),
+        "microphone-blocked": blocked,
+        "microphone-os-blocked": os_blocked,
+        "microphone-in-use": in_use,
+        "microphone-not-found": _("No microphone was found. Plug in a headset or use a "
+                                  "phone or tablet."),
+        "microphone-failed": failed,
+        "microphone-insecure": insecure,
+        "microphone-unsupported": unsupported,
+        "microphone-warning": _("We did not hear you. Check that the microphone is not muted "
+                                "and speak a little louder."),
+        "microphone-skipped": _("The microphone was not checked. You can check it later."),
+        "speaker-not-heard": _("Turn the volume up, check that the sound is not muted, or "
+                               "plug in headphones, then play the sound again."),
+        "speaker-unsupported": _("The test sound could not be played here. Check the volume "
+                                 "with your device's buttons."),
+        "speaker-skipped": _("The speakers were not checked. You can check them later."),
+        "connection-offline": _("You are offline. Connect to Wi-Fi or mobile data and try "
+                                "again."),
+        "connection-poor": _("Your connection is too slow for video. Move closer to your "
+                             "Wi-Fi router, or use audio only."),
+        "connection-warning": _("Your connection may be slow for video. Close other apps that "
+                                "use the internet and move closer to your Wi-Fi router."),
+        "connection-skipped": _("The connection was not checked. You can check it later."),
+        "browser-unsupported": unsupported,
+        "browser-warning": _("Open the link from your invitation again, so that the page is "
+                             "secure (https)."),
+        "wrong-place": _("Open this guide in your web browser, not inside another app."),
+    }
+    return list(advice.items())
+
+
+@dataclass(frozen=True, slots=True)
+class UnblockSteps:
+    """How to allow camera and microphone again in one browser or system."""
+
+    key: str
+    title: str
+    steps: tuple[str, ...]
+
+
+def unblock_steps() -> list[UnblockSteps]:
+    """Steps for every key of app/static/js/lib/unblock.mjs (TEAMS-FACTS, "Unblocking")."""
+    reload_page = _("Reload this page and press “Try again”.")
+    return [
+        UnblockSteps("chrome-desktop", _("Chrome on a computer"), (
+            _("Click the icon just left of the web address (a padlock or two sliders)."),
+            _("Set Camera and Microphone to “Allow”."),
+            reload_page,
+            _("Or: Chrome menu ⋮ › Settings › Privacy and security › Site settings."))),
+        UnblockSteps("edge", _("Microsoft Edge"), (
+            _("Click the icon just left of the web address."),
+            _("Open “Permissions for this site” and set Camera and Microphone to “Allow”."),
+            reload_page)),
+        UnblockSteps("firefox", _("Firefox"), (
+            _("Click the crossed-out camera or microphone icon in the address bar."),
+            _("Remove the block by pressing ✕ next to “Blocked”."),
+            _("Reload this page, press “Try again” and choose “Allow”."))),
+        UnblockSteps("safari-mac", _("Safari on a Mac"), (
+            _("In the menu bar, choose Safari › Settings, then Websites."),
+            _("Choose Camera and set this site to “Allow”. Do the same under Microphone."),
+            reload_page)),
+        UnblockSteps("safari-ios", _("Safari on iPhone or iPad"), (
+            _("Tap “aA” in the address bar, then “Website Settings”."),
+            _("Set Camera and Microphone to “Allow”."),
+            reload_page,
+            _("Or: Settings › Apps › Safari › Camera and Microphone (older iOS: Settings › "
+              "Safari)."))),
+        UnblockSteps("chrome-ios", _("Chrome on iPhone or iPad"), (
+            _("Open the iPhone or iPad Settings, then Chrome (Settings › Apps › Chrome on "
+              "iOS 18)."),
+            _("Turn on Camera and Microphone."),
+            reload_page)),
+        UnblockSteps("chrome-android", _("Chrome on Android"), (
+            _("Tap the icon next to the web address, then “Permissions”."),
+            _("Turn on Camera and Microphone."),
+            reload_page,
+            _("Or: Android Settings › Apps › Chrome › Permissions."))),
+        UnblockSteps("samsung-internet", _("Samsung Internet"), (
+            _("Open Android Settings › Apps › Samsung Internet › Permissions."),
+            _("Allow Camera and Microphone."),
+            reload_page)),
+        UnblockSteps("generic", _("Your web browser"), (
+            _("Look for a camera icon or a padlock next to the web address and tap or click "
+              "it."),
+            _("Allow the camera and microphone for this site."),
+            reload_page)),
+        UnblockSteps("macos-system", _("Mac settings"), (
+            _("Open Apple menu › System Settings › Privacy & Security › Camera."),
+            _("Turn on your web browser. Do the same under Microphone."),
+            _("Quit the browser, open it again and come back to this page."))),
+        UnblockSteps("windows-system", _("Windows settings"), (
+            _("Open Start › Settings › Privacy & security › Camera."),
+            _("Turn on “Camera access” and “Let desktop apps access your camera”. Do the same "
+              "under Microphone."),
+            reload_page)),
+        UnblockSteps("android-app", _("Android settings"), (
+            _("Open Settings › Apps, then your web browser, then Permissions."),
+            _("Allow Camera and Microphone."),
+            reload_page)),
+        UnblockSteps("ios-system", _("iPhone or iPad settings"), (
+            _("Open Settings, then your web browser (Settings › Apps on iOS 18)."),
+            _("Turn on Camera and Microphone."),
+            reload_page)),
+        UnblockSteps("generic-system", _("Your device's settings"), (
+            _("Open your device's privacy settings."),
+            _("Allow your web browser to use the camera and microphone."),
+            reload_page)),
+    ]
+
+
+def connection_reasons() -> list[tuple[str, str]]:
+    """Why a connection was rated below "ok", by the keys of lib/thresholds.mjs."""
+    return [
+        ("offline", _("You are not connected to the internet.")),
+        ("very-slow-download", _("Receiving is too slow for video (under 150 kbit/s).")),
+        ("very-slow-upload", _("Sending is too slow for video (under 150 kbit/s).")),
+        ("slow-download", _("Receiving is slower than Teams recommends for video.")),
+        ("slow-upload", _("Sending is slower than Teams recommends for video.")),
+        ("very-high-rtt", _("The delay is very long (over 500 ms).")),
+        ("high-rtt", _("The delay is longer than Teams recommends (100 ms).")),
+        ("high-jitter", _("The delay varies a lot, which can make sound choppy.")),
+        ("data-saver", _("Data saver is on. It may lower video quality.")),
+        ("slow-network-type", _("Your browser reports a slow mobile network.")),
+        ("not-measured", _("The connection could not be measured.")),
+    ]

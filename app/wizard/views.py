@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import (
@@ -160,8 +161,15 @@ def install() -> Response:
 
 @bp.route("/checks", methods=["GET", "POST"])
 def checks() -> Response:
-    """The device checks: camera, microphone, speakers, connection."""
-    return _step_page("checks", "wizard/checks.html")
+    """The device checks: speakers, camera, microphone, connection, run in the browser."""
+    profile = _profile()
+    device_facts = {"form": profile.form, "os": profile.os, "browser": profile.browser_family,
+                    "major": profile.browser_major, "choice": _state().get("device")}
+    return _step_page("checks", "wizard/checks.html",
+                      device_json=json.dumps(device_facts),
+                      unblock=guidance.unblock_steps(),
+                      advice=guidance.check_advice(),
+                      connection_reasons=guidance.connection_reasons())
 
 
 @bp.route("/computer/join", methods=["GET", "POST"])

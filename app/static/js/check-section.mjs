@@ -1,0 +1,57 @@
+// One check's section on the page: its state, its status sentence (from data-i18n-status-*),
+// and the parts found by js-* hooks. Shared by every check so each says results the same way.
+export default class CheckSection {
+  constructor(element) {
+    this.element = element;
+    this.name = element.dataset.check;
+    this.statusLine = element.querySelector(".js-status");
+  }
+
+  part(hook) {
+    return this.element.querySelector(`.js-${hook}`);
+  }
+
+  text(key) {
+    // data-i18n-status-in-use → dataset.i18nStatusInUse
+    const name = "i18n" + key.split("-").map((w) => w[0].toUpperCase() + w.slice(1)).join("");
+    return this.element.dataset[name] || "";
+  }
+
+  setState(state, sentenceKey = `status-${state}`) {
+    this.element.dataset.state = state;
+    if (this.statusLine) this.statusLine.textContent = this.text(sentenceKey);
+  }
+
+  show(hook, visible = true) {
+    const part = this.part(hook);
+    if (part) part.hidden = !visible;
+    return part;
+  }
+}
+
+// Permissions API state for "camera" or "microphone", or null where the browser has none
+// (in-app web views) or throws (older Firefox: the names were not yet known).
+export async function permissionState(name) {
+  try {
+    const status = await navigator.permissions.query({ name });
+    return status.state;
+  } catch {
+    return null;
+  }
+}
+
+// Stop every track of a stream, so the camera light goes off and nothing keeps listening.
+export function stopStream(stream) {
+  if (stream) for (const track of stream.getTracks()) track.stop();
+}
+
+// Fill a <select> with devices of one kind; labels exist only after permission is granted.
+export function fillDeviceSelect(select, devices, chosenId, fallbackLabel) {
+  select.replaceChildren(
+    ...devices.map((device, index) => {
+      const option = new Option(device.label || `${fallbackLabel} ${index + 1}`, device.deviceId);
+      option.selected = device.deviceId === chosenId;
+      return option;
+    }),
+  );
+}

@@ -1,0 +1,115 @@
+// The device-checks page: starts each check, keeps their results, shows what to do when the
+// camera or microphone is blocked, and sums up. The readiness result stays in this browser
+// (sessionStorage) until a personal link's report sends it; no picture or sound ever leaves.
+import CameraCheck from "./camera-check.mjs";
+import ConnectionCheck from "./connection-check.mjs";
+import MicrophoneCheck from "./microphone-check.mjs";
+import SpeakerCheck from "./speaker-check.mjs";
+import { isIpadInDesktopMode } from "./device-detect.mjs";
+import { buildReadiness, newReportId, summarise } from "./lib/readiness.mjs";
+import { detectBrowser, unblockInstructionKey } from "./lib/unblock.mjs";
+
+export const STORAGE_KEY = "valmis.readiness";
+const MEDIA_BLOCKED = new Set(["blocked", "os-blocked"]);
+const CHECKS = ["speaker", "camera", "microphone", "connection"];
+
+export function browserCapabilities(win = window) {
+  const secure = Boolean(win.isSecureContext);
+  const getUserMedia = Boolean(win.navigator.mediaDevices?.getUserMedia);
+  const webrtc = typeof win.RTCPeerConnection === "function";
+  const status = !getUserMedia || !webrtc ? "unsupported" : secure ? "ok" : "warning";
+  return { status, secure_context: secure, get_user_media: getUserMedia, webrtc };
+}
+
+export default class DeviceChecks {
+  constructor(element) {
+    this.element = element;
+    const data = element.dataset;
+    this.path = data.path;
+    this.device = JSON.parse(data.device || "{}");
+    this.results = {};
+    this.id = newReportId();
+    this.client = detectBrowser(navigator);
+    this.context = {
+      os: this.client.os,
+      urls: { ping: data.pingUrl, download: data.downloadUrl, upload: data.uploadUrl },
+      stunUrl: data.stunUrl || null,
+      onMicrophoneAllowed: () => this.speaker?.offerOutputs(),
+    };
+  }
+
+  start() {
+    const page = document;
+    for (const hidden of this.element.querySelectorAll(".js-needs-script")) hidden.hidden = false;
+    for (const fallback of page.querySelectorAll(".js-without-script")) fallback.hidden = true;
+    if (this.path === "web" && isIpadInDesktopMode()) {
+      // An iPad that said it was a Mac: Teams needs the app here, not the browser.
+      this.element.querySelector(".js-ipad-notice").hidden = false;
+    }
+    const onResult = (name, result) => this.record(name, result);
+    const find = (name) => this.element.querySelector(`[data-check="${name}"]`);
+    this.speaker = new SpeakerCheck(find("speaker"), onResult);
+    this.checks = [
+      this.speaker,
+      new CameraCheck(find("camera"), onResult, this.context),
+      new MicrophoneCheck(find("microphone"), onResult, this.context),
+      new ConnectionCheck(find("connection"), onResult, this.context),
+    ];
+    for (const check of this.checks) check.start();
+    this.record("browser", browserCapabilities());
+    // Leaving the page ends every check: camera and microphone off, audio closed.
+    window.addEventListener("pagehide", () => this.stopAll());
+  }
+
+  record(name, result) {
+    this.results[name] = result;
+    if (name === "camera" || name === "microphone") this.showUnblockHelp();
+    const readiness = buildReadiness({
+      id: this.id,
+      createdAt: new Date().toISOString(),
+      path: this.path,
+      device: { ...this.device, browser: this.device.browser ?? this.client.browser },
+      checks: this.results,
+    });
+    try {
+      sessionStorage.setItem(STORAGE_KEY, JSON.stringify(readiness));
+    } catch {
+      // Private modes may refuse storage; the page still shows the result.
+    }
+    this.showSummary(summarise(this.results, this.path));
+    this.element.dispatchEvent(new CustomEvent("readiness", { detail: readiness, bubbles: true }));
+  }
+
+  showUnblockHelp() {
+    const statuses = [this.results.camera?.status, this.results.microphone?.status];
+    const help = this.element.querySelector(".js-unblock");
+    const blocked = statuses.find((status) => MEDIA_BLOCKED.has(status));
+    help.hidden = !blocked;
+    if (!blocked) return;
+    const kind = blocked === "os-blocked" ? "os" : "browser";
+    const key = unblockInstructionKey(this.client, kind);
+    for (const block of help.querySelectorAll("[data-unblock]")) {
+      block.hidden = block.dataset.unblock !== key;
+    }
+  }
+
+  showSummary({ summary, warnings, problems }) {
+    // Until every check has an answer, say only what was found: a check not yet run is not
+    // "not checked" yet, so its reminder waits for the end.
+    const box = this.element.querySelector(".js-summary");
+    const pending = CHECKS.filter((name) => !this.results[name]);
+    const notYet = new Set(pending.map((name) => `${name}-skipped`));
+    const shown = [...problems, ...warnings].filter((key) => !notYet.has(key));
+    box.hidden = pending.length > 0 && shown.length === 0;
+    const heading = pending.length === 0 ? summary : problems.length ? "not-ready" : "ready-with-warnings";
+    box.dataset.summary = heading;
+    for (const line of box.querySelectorAll("[data-summary-heading]")) {
+      line.hidden = line.dataset.summaryHeading !== heading;
+    }
+    for (const item of box.querySelectorAll("[data-advice]")) item.hidden = !shown.includes(item.dataset.advice);
+  }
+
+  stopAll() {
+    for (const check of this.checks || []) check.stop();
+  }
+}

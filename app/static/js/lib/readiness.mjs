@@ -1,0 +1,122 @@
+// The readiness result: what the device checks found, summed up for the customer and for the
+// staff's dashboard. Reports carry results only: never a device label, id, picture or sound.
+
+export const READINESS_VERSION = 1;
+
+export const MEDIA_STATUSES = Object.freeze([
+  "ok", "warning", "blocked", "os-blocked", "in-use", "not-found", "failed", "insecure", "skipped",
+  "unsupported",
+]);
+export const SPEAKER_STATUSES = Object.freeze(["ok", "not-heard", "skipped", "unsupported"]);
+export const CONNECTION_STATUSES = Object.freeze(["ok", "warning", "poor", "offline", "skipped"]);
+export const BROWSER_STATUSES = Object.freeze(["ok", "warning", "unsupported"]);
+// Why the camera warns: brightness.mjs's lighting hints, or a frozen picture.
+export const CAMERA_DETAILS = Object.freeze(["black", "dark", "bright", "frozen"]);
+
+const PATHS = ["web", "app", "open-in-browser", "none"];
+
+const oneOf = (allowed) => (value) => (allowed.includes(value) ? value : undefined);
+const flag = (value) => (typeof value === "boolean" ? value : undefined);
+// Short lowercase words ("android", "wifi", "4g"): room for a kind, none for a name or an id.
+const token = (value) => (typeof value === "string" && /^[a-z0-9-]{1,20}$/.test(value)
+  ? value : undefined);
+// Whole numbers ≥ 0; a list (enumerateDevices' answer) counts, and its labels stay behind.
+const count = (value) => {
+  const number = Array.isArray(value) ? value.length : value;
+  return Number.isFinite(number) ? Math.max(0, Math.round(number)) : undefined;
+};
+
+// Per check, in report order: its statuses, and the only other fields that may leave the page.
+const CHECKS = {
+  camera: [MEDIA_STATUSES, { detail: oneOf(CAMERA_DETAILS), devices: count }],
+  microphone: [MEDIA_STATUSES, { devices: count }],
+  speaker: [SPEAKER_STATUSES, { output_selectable: flag }],
+  connection: [CONNECTION_STATUSES, {
+    rtt_ms: count, jitter_ms: count, down_kbps: count, up_kbps: count,
+    udp: oneOf(["ok", "blocked", "not-checked"]), save_data: flag, type: token,
+  }],
+  browser: [BROWSER_STATUSES, { secure_context: flag, get_user_media: flag, webrtc: flag }],
+};
+const DEVICE_FIELDS = {
+  form: token, os: token, browser: token, major: count,
+  choice: oneOf(["computer", "iphone-ipad", "android", "other"]),
+};
+
+// A check that did not run was skipped; the page always knows its browser, so an unknown
+// answer there only warns. An unknown media status is a failure the page did not name.
+function statusOf(name, check) {
+  const [allowed] = CHECKS[name];
+  const status = check?.status;
+  const missing = name === "browser" ? "warning" : "skipped";
+  if (status === undefined || status === null) return missing;
+  return allowed.includes(status) ? status : allowed === MEDIA_STATUSES ? "failed" : missing;
+}
+
+function requirePath(path) {
+  if (!PATHS.includes(path)) throw new TypeError(`unknown path: ${path}`);
+}
+
+// Problems stop the appointment on that path: on both, not hearing and not reaching the
+// meeting; on "web" also the microphone and the browser. The camera only warns, since the
+// customer may decline video (seed). On "app" the Teams app asks for its own camera and
+// microphone, so the browser's answer only warns, and the browser is not used at all.
+const ALWAYS = ["speaker-not-heard", "connection-poor", "connection-offline"];
+function isProblem(name, status, path) {
+  const key = `${name}-${status}`;
+  if (ALWAYS.includes(key)) return true;
+  if (path !== "web") return false;
+  return name === "microphone" ? !["warning", "skipped"].includes(status) : key === "browser-unsupported";
+}
+
+// checks: { camera: { status, … }, … } as the checks report them; path as the server says.
+// Warnings and problems are keys "<check>-<status>", in check order.
+export function summarise(checks, path) {
+  requirePath(path);
+  // In an in-app browser or on a device that cannot join, the checks prove nothing.
+  if (path !== "web" && path !== "app") {
+    return { summary: "not-ready", warnings: [], problems: ["wrong-place"] };
+  }
+  const warnings = [];
+  const problems = [];
+  for (const name of Object.keys(CHECKS)) {
+    const status = statusOf(name, checks?.[name]);
+    if (status === "ok" || (name === "browser" && path === "app")) continue;
+    (isProblem(name, status, path) ? problems : warnings).push(`${name}-${status}`);
+  }
+  const summary = problems.length ? "not-ready" : warnings.length ? "ready-with-warnings" : "ready";
+  return { summary, warnings, problems };
+}
+
+function copyAllowed(source, fields) {
+  const copy = {};
+  for (const [key, clean] of Object.entries(fields)) {
+    const value = clean(source?.[key]);
+    if (value !== undefined) copy[key] = value;
+  }
+  return copy;
+}
+
+// The report as sent (JSON, app/api/openapi.json "Readiness"): whitelisted keys and values
+// only, numbers whole. createdAt: a Date, an ISO string or epoch ms; sent as ISO 8601 UTC.
+export function buildReadiness({ id, createdAt, path, device, checks } = {}) {
+  if (typeof id !== "string" || !id) throw new TypeError("a report needs an id");
+  requirePath(path);
+  const clean = {};
+  for (const [name, [, fields]] of Object.entries(CHECKS)) {
+    clean[name] = { status: statusOf(name, checks?.[name]), ...copyAllowed(checks?.[name], fields) };
+  }
+  return {
+    version: READINESS_VERSION,
+    id,
+    created_at: new Date(createdAt ?? Date.now()).toISOString(),
+    path,
+    device: copyAllowed(device, DEVICE_FIELDS),
+    checks: clean,
+    ...summarise(clean, path),
+  };
+}
+
+// A fresh report id; the server stores a report sent twice once (DESIGN "Flow of data").
+export function newReportId() {
+  return globalThis.crypto.randomUUID();
+}

@@ -1,0 +1,101 @@
+// What the camera and microphone checks share: asking permission, naming a refusal, listing the
+// devices once their names are known, and ending cleanly. A subclass says what to do with the
+// stream (use), what to clean up (release) and how to report (report).
+import CheckSection, { fillDeviceSelect, permissionState, stopStream } from "./check-section.mjs";
+import { classifyMediaError } from "./lib/media-errors.mjs";
+
+export default class MediaCheck {
+  // kind: "camera" | "microphone"; constraint: "video" | "audio"; deviceKind: "videoinput" | …
+  constructor(element, onResult, context, { kind, constraint, deviceKind }) {
+    this.section = new CheckSection(element);
+    this.onResult = onResult;
+    this.context = context;
+    this.kind = kind;
+    this.constraint = constraint;
+    this.deviceKind = deviceKind;
+    this.stream = null;
+    this.deviceId = null;
+    this.devices = null;
+    // Counts stops: a run that finds it changed was ended ("Check later", a new run, leaving
+    // the page) while it waited, and must neither report nor keep a device it got late.
+    this.stops = 0;
+  }
+
+  start() {
+    const s = this.section;
+    s.part("run").addEventListener("click", () => this.run());
+    s.part("retry").addEventListener("click", () => this.run());
+    s.part("skip").addEventListener("click", () => this.skip());
+    s.part("device").addEventListener("change", (event) => {
+      this.deviceId = event.target.value;
+      this.run();
+    });
+    s.setState("ready");
+  }
+
+  async run() {
+    const s = this.section;
+    this.stop();
+    const run = this.stops;
+    const ended = () => run !== this.stops;
+    s.show("retry", false);
+    this.prepare();
+    s.setState("checking");
+    if (!navigator.mediaDevices?.getUserMedia) return this.finish("unsupported");
+    let stream;
+    try {
+      const wanted = this.deviceId ? { deviceId: { exact: this.deviceId } } : true;
+      const other = this.constraint === "video" ? "audio" : "video";
+      stream = await navigator.mediaDevices.getUserMedia({ [this.constraint]: wanted, [other]: false });
+    } catch (error) {
+      const state = await permissionState(this.kind);
+      if (ended()) return;
+      return this.finish(classifyMediaError(error, {
+        permissionState: state, secureContext: window.isSecureContext,
+      }));
+    }
+    if (ended()) return stopStream(stream);
+    this.stream = stream;
+    await this.use(stream, ended);
+  }
+
+  async listDevices() {
+    // Names (labels) exist only now that permission is granted; list the devices again.
+    const devices = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === this.deviceKind);
+    this.devices = devices.length;
+    const current = this.stream?.getTracks()[0]?.getSettings().deviceId;
+    if (devices.length > 1) {
+      fillDeviceSelect(this.section.part("device"), devices, current, this.section.text(`${this.kind}-name`));
+      this.section.show("device-field");
+    }
+  }
+
+  skip() {
+    this.finish("skipped");
+  }
+
+  finish(status, detail = null) {
+    this.beforeFinish();
+    this.stop();
+    const s = this.section;
+    s.setState(status, detail ? `detail-${detail}` : `status-${status}`);
+    s.show("retry", status !== "ok");
+    this.onResult(this.kind, this.report(status, detail));
+  }
+
+  stop() {
+    this.stops += 1;
+    this.release();
+    stopStream(this.stream);
+    this.stream = null;
+  }
+
+  // Hooks for the subclasses; the defaults do nothing.
+  prepare() {}
+  async use() {}
+  beforeFinish() {}
+  release() {}
+  report(status) {
+    return { status, devices: this.devices };
+  }
+}

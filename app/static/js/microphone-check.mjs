@@ -1,0 +1,68 @@
+// Microphone: ask permission, show a live level meter, and pass once speech-level sound has
+// been heard for a moment. The meter's state is also said in words, for screen readers.
+import MediaCheck from "./media-check.mjs";
+
+const SPEECH_LEVEL = 0.02; // RMS of normal speech at arm's length is well above this
+const NEEDED_MS = 400;
+const GIVE_UP_MS = 12000;
+
+export function rms(samples) {
+  let sum = 0;
+  for (const value of samples) sum += value * value;
+  return samples.length ? Math.sqrt(sum / samples.length) : 0;
+}
+
+export default class MicrophoneCheck extends MediaCheck {
+  constructor(element, onResult, context) {
+    super(element, onResult, context, { kind: "microphone", constraint: "audio", deviceKind: "audioinput" });
+    this.audio = null;
+    this.frame = null;
+  }
+
+  async use(stream, ended) {
+    await this.listDevices();
+    if (ended()) return;
+    this.context.onMicrophoneAllowed?.();
+    this.listen(stream);
+  }
+
+  listen(stream) {
+    const s = this.section;
+    this.audio = new AudioContext();
+    const source = this.audio.createMediaStreamSource(stream);
+    const analyser = this.audio.createAnalyser();
+    analyser.fftSize = 1024;
+    source.connect(analyser);
+    const samples = new Float32Array(analyser.fftSize);
+    s.show("meter-field");
+    const meter = s.part("meter");
+    s.setState("listening");
+    let heardMs = 0;
+    let last = performance.now();
+    const began = last;
+    const tick = (now) => {
+      analyser.getFloatTimeDomainData(samples);
+      const level = rms(samples);
+      meter.value = Math.min(1, level * 10);
+      if (level >= SPEECH_LEVEL) {
+        heardMs += now - last;
+        if (s.element.dataset.state !== "hearing") s.setState("hearing");
+      }
+      last = now;
+      if (heardMs >= NEEDED_MS) return this.finish("ok");
+      if (now - began > GIVE_UP_MS) return this.finish("warning", "silent");
+      this.frame = requestAnimationFrame(tick);
+    };
+    const audio = this.audio;
+    audio.resume().then(() => {
+      if (this.audio === audio) this.frame = requestAnimationFrame(tick);
+    });
+  }
+
+  release() {
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = null;
+    this.audio?.close().catch(() => {});
+    this.audio = null;
+  }
+}

@@ -1,0 +1,87 @@
+// Speakers or headphones: a short chime made by the page (Web Audio, no sound file), then the
+// customer says whether they heard it. Runs before the microphone check: on some phones sound
+// moves to the earpiece once the microphone is open.
+import CheckSection from "./check-section.mjs";
+
+export function playChime(context, destination = context.destination) {
+  // Three rising notes, about a second and a half, soft start and end (no click).
+  const start = context.currentTime + 0.05;
+  [523.25, 659.25, 783.99].forEach((frequency, index) => {
+    const oscillator = context.createOscillator();
+    const gain = context.createGain();
+    const at = start + index * 0.45;
+    oscillator.frequency.value = frequency;
+    gain.gain.setValueAtTime(0.0001, at);
+    gain.gain.exponentialRampToValueAtTime(0.4, at + 0.04);
+    gain.gain.exponentialRampToValueAtTime(0.0001, at + 0.42);
+    oscillator.connect(gain).connect(destination);
+    oscillator.start(at);
+    oscillator.stop(at + 0.45);
+  });
+  return start + 3 * 0.45;
+}
+
+export default class SpeakerCheck {
+  constructor(element, onResult) {
+    this.section = new CheckSection(element);
+    this.onResult = onResult;
+    this.context = null;
+  }
+
+  start() {
+    const s = this.section;
+    s.part("play").addEventListener("click", () => this.play());
+    s.part("heard").addEventListener("click", () => this.finish("ok"));
+    s.part("not-heard").addEventListener("click", () => this.finish("not-heard"));
+    s.part("skip").addEventListener("click", () => this.finish("skipped"));
+    s.part("output")?.addEventListener("change", () => this.play());
+    s.setState("ready");
+  }
+
+  async outputs() {
+    if (!("setSinkId" in AudioContext.prototype) || !navigator.mediaDevices?.enumerateDevices) return [];
+    const devices = await navigator.mediaDevices.enumerateDevices();
+    return devices.filter((device) => device.kind === "audiooutput" && device.label);
+  }
+
+  async play() {
+    const s = this.section;
+    try {
+      this.context ??= new AudioContext();
+      await this.context.resume();
+      const chosen = s.part("output")?.value;
+      if (chosen && this.context.setSinkId) await this.context.setSinkId(chosen);
+      playChime(this.context);
+      s.setState("playing");
+      s.show("answer");
+    } catch {
+      this.finish("unsupported");
+    }
+  }
+
+  async offerOutputs() {
+    // Called once the microphone is allowed: only then do outputs have names to choose by.
+    const select = this.section.part("output");
+    if (!select) return;
+    const outputs = await this.outputs();
+    if (outputs.length > 1) {
+      select.replaceChildren(...outputs.map((d) => new Option(d.label, d.deviceId)));
+      this.section.show("output-field");
+      this.section.show("volume-hint", false);
+    }
+  }
+
+  finish(status) {
+    this.section.show("answer", false);
+    this.section.setState(status);
+    this.onResult("speaker", {
+      status,
+      output_selectable: typeof AudioContext !== "undefined" && "setSinkId" in AudioContext.prototype,
+    });
+  }
+
+  stop() {
+    this.context?.close().catch(() => {});
+    this.context = null;
+  }
+}
