@@ -31,6 +31,16 @@ export default class MediaCheck {
       this.run();
     });
     s.setState("ready");
+    this.watchDevices();
+  }
+
+  watchDevices(media = navigator.mediaDevices, every = 3000) {
+    // A headset plugged in or a camera unplugged shows in the list without a reload. Where
+    // the browser has no devicechange event, look again every few seconds while visible.
+    if (!media?.enumerateDevices) return;
+    const refresh = () => this.devices !== null && this.listDevices(media).catch(() => {});
+    if ("ondevicechange" in media) media.addEventListener("devicechange", refresh);
+    else this.poll = setInterval(() => document.hidden || refresh(), every);
   }
 
   async run() {
@@ -59,15 +69,14 @@ export default class MediaCheck {
     await this.use(stream, ended);
   }
 
-  async listDevices() {
-    // Names (labels) exist only now that permission is granted; list the devices again.
-    const devices = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === this.deviceKind);
+  async listDevices(media = navigator.mediaDevices) {
+    // Names (labels) exist only once permission is granted: list the devices again then, and
+    // whenever they change. A choice is offered only when there is more than one.
+    const devices = (await media.enumerateDevices()).filter((d) => d.kind === this.deviceKind);
     this.devices = devices.length;
-    const current = this.stream?.getTracks()[0]?.getSettings().deviceId;
-    if (devices.length > 1) {
-      fillDeviceSelect(this.section.part("device"), devices, current, this.section.text(`${this.kind}-name`));
-      this.section.show("device-field");
-    }
+    const current = this.stream?.getTracks()[0]?.getSettings().deviceId ?? this.deviceId;
+    fillDeviceSelect(this.section.part("device"), devices, current, this.section.text(`${this.kind}-name`));
+    this.section.show("device-field", devices.length > 1);
   }
 
   skip() {
