@@ -38,7 +38,7 @@ run: $(STAMP) i18n-compile db ## Install, prepare the database and translations,
 dev: $(STAMP) i18n-compile db ## Serve with the Flask debugger and auto-reload on http://localhost:5000
 	$(FLASK) run --debug --host 127.0.0.1 --port 5000
 
-db: $(STAMP) ## Create the database (instance/valmis.db unless DATABASE_URL says otherwise)
+db: $(STAMP) ## Create or migrate the database (instance/valmis.db unless DATABASE_URL says otherwise)
 	$(FLASK) init-db
 
 test: $(TEST_STAMP) browser node lint i18n-check i18n-compile unit jstest e2e ## Install what the tests need; lint, unit, JavaScript and end-to-end tests

@@ -52,8 +52,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    """The customer wizard and its drawings, the JSON API and the health check."""
-    from app import api, health, illustrations, wizard
+    """The customer wizard and its drawings, the JSON API, the health check, the commands."""
+    from app import api, cli, health, illustrations, wizard
 
     app.register_blueprint(wizard.bp)
     illustrations.init_app(app)
@@ -61,6 +61,7 @@ def _register_blueprints(app: Flask) -> None:
     # The JSON API takes no form posts and no session-authenticated writes: no CSRF token.
     app.extensions["csrf"].exempt(api.bp)
     app.register_blueprint(health.bp)
+    cli.init_app(app)
 
 
 def _register_error_handlers(app: Flask) -> None:

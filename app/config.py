@@ -48,6 +48,11 @@ class Config:
         )
         self.DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "fi")
         self.DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Europe/Helsinki")
+        # Invites and their reports are deleted this many days after the appointment.
+        self.RETENTION_DAYS = _int("RETENTION_DAYS", 14)
+        # Where customers reach the app, e.g. "https://valmis.example.fi", for full links
+        # printed outside a request (`flask invite create`); empty: print the path only.
+        self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "").strip().rstrip("/")
         # A STUN server for the optional UDP check, e.g. "stun:stun.example.org:3478"; off if empty.
         self.STUN_URL = os.environ.get("STUN_URL", "")
         # How many reverse proxies in front of the app set X-Forwarded-* (0: none, trust none).
@@ -73,11 +78,22 @@ class Config:
 
     def finish(self) -> None:
         """Check what must be set in this environment; raise ConfigError otherwise."""
+        self.check_common()
         if not self.SECRET_KEY:
             raise ConfigError(
                 "SECRET_KEY is not set. In production set it to a long random value, e.g. "
                 "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))'). "
                 "For a local run use VALMIS_ENV=development (make run does)."
+            )
+
+
+    def check_common(self) -> None:
+        """Checks every environment shares, whatever its secret key rules."""
+        if self.RETENTION_DAYS < 1:
+            raise ConfigError(f"RETENTION_DAYS must be at least 1, not {self.RETENTION_DAYS}")
+        if self.PUBLIC_URL and not self.PUBLIC_URL.startswith(("https://", "http://")):
+            raise ConfigError(
+                f"PUBLIC_URL must start with https:// (or http:// locally), not {self.PUBLIC_URL!r}"
             )
 
 
@@ -97,6 +113,7 @@ class DevelopmentConfig(Config):
 
     def finish(self) -> None:
         """Generate the secret key once and keep it, so sessions survive restarts."""
+        self.check_common()
         if not self.SECRET_KEY:
             self.SECRET_KEY = _instance_secret()
 
@@ -109,6 +126,7 @@ class TestingConfig(DevelopmentConfig):
 
     def finish(self) -> None:
         """A fresh secret per app; tests never need it to persist."""
+        self.check_common()
         if not self.SECRET_KEY:
             self.SECRET_KEY = secrets.token_hex(32)
 

@@ -1,20 +1,117 @@
-"""The database: SQLAlchemy Core tables and engine; SQLite by default, any URL by DATABASE_URL."""
+"""The database: SQLAlchemy Core tables and engine; SQLite by default, any URL by DATABASE_URL.
+
+The schema is made by the Alembic migrations in app/migrations/ (`flask init-db`); the tables
+below are what those migrations must produce, and a test compares the two.
+"""
 
 from __future__ import annotations
 
 import contextlib
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 from flask import Flask, current_app
-from sqlalchemy import Engine, MetaData, create_engine, event, text
+from sqlalchemy import (
+    CHAR,
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    Engine,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    TypeDecorator,
+    UniqueConstraint,
+    create_engine,
+    event,
+    false,
+    text,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-metadata = MetaData()
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+# Named constraints, so that a migration can name what it alters on SQLite and PostgreSQL alike.
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
 
 _EXTENSION = "valmis.db"
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A moment in UTC: refuses naive datetimes, and always answers timezone-aware ones.
+
+    SQLite has no time zones and hands back naive values; storing UTC everywhere and putting
+    the zone back on reading makes both databases answer alike and compare correctly.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """UTC on the way in; naive on SQLite, where an offset would spoil text comparison."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("a naive datetime has no time zone: give it one")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Timezone-aware UTC on the way out."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# A personal link for one appointment. Only the token's SHA-256 is kept; the latest_* fields
+# and the flags sum up the reports so that the staff's list needs no join.
+invites = Table(
+    "invites",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", CHAR(64), nullable=False, unique=True),
+    Column("appointment_at", UTCDateTime, nullable=False, index=True),
+    Column("timezone", String(64), nullable=False, server_default="Europe/Helsinki"),
+    Column("language", String(8), nullable=False),
+    Column("reference", String(40)),
+    Column("teams_url", String(2048)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("opened_at", UTCDateTime),
+    Column("last_activity_at", UTCDateTime),
+    Column("latest_summary", String(24)),
+    Column("latest_path", String(24)),
+    Column("needs_help", Boolean, nullable=False, server_default=false()),
+    Column("prefers_phone", Boolean, nullable=False, server_default=false()),
+)
+
+# What the customer's browser reported, as validated by app/api/reports.py. The browser's own
+# report id makes a resend harmless: it is unique per invite.
+reports = Table(
+    "reports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("invite_id", Integer, ForeignKey("invites.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("report_id", String(36), nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("summary", String(24)),
+    Column("body", JSON, nullable=False),
+    UniqueConstraint("invite_id", "report_id"),
+)
 
 
 def make_engine(url: str) -> Engine:
@@ -50,9 +147,24 @@ def engine() -> Engine:
     return result
 
 
-def create_schema(target: Engine) -> None:
-    """Create every table that does not exist yet."""
-    metadata.create_all(target)
+def alembic_config() -> Any:
+    """Alembic's settings for app/migrations, without an alembic.ini."""
+    from alembic.config import Config as AlembicConfig
+
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def upgrade(app: Flask, revision: str = "head") -> None:
+    """Migrate app's database to revision (the newest by default), in one transaction."""
+    from alembic import command
+
+    config = alembic_config()
+    with app.extensions[_EXTENSION].begin() as connection:
+        # env.py migrates this connection instead of making its own app and engine.
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
 
 
 def is_reachable(target: Engine) -> bool:
@@ -66,14 +178,17 @@ def is_reachable(target: Engine) -> bool:
 
 
 def init_app(app: Flask) -> None:
-    """Make the engine for this app and add the `flask init-db` command."""
+    """Make the engine for this app and add the `flask init-db` and `flask db-upgrade` commands."""
     app.extensions[_EXTENSION] = make_engine(app.config["DATABASE_URL"])
 
-    @app.cli.command("init-db")
-    def init_db_command() -> None:
-        """Create the database and its tables (safe to run again)."""
-        create_schema(engine())
+    def upgrade_command() -> None:
+        """Create the database or migrate it to the newest schema (safe to run again)."""
+        upgrade(app)
         click.echo(f"Database ready: {make_url(app.config['DATABASE_URL']).render_as_string()}")
+
+    # Two names for one command: `init-db` is what make and the Dockerfile have always run.
+    app.cli.command("init-db")(upgrade_command)
+    app.cli.command("db-upgrade")(upgrade_command)
 
 
 def forget_connections(app: Flask) -> None:

@@ -1,15 +1,23 @@
-"""Which language? The locale from ?lang=, then a cookie, then Accept-Language, then Finnish."""
+"""Which language? ?lang=, then the cookie, then a personal link's, then Accept-Language, then
+Finnish."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
-from flask import Flask, Response, current_app, g, request
+from babel import Locale
+from babel.dates import format_date, format_time
+from flask import Flask, Response, current_app, g, request, session
 from flask_babel import Babel, get_locale
+from flask_babel import gettext as _
 
 LANGUAGE_COOKIE = "lang"
 LANGUAGE_PARAMETER = "lang"
+# The language the staff chose for a personal link's invite, kept in the signed session.
+INVITE_LANGUAGE_KEY = "invite_language"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +48,7 @@ def supported(code: str | None) -> str | None:
 
 
 def select_locale() -> str:
-    """Choose the request's language: ?lang= → cookie → Accept-Language → default."""
+    """Choose the request's language: ?lang= → cookie → invite's → Accept-Language → default."""
     chosen = supported(request.args.get(LANGUAGE_PARAMETER))
     if chosen:
         # Remember an explicit choice, so that the next page keeps it.
@@ -50,10 +58,49 @@ def select_locale() -> str:
     remembered = supported(request.cookies.get(LANGUAGE_COOKIE))
     if remembered:
         return remembered
+    # The customer's own choice wins; without one, the staff know the customer's language
+    # better than the browser's settings do.
+    invited = supported(invite_language())
+    if invited:
+        return invited
     best = request.accept_languages.best_match(LANGUAGE_CODES)
     if best:
         return best
     return supported(current_app.config.get("DEFAULT_LOCALE")) or "fi"
+
+
+def invite_language() -> str | None:
+    """The personal link's language: set by the link's page (g), or kept in the session."""
+    if INVITE_LANGUAGE_KEY in g:
+        return str(g.get(INVITE_LANGUAGE_KEY))
+    # Only a request with a session cookie can have one; not touching the session otherwise
+    # keeps "Vary: Cookie" off responses that have none.
+    if current_app.config["SESSION_COOKIE_NAME"] in request.cookies:
+        value = session.get(INVITE_LANGUAGE_KEY)
+        return value if isinstance(value, str) else None
+    return None
+
+
+def use_invite_language(code: str) -> None:
+    """From now on, speak the invite's language unless the customer chose one themselves."""
+    setattr(g, INVITE_LANGUAGE_KEY, code)
+    session[INVITE_LANGUAGE_KEY] = code
+
+
+def format_appointment(moment: datetime, zone: str) -> str:
+    """An appointment's date and time in the request's language and in zone's local time.
+
+    E.g. "torstaina 3. joulukuuta 2026 klo 14.00". Flask-Babel's format_datetime would shift
+    to the app's one default zone; an invite carries its own, so Babel is called directly.
+    """
+    locale = get_locale() or Locale.parse(LANGUAGES[0].code)
+    local = moment.astimezone(ZoneInfo(zone))
+    # The date goes inside a sentence, so its weekday takes the in-sentence form: Finnish
+    # "torstaina", not the stand-alone "torstai" of CLDR's full pattern.
+    pattern = locale.date_formats["full"].pattern.replace("cccc", "EEEE")
+    # Translators: an appointment's date and time, e.g. "Thursday, December 3, 2026 at 2:00 PM".
+    return _("%(date)s at %(time)s", date=format_date(local, pattern, locale=locale),
+             time=format_time(local, "short", locale=locale))
 
 
 def current_language() -> Language:

@@ -13,8 +13,9 @@ from flask_wtf.csrf import CSRFProtect
 
 from app import device
 
-# A personal link is /r/<token>; the token is a credential and never reaches a log.
-_TOKEN_IN_PATH = re.compile(r"(/r/)[^/?#\s\"']+")
+# A personal link is /r/<token>, and its reports go to /api/v1/invites/<token>/reports; the
+# token is a credential and never reaches a log.
+_TOKEN_IN_PATH = re.compile(r"(/r/|/invites/)[^/?#\s\"']+")
 REDACTED = "[redacted]"
 
 PERMISSIONS_POLICY = ", ".join(
@@ -110,4 +111,12 @@ def init_app(app: Flask) -> None:
     CSRFProtect(app)
     app.after_request(set_security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
-    logging.getLogger("werkzeug").addFilter(RedactTokensFilter())
+    _redact_logger(logging.getLogger("werkzeug"))
+    # Flask logs an unhandled exception with the request's path.
+    _redact_logger(app.logger)
+
+
+def _redact_logger(logger: logging.Logger) -> None:
+    """Give logger the redaction filter once, however many apps are made (tests make many)."""
+    if not any(isinstance(existing, RedactTokensFilter) for existing in logger.filters):
+        logger.addFilter(RedactTokensFilter())

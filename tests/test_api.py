@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from flask.testing import FlaskClient
@@ -80,7 +81,8 @@ def test_openapi_is_served_and_names_every_route(client: FlaskClient, app) -> No
     assert document == json.loads(OPENAPI_FILE.read_text())
     assert document["openapi"].startswith("3.1")
     described = set(document["paths"])
-    routes = {rule.rule.removeprefix("/api/v1") for rule in app.url_map.iter_rules()
-              if rule.rule.startswith("/api/v1/")}
+    # Flask writes a path parameter <name> (or <converter:name>), OpenAPI {name}.
+    routes = {re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
+              for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")}
     assert routes == described
     assert "Readiness" in document["components"]["schemas"]

@@ -64,3 +64,28 @@ def test_overrides_are_applied_last(tmp_path: Path) -> None:
                       "DATABASE_URL": f"sqlite:///{tmp_path / 'o.db'}"})
     assert app.config["DEFAULT_LOCALE"] == "sv"
     assert app.config["DATABASE_URL"].endswith("o.db")
+
+
+def test_retention_and_public_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    """RETENTION_DAYS defaults to 14; PUBLIC_URL to empty, and loses a trailing slash."""
+    monkeypatch.delenv("RETENTION_DAYS", raising=False)
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    settings = config.config_for_environment("testing")
+    assert settings.RETENTION_DAYS == 14 and settings.PUBLIC_URL == ""
+    monkeypatch.setenv("RETENTION_DAYS", "30")
+    monkeypatch.setenv("PUBLIC_URL", "https://valmis.example.fi/")
+    settings = config.config_for_environment("testing")
+    assert settings.RETENTION_DAYS == 30 and settings.PUBLIC_URL == "https://valmis.example.fi"
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("RETENTION_DAYS", "0", "RETENTION_DAYS must be at least 1"),
+    ("RETENTION_DAYS", "two weeks", "RETENTION_DAYS must be a whole number"),
+    ("PUBLIC_URL", "valmis.example.fi", "PUBLIC_URL must start with https://"),
+])
+def test_wrong_retention_or_public_url_stops(monkeypatch: pytest.MonkeyPatch, name: str,
+                                             value: str, message: str) -> None:
+    """A clear message naming the setting, in every environment."""
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=message):
+        create_app({"TESTING": True})

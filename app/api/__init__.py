@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, request
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 
-from app import device
+from app import db, device, invites
+from app.api.reports import ReportError, validate_report
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -18,6 +20,8 @@ OPENAPI_FILE = Path(__file__).with_name("openapi.json")
 # The connection check's transfers stay small: a few megabytes at most in all (issue 4).
 MAX_DOWNLOAD_BYTES = 2 * 1024 * 1024
 MAX_UPLOAD_BYTES = 1024 * 1024
+# A readiness report is about 1 KB; 16 KB leaves room and stops anything bigger early.
+MAX_REPORT_BYTES = 16 * 1024
 _CHUNK = 64 * 1024
 
 
@@ -71,6 +75,35 @@ def upload() -> Response:
     response = jsonify(bytes=received)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _report_error(error: ReportError) -> tuple[Response, int]:
+    """A 400 that names the field, so the browser's developer can see what to fix."""
+    return jsonify(error={"code": 400, "message": error.message, "field": error.field}), 400
+
+
+@bp.post("/invites/<token>/reports")
+def post_report(token: str) -> tuple[Response, int]:
+    """Store a readiness report for a personal link: 201 when new, 200 when sent before."""
+    request.max_content_length = MAX_REPORT_BYTES
+    now = datetime.now(UTC)
+    with db.engine().begin() as connection:
+        invite = invites.find_invite(connection, token, now=now,
+                                     days=current_app.config["RETENTION_DAYS"])
+        if invite is None:
+            abort(404, description="No personal link has this token, or it has expired.")
+        # Any content type: a beacon or a plain fetch may not say application/json.
+        data = request.get_json(force=True, silent=True)
+        if data is None:
+            return _report_error(ReportError("", "the body must be JSON"))
+        try:
+            report = validate_report(data)
+        except ReportError as error:
+            return _report_error(error)
+        stored = invites.record_report(connection, invite.id, report, now)
+    response = jsonify(stored=stored)
+    response.headers["Cache-Control"] = "no-store"
+    return response, 201 if stored else 200
 
 
 @cache

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import (
+    abort,
+    current_app,
     g,
     make_response,
     redirect,
@@ -17,7 +20,9 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from app import db, invites
 from app.device import VARY_HEADERS, DeviceProfile, classify_request
+from app.i18n import format_appointment, use_invite_language
 from app.wizard import bp, guidance
 from app.wizard.steps import (
     DEVICE_CHOICES,
@@ -27,8 +32,11 @@ from app.wizard.steps import (
     position,
 )
 
-# What the session keeps: the device choice and which steps are done. Nothing personal.
+# What the session keeps: the device choice and which steps are done, and for a personal
+# link the invite's id. Nothing personal about the customer.
 STATE_KEY = "wizard"
+# A personal link's token, for the browser's report posts to /api/v1/invites/<token>/reports.
+INVITE_TOKEN_KEY = "invite_token"  # noqa: S105  (the session key's name, not a secret)
 
 
 def _state() -> dict[str, Any]:
@@ -87,7 +95,32 @@ def _next(step: str) -> Response:
 @bp.get("/")
 def start() -> Response:
     """The start page: what you need, how long it takes, and how you will join."""
-    return _render("wizard/start.html")
+    return _render("wizard/start.html", appointment=None)
+
+
+@bp.get("/r/<token>")
+def personal_link(token: str) -> Response:
+    """A personal link: note that the customer opened it, then the start page with their time."""
+    now = datetime.now(UTC)
+    with db.engine().begin() as connection:
+        invite = invites.find_invite(connection, token, now=now,
+                                     days=current_app.config["RETENTION_DAYS"])
+        if invite is None:
+            abort(404)
+        # Teams, Outlook, Slack and others fetch a link to preview it as soon as it is sent,
+        # and link checkers ask with HEAD. That is not the customer: nothing is recorded and
+        # nothing personal is shown.
+        if _profile().form == "bot" or request.method == "HEAD":
+            return _render("wizard/start.html", appointment=None)
+        invites.mark_opened(connection, invite.id, now)
+    # Another invite's progress (a shared computer) does not carry over to this one.
+    state = _state() if _state().get("invite") == invite.id else {}
+    session[STATE_KEY] = {**state, "invite": invite.id}
+    session[INVITE_TOKEN_KEY] = token
+    session.permanent = True
+    use_invite_language(invite.language)
+    return _render("wizard/start.html",
+                   appointment=format_appointment(invite.appointment_at, invite.timezone))
 
 
 @bp.route("/device", methods=["GET", "POST"])

@@ -1,0 +1,194 @@
+"""Personal links: make an invite, find it by its token, record reports, purge the expired.
+
+Plain functions on a SQLAlchemy connection, no Flask: the caller owns the transaction.
+A token is a credential. Only its SHA-256 is stored, so a copy of the database opens no link.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import Connection, Row, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.db import invites, reports
+
+DEFAULT_RETENTION_DAYS = 14
+DEFAULT_TIMEZONE = "Europe/Helsinki"
+# token_urlsafe(24): 24 random bytes, 192 bits, 32 characters of [A-Za-z0-9_-].
+TOKEN_BYTES = 24
+_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{22,64}")
+TEAMS_HOSTS = ("teams.microsoft.com", "teams.live.com", "teams.cloud.microsoft")
+MAX_TEAMS_URL = 2048
+MAX_REFERENCE = 40
+
+
+class TeamsUrlError(ValueError):
+    """A meeting link that is not a Teams link; `reason` is a short code a form can translate."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        """Keep the reason code next to the English message."""
+        super().__init__(message)
+        self.reason = reason
+
+
+def new_token() -> str:
+    """A fresh personal-link token: 192 random bits, URL-safe."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def hash_token(token: str) -> str:
+    """The token's SHA-256 in hex, as stored: a 192-bit random token needs no salt or stretch."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _expiry_cutoff(now: datetime, days: int) -> datetime:
+    """Appointments before this moment are past their retention."""
+    return now - timedelta(days=days)
+
+
+def validate_teams_url(url: str) -> str:
+    """The link, trimmed, when it is an https link to a Teams host; TeamsUrlError otherwise."""
+    url = url.strip()
+    if not url:
+        raise TeamsUrlError("empty", "The Teams meeting link is empty.")
+    if len(url) > MAX_TEAMS_URL:
+        raise TeamsUrlError("too-long", f"The Teams meeting link is longer than {MAX_TEAMS_URL} "
+                                        "characters.")
+    # Browsers read a backslash as a slash and drop control characters; Python's parser does
+    # neither, so "https://evil.example\\@teams.microsoft.com" would fool the host check.
+    if "\\" in url or any(ord(character) < 33 or ord(character) == 127 for character in url):
+        raise TeamsUrlError("malformed", "The Teams meeting link contains spaces or characters "
+                                         "a link cannot have.")
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "https":
+        raise TeamsUrlError("not-https", "The Teams meeting link must start with https://.")
+    if "@" in parts.netloc:
+        raise TeamsUrlError("userinfo", "The Teams meeting link must not contain a user name "
+                                        "or an @ sign before the host.")
+    try:
+        port = parts.port
+    except ValueError:
+        raise TeamsUrlError("malformed", "The Teams meeting link has an invalid port.") from None
+    host = (parts.hostname or "").lower()
+    on_teams = any(host == allowed or host.endswith("." + allowed) for allowed in TEAMS_HOSTS)
+    if not on_teams or port not in (None, 443):
+        raise TeamsUrlError("not-teams", "The meeting link must be a Microsoft Teams link "
+                                         "(teams.microsoft.com, teams.live.com or "
+                                         "teams.cloud.microsoft).")
+    return url
+
+
+def create_invite(connection: Connection, *, appointment_at: datetime, language: str,
+                  reference: str | None = None, teams_url: str | None = None,
+                  timezone: str = DEFAULT_TIMEZONE, now: datetime | None = None) -> tuple[int, str]:
+    """Store a new invite; answer its id and the plain token, which is never stored."""
+    if appointment_at.tzinfo is None:
+        raise ValueError("appointment_at needs a time zone")
+    if reference is not None and len(reference) > MAX_REFERENCE:
+        raise ValueError(f"the reference is longer than {MAX_REFERENCE} characters")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {timezone!r}") from None
+    token = new_token()
+    invite_id = connection.execute(insert(invites).returning(invites.c.id).values(
+        token_hash=hash_token(token),
+        appointment_at=appointment_at,
+        timezone=timezone,
+        language=language,
+        reference=reference or None,
+        teams_url=validate_teams_url(teams_url) if teams_url else None,
+        created_at=now or datetime.now(UTC),
+    )).scalar_one()
+    return int(invite_id), token
+
+
+def find_invite(connection: Connection, token: str, *, now: datetime | None = None,
+                days: int = DEFAULT_RETENTION_DAYS) -> Row[Any] | None:
+    """The invite whose token this is, or None when there is none or it is past retention."""
+    # A string no token could be is not worth hashing and looking up.
+    if not _TOKEN_SHAPE.fullmatch(token):
+        return None
+    cutoff = _expiry_cutoff(now or datetime.now(UTC), days)
+    return connection.execute(
+        select(invites).where(invites.c.token_hash == hash_token(token),
+                              invites.c.appointment_at >= cutoff)
+    ).first()
+
+
+def mark_opened(connection: Connection, invite_id: int, now: datetime) -> None:
+    """A person opened the link: the first time sets opened_at, every time last activity."""
+    connection.execute(
+        update(invites).where(invites.c.id == invite_id)
+        .values(opened_at=func.coalesce(invites.c.opened_at, now), last_activity_at=now)
+    )
+
+
+def _insert_once(connection: Connection, values: dict[str, Any]) -> bool:
+    """Insert a report unless its (invite_id, report_id) exists; True when inserted.
+
+    ON CONFLICT DO NOTHING is race-free and leaves the transaction usable (an IntegrityError
+    would abort it on PostgreSQL); other databases look first.
+    """
+    dialect = connection.dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        module = sqlite if dialect == "sqlite" else postgresql
+        statement = module.insert(reports).values(**values).on_conflict_do_nothing(
+            index_elements=["invite_id", "report_id"])
+        return connection.execute(statement).rowcount == 1
+    exists = connection.execute(select(reports.c.id).where(
+        reports.c.invite_id == values["invite_id"],
+        reports.c.report_id == values["report_id"])).first()
+    if exists:
+        return False
+    connection.execute(insert(reports).values(**values))
+    return True
+
+
+def _invite_changes(report: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """What a report says about the invite as a whole."""
+    changes: dict[str, Any] = {"last_activity_at": now}
+    kind = report["kind"]
+    if kind == "readiness":
+        changes.update(latest_summary=report["summary"], latest_path=report["path"])
+    elif kind == "step":
+        changes["latest_path"] = report["path"]
+    elif kind == "help":
+        changes["needs_help"] = True
+    elif kind == "no-video":
+        changes["prefers_phone"] = bool(report["value"])
+    return changes
+
+
+def record_report(connection: Connection, invite_id: int, report: dict[str, Any],
+                  now: datetime) -> bool:
+    """Store a validated report and update the invite from it; False when it came before."""
+    stored = _insert_once(connection, {
+        "invite_id": invite_id,
+        "report_id": report["id"],
+        "received_at": now,
+        "kind": report["kind"],
+        "summary": report.get("summary") if report["kind"] == "readiness" else None,
+        "body": report,
+    })
+    if stored:
+        connection.execute(update(invites).where(invites.c.id == invite_id)
+                           .values(**_invite_changes(report, now)))
+    return stored
+
+
+def purge_expired(connection: Connection, now: datetime, days: int) -> int:
+    """Delete invites whose appointment is more than days past (reports go with them)."""
+    expired = invites.c.appointment_at < _expiry_cutoff(now, days)
+    # Deleting reports explicitly too keeps purge complete on a connection where SQLite's
+    # foreign keys are off; on others ON DELETE CASCADE has nothing left to do.
+    connection.execute(delete(reports).where(reports.c.invite_id.in_(
+        select(invites.c.id).where(expired))))
+    return connection.execute(delete(invites).where(expired)).rowcount

@@ -1,0 +1,59 @@
+"""The database: the migrations make exactly the tables app/db.py describes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask import Flask
+from sqlalchemy import insert, inspect, select
+from sqlalchemy.exc import StatementError
+
+from app import db
+
+
+def test_migrated_schema_equals_metadata(app: Flask) -> None:
+    """Alembic finds nothing to change between the migrated database and app.db.metadata."""
+    with app.extensions["valmis.db"].connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "compare_server_default": True})
+        assert compare_metadata(context, db.metadata) == []
+
+
+def test_migrations_reach_head_and_can_run_again(app: Flask) -> None:
+    """The database is at the newest revision, and upgrading again changes nothing."""
+    db.upgrade(app)
+    with app.extensions["valmis.db"].connect() as connection:
+        assert MigrationContext.configure(connection).get_current_revision() == "0001"
+        assert {"invites", "reports"} <= set(inspect(connection).get_table_names())
+
+
+@pytest.mark.parametrize("command", ["init-db", "db-upgrade"])
+def test_commands_migrate(runner: Any, command: str) -> None:
+    """`flask init-db` and its alias `flask db-upgrade` migrate and say where."""
+    result = runner.invoke(args=[command])
+    assert result.exit_code == 0, result.output
+    assert "Database ready" in result.output
+
+
+def test_times_come_back_in_utc(app: Flask) -> None:
+    """A time stored with any offset is read back as the same moment, timezone-aware in UTC."""
+    helsinki = timezone(timedelta(hours=2))
+    moment = datetime(2026, 12, 3, 14, 0, tzinfo=helsinki)
+    with app.extensions["valmis.db"].begin() as connection:
+        connection.execute(insert(db.invites).values(
+            token_hash="0" * 64, appointment_at=moment, language="fi", created_at=moment))
+        stored = connection.execute(select(db.invites.c.appointment_at)).scalar_one()
+    assert stored == moment and stored.tzinfo == UTC
+    assert stored.hour == 12
+
+
+def test_naive_times_are_refused(app: Flask) -> None:
+    """A time without a zone is ambiguous, so it is not stored."""
+    with pytest.raises(StatementError, match="naive"), app.extensions["valmis.db"].begin() as c:
+        c.execute(insert(db.invites).values(
+            token_hash="1" * 64, appointment_at=datetime(2026, 12, 3, 14, 0),
+            language="fi", created_at=datetime.now(UTC)))

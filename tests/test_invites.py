@@ -1,0 +1,289 @@
+"""Personal links: tokens, Teams links, reports, retention, and the staff commands."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import Connection, func, select
+
+from app import db, invites
+
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+APPOINTMENT = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+
+
+def readiness(report_id: str, summary: str = "ready", path: str = "web") -> dict[str, Any]:
+    """A validated readiness report, as the API hands it to record_report."""
+    return {"version": 1, "id": report_id, "kind": "readiness",
+            "created_at": "2026-12-01T09:00:00.000Z", "path": path, "device": {},
+            "checks": {}, "summary": summary, "warnings": [], "problems": []}
+
+
+def report_id(number: int) -> str:
+    """A report id that differs by number."""
+    return f"00000000-0000-4000-8000-{number:012d}"
+
+
+@pytest.fixture
+def connection(app: Flask) -> Any:
+    """A connection in a transaction on the test database, committed at the end."""
+    with app.extensions["valmis.db"].begin() as open_connection:
+        yield open_connection
+
+
+def invite(connection: Connection, appointment_at: datetime = APPOINTMENT) -> tuple[int, str]:
+    """A Finnish invite for appointment_at."""
+    return invites.create_invite(connection, appointment_at=appointment_at, language="fi",
+                                 now=NOW)
+
+
+def row(connection: Connection, invite_id: int) -> Any:
+    """The invite's row."""
+    return connection.execute(select(db.invites).where(db.invites.c.id == invite_id)).one()
+
+
+def test_token_has_at_least_128_random_bits() -> None:
+    """192 bits in URL-safe base64 (6 bits a character), different every time."""
+    tokens = {invites.new_token() for _ in range(100)}
+    assert len(tokens) == 100
+    for token in tokens:
+        assert re.fullmatch(r"[A-Za-z0-9_-]+", token)
+        assert len(token) * 6 >= 128
+
+
+def test_hash_is_sha256_hex() -> None:
+    """64 hex characters, the same for the same token."""
+    digest = invites.hash_token("abc")
+    assert digest == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+def test_only_the_hash_is_stored(app: Flask, connection: Connection) -> None:
+    """The plain token appears nowhere in the database file; its hash does."""
+    invite_id, token = invite(connection)
+    assert row(connection, invite_id).token_hash == invites.hash_token(token)
+    dump = "\n".join(connection.connection.driver_connection.iterdump())  # type: ignore[union-attr]
+    assert token not in dump
+    assert invites.hash_token(token) in dump
+
+
+def test_find_invite_by_token(connection: Connection) -> None:
+    """The token finds its invite; another token, or something no token could be, does not."""
+    invite_id, token = invite(connection)
+    found = invites.find_invite(connection, token, now=NOW)
+    assert found is not None and found.id == invite_id
+    assert found.appointment_at == APPOINTMENT and found.timezone == "Europe/Helsinki"
+    assert invites.find_invite(connection, invites.new_token(), now=NOW) is None
+    assert invites.find_invite(connection, "short", now=NOW) is None
+    assert invites.find_invite(connection, token + "/x", now=NOW) is None
+
+
+def test_expired_invite_is_not_found(connection: Connection) -> None:
+    """RETENTION_DAYS after the appointment the link stops working."""
+    _invite_id, token = invite(connection)
+    assert invites.find_invite(connection, token, now=APPOINTMENT + timedelta(days=13),
+                               days=14) is not None
+    assert invites.find_invite(connection, token, now=APPOINTMENT + timedelta(days=14, seconds=1),
+                               days=14) is None
+
+
+@pytest.mark.parametrize("url", [
+    "https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/0?context=%7b%7d",
+    "https://teams.live.com/meet/9384756",
+    "https://teams.cloud.microsoft/meet/123?p=abc",
+    "https://gov.teams.microsoft.com/l/meetup-join/x",
+    "https://dod.teams.microsoft.us.teams.microsoft.com/x",
+    "HTTPS://Teams.Microsoft.com/l/x",
+    "https://teams.microsoft.com:443/l/x",
+    "  https://teams.live.com/meet/1  ",
+])
+def test_teams_links_are_accepted(url: str) -> None:
+    """The three Teams hosts and their subdomains, over https."""
+    assert invites.validate_teams_url(url) == url.strip()
+
+
+@pytest.mark.parametrize(("url", "reason"), [
+    ("http://teams.microsoft.com/l/x", "not-https"),
+    ("ftp://teams.microsoft.com/l/x", "not-https"),
+    ("teams.microsoft.com/l/x", "not-https"),
+    ("javascript:alert(1)//teams.microsoft.com", "not-https"),
+    ("https://zoom.us/j/123", "not-teams"),
+    ("https://teams.microsoft.com.evil.example/l/x", "not-teams"),
+    ("https://evilteams.microsoft.com/l/x", "not-teams"),
+    ("https://teams-microsoft.com/l/x", "not-teams"),
+    ("https://microsoft.com/teams", "not-teams"),
+    ("https://teams.microsoft.com:8443/l/x", "not-teams"),
+    ("https://teams.microsoft.com@evil.example/", "userinfo"),
+    ("https://user:pass@teams.microsoft.com/l/x", "userinfo"),
+    ("https://evil.example\\@teams.microsoft.com/", "malformed"),
+    ("https://teams.microsoft.com/l/x y", "malformed"),
+    ("https://teams.microsoft.com:abc/", "malformed"),
+    ("https://" + "a" * 2048 + ".teams.microsoft.com/", "too-long"),
+    ("", "empty"),
+])
+def test_other_links_are_refused_with_a_reason(url: str, reason: str) -> None:
+    """Anything else raises a ValueError with a clear message and a reason code."""
+    with pytest.raises(ValueError, match=r"\w") as caught:
+        invites.validate_teams_url(url)
+    assert isinstance(caught.value, invites.TeamsUrlError)
+    assert caught.value.reason == reason
+
+
+def test_create_invite_checks_its_input(connection: Connection) -> None:
+    """A naive time, a long reference, an unknown zone or a foreign link is refused."""
+    with pytest.raises(ValueError, match="time zone"):
+        invites.create_invite(connection, appointment_at=APPOINTMENT.replace(tzinfo=None),
+                              language="fi")
+    with pytest.raises(ValueError, match="40"):
+        invites.create_invite(connection, appointment_at=APPOINTMENT, language="fi",
+                              reference="x" * 41)
+    with pytest.raises(ValueError, match="time zone"):
+        invites.create_invite(connection, appointment_at=APPOINTMENT, language="fi",
+                              timezone="Mars/Olympus")
+    with pytest.raises(ValueError, match="Teams"):
+        invites.create_invite(connection, appointment_at=APPOINTMENT, language="fi",
+                              teams_url="https://zoom.us/j/1")
+
+
+def test_mark_opened_keeps_the_first_time(connection: Connection) -> None:
+    """opened_at is the first opening; last activity moves on."""
+    invite_id, _token = invite(connection)
+    assert row(connection, invite_id).opened_at is None
+    invites.mark_opened(connection, invite_id, NOW)
+    later = NOW + timedelta(hours=1)
+    invites.mark_opened(connection, invite_id, later)
+    opened = row(connection, invite_id)
+    assert opened.opened_at == NOW and opened.last_activity_at == later
+
+
+def test_record_report_is_idempotent(connection: Connection) -> None:
+    """The same report id twice is stored once; the second answer is False."""
+    invite_id, _token = invite(connection)
+    assert invites.record_report(connection, invite_id, readiness(report_id(1)), NOW) is True
+    assert invites.record_report(connection, invite_id, readiness(report_id(1), "not-ready"),
+                                 NOW) is False
+    count = connection.execute(select(func.count()).select_from(db.reports)).scalar_one()
+    assert count == 1
+    assert row(connection, invite_id).latest_summary == "ready"
+
+
+def test_same_report_id_on_two_invites_is_two_reports(connection: Connection) -> None:
+    """Idempotency is per invite: another invite's id space is its own."""
+    first, _ = invite(connection)
+    second, _ = invite(connection)
+    assert invites.record_report(connection, first, readiness(report_id(1)), NOW)
+    assert invites.record_report(connection, second, readiness(report_id(1)), NOW)
+
+
+def test_invite_follows_its_reports(connection: Connection) -> None:
+    """Summary, path, help and the phone wish follow the latest reports; activity moves on."""
+    invite_id, _token = invite(connection)
+    step = {"version": 1, "id": report_id(1), "kind": "step", "created_at": "x",
+            "step": "device", "path": "app"}
+    invites.record_report(connection, invite_id, step, NOW)
+    assert row(connection, invite_id).latest_path == "app"
+    assert row(connection, invite_id).latest_summary is None
+
+    later = NOW + timedelta(minutes=5)
+    invites.record_report(connection, invite_id,
+                          readiness(report_id(2), "ready-with-warnings", "app"), later)
+    current = row(connection, invite_id)
+    assert (current.latest_summary, current.latest_path) == ("ready-with-warnings", "app")
+    assert current.last_activity_at == later
+    assert (current.needs_help, current.prefers_phone) == (False, False)
+
+    help_report = {"version": 1, "id": report_id(3), "kind": "help", "created_at": "x"}
+    invites.record_report(connection, invite_id, help_report, later)
+    no_video = {"version": 1, "id": report_id(4), "kind": "no-video", "created_at": "x",
+                "value": True}
+    invites.record_report(connection, invite_id, no_video, later)
+    current = row(connection, invite_id)
+    assert (current.needs_help, current.prefers_phone) == (True, True)
+
+    changed_mind = {**no_video, "id": report_id(5), "value": False}
+    invites.record_report(connection, invite_id, changed_mind, later)
+    assert row(connection, invite_id).prefers_phone is False
+
+    stored = connection.execute(select(db.reports.c.kind, db.reports.c.summary)
+                                .order_by(db.reports.c.id)).all()
+    assert [tuple(r) for r in stored] == [("step", None), ("readiness", "ready-with-warnings"),
+                                          ("help", None), ("no-video", None),
+                                          ("no-video", None)]
+
+
+def test_purge_deletes_expired_invites_and_their_reports(connection: Connection) -> None:
+    """Past retention: gone with its reports. Within retention or upcoming: kept."""
+    now = APPOINTMENT + timedelta(days=20)
+    old, _ = invite(connection, APPOINTMENT)
+    recent, _ = invite(connection, now - timedelta(days=13))
+    upcoming, _ = invite(connection, now + timedelta(days=2))
+    for number, invite_id in enumerate((old, recent, upcoming)):
+        invites.record_report(connection, invite_id, readiness(report_id(number)), NOW)
+
+    assert invites.purge_expired(connection, now, 14) == 1
+    left = connection.execute(select(db.invites.c.id).order_by(db.invites.c.id)).scalars()
+    assert list(left) == [recent, upcoming]
+    reported = connection.execute(select(db.reports.c.invite_id)).scalars()
+    assert sorted(reported) == [recent, upcoming]
+    assert invites.purge_expired(connection, now, 14) == 0
+
+
+def test_deleting_an_invite_cascades_to_its_reports(connection: Connection) -> None:
+    """The foreign key's ON DELETE CASCADE works (SQLite's foreign keys are on)."""
+    invite_id, _token = invite(connection)
+    invites.record_report(connection, invite_id, readiness(report_id(1)), NOW)
+    connection.execute(db.invites.delete().where(db.invites.c.id == invite_id))
+    assert connection.execute(select(func.count()).select_from(db.reports)).scalar_one() == 0
+
+
+def test_cli_creates_an_invite_and_prints_its_path(app: Flask, runner: Any) -> None:
+    """`flask invite create` stores the invite in Helsinki time and prints /r/<token> once."""
+    result = runner.invoke(args=["invite", "create", "--at", "2026-12-03 14:00",
+                                 "--language", "sv", "--reference", "Mon 14",
+                                 "--teams-url", "https://teams.microsoft.com/l/meetup-join/x"])
+    assert result.exit_code == 0, result.output
+    token = re.search(r"/r/([A-Za-z0-9_-]+)", result.output).group(1)  # type: ignore[union-attr]
+    assert "PUBLIC_URL" in result.output
+    with app.extensions["valmis.db"].connect() as connection:
+        found = invites.find_invite(connection, token, now=NOW)
+    assert found is not None
+    assert found.appointment_at == APPOINTMENT  # 14:00 in Helsinki in December is 12:00 UTC
+    assert (found.language, found.reference) == ("sv", "Mon 14")
+    assert found.teams_url == "https://teams.microsoft.com/l/meetup-join/x"
+
+
+def test_cli_prints_the_full_link_with_public_url(app: Flask, runner: Any) -> None:
+    """With PUBLIC_URL set, the whole link is printed."""
+    app.config["PUBLIC_URL"] = "https://valmis.example.fi"
+    result = runner.invoke(args=["invite", "create", "--at", "2026-12-03 14:00",
+                                 "--language", "fi"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"https://valmis\.example\.fi/r/[A-Za-z0-9_-]{32}\b", result.output)
+
+
+@pytest.mark.parametrize(("arguments", "complaint"), [
+    (["--at", "3.12.2026 14:00", "--language", "fi"], "YYYY-MM-DD HH:MM"),
+    (["--at", "2026-12-03 14:00", "--language", "de"], "de"),
+    (["--at", "2026-12-03 14:00", "--language", "fi", "--teams-url", "https://zoom.us/j/1"],
+     "Teams"),
+    (["--at", "2026-12-03 14:00", "--language", "fi", "--reference", "x" * 41], "40"),
+    (["--at", "2026-12-03 14:00", "--language", "fi", "--timezone", "Nowhere/Land"], "time zone"),
+])
+def test_cli_refuses_bad_input(runner: Any, arguments: list[str], complaint: str) -> None:
+    """A clear message and a non-zero exit, nothing stored."""
+    result = runner.invoke(args=["invite", "create", *arguments])
+    assert result.exit_code != 0
+    assert complaint in result.output
+
+
+def test_cli_purge_prints_the_count(app: Flask, runner: Any) -> None:
+    """`flask purge` deletes what RETENTION_DAYS says is past and says how many."""
+    with app.extensions["valmis.db"].begin() as connection:
+        invite(connection, datetime.now(UTC) - timedelta(days=30))
+        invite(connection, datetime.now(UTC) + timedelta(days=1))
+    result = runner.invoke(args=["purge"])
+    assert result.exit_code == 0, result.output
+    assert "Deleted 1 invite" in result.output

@@ -1,0 +1,174 @@
+"""GET /r/<token>: a person opens their link; a link previewer never counts as them."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from app import db, invites
+
+# Thursday 3 December 2026, 14:00 in Helsinki (UTC+2 in winter).
+APPOINTMENT = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+DESKTOP = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+           "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36")
+BOTS = ["SkypeUriPreview Preview/0.5", "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+        "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)"]
+
+
+@pytest.fixture
+def link(app: Flask) -> tuple[int, str]:
+    """A Finnish invite's id and token."""
+    with app.extensions["valmis.db"].begin() as connection:
+        return invites.create_invite(connection, appointment_at=APPOINTMENT, language="fi",
+                                     now=APPOINTMENT - timedelta(days=2))
+
+
+def invite_row(app: Flask, invite_id: int) -> Any:
+    """The invite's row."""
+    with app.extensions["valmis.db"].connect() as connection:
+        return connection.execute(select(db.invites).where(db.invites.c.id == invite_id)).one()
+
+
+def open_link(client: FlaskClient, token: str, user_agent: str = DESKTOP, **kwargs: Any) -> Any:
+    """GET the personal link as user_agent."""
+    headers = {"User-Agent": user_agent, **kwargs.pop("headers", {})}
+    return client.get(f"/r/{token}", headers=headers, **kwargs)
+
+
+def test_a_person_opens_the_link(app: Flask, client: FlaskClient,
+                                 link: tuple[int, str]) -> None:
+    """Marked opened, the session knows the invite, the page shows the appointment in Finnish."""
+    invite_id, token = link
+    response = open_link(client, token)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert '<html lang="fi"' in page
+    # The date and time in the invite's language and zone: "torstaina 3. joulukuuta 2026
+    # klo 14.00" once the catalogue has the sentence.
+    assert "torstaina 3. joulukuuta 2026" in page and "14.00" in page
+    row = invite_row(app, invite_id)
+    assert row.opened_at is not None and row.last_activity_at == row.opened_at
+    with client.session_transaction() as session:
+        assert session["wizard"]["invite"] == invite_id
+        assert session["invite_token"] == token
+
+
+def test_opening_again_keeps_the_first_time(app: Flask, client: FlaskClient,
+                                            link: tuple[int, str]) -> None:
+    """The second visit moves last activity, not opened_at."""
+    invite_id, token = link
+    open_link(client, token)
+    first = invite_row(app, invite_id).opened_at
+    open_link(client, token)
+    again = invite_row(app, invite_id)
+    assert again.opened_at == first and again.last_activity_at >= first
+
+
+@pytest.mark.parametrize("user_agent", BOTS)
+def test_a_link_previewer_does_not_count(app: Flask, client: FlaskClient,
+                                         link: tuple[int, str], user_agent: str) -> None:
+    """A neutral start page: not marked opened, no appointment time, no session."""
+    invite_id, token = link
+    response = open_link(client, token, user_agent)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "joulukuuta" not in page and "December" not in page and "14.00" not in page
+    assert "Set-Cookie" not in response.headers
+    assert invite_row(app, invite_id).opened_at is None
+
+
+def test_a_head_request_does_not_count(app: Flask, client: FlaskClient,
+                                       link: tuple[int, str]) -> None:
+    """Link checkers ask with HEAD; a person's browser never does."""
+    invite_id, token = link
+    assert client.head(f"/r/{token}", headers={"User-Agent": DESKTOP}).status_code == 200
+    assert invite_row(app, invite_id).opened_at is None
+
+
+def test_the_invites_language_is_used(client: FlaskClient, link: tuple[int, str]) -> None:
+    """Over the browser's Accept-Language, and on the pages after the link too."""
+    _invite_id, token = link
+    page = open_link(client, token, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="fi"' in page
+    following = client.get("/device", headers={"User-Agent": DESKTOP, "Accept-Language": "en"})
+    assert '<html lang="fi"' in following.get_data(as_text=True)
+
+
+def test_the_customers_own_choice_wins(client: FlaskClient, link: tuple[int, str]) -> None:
+    """A chosen language (?lang= or its cookie) beats the invite's; the date follows it."""
+    _invite_id, token = link
+    page = open_link(client, token, query_string={"lang": "en"}).get_data(as_text=True)
+    assert '<html lang="en"' in page
+    assert "Thursday, December 3, 2026" in page and "2:00" in page
+    # The cookie now remembers a choice; a Swedish one gives Swedish.
+    client.set_cookie("lang", "sv")
+    page = open_link(client, token).get_data(as_text=True)
+    assert '<html lang="sv"' in page and "3 december 2026" in page and "14:00" in page
+
+
+def test_another_invite_starts_afresh(client: FlaskClient, app: Flask,
+                                      link: tuple[int, str]) -> None:
+    """Progress made for one invite (a shared computer) does not carry over to another."""
+    first_id, first_token = link
+    open_link(client, first_token)
+    client.post("/device", data={"device": "computer"}, headers={"User-Agent": DESKTOP})
+    with app.extensions["valmis.db"].begin() as connection:
+        second_id, second_token = invites.create_invite(
+            connection, appointment_at=APPOINTMENT, language="sv")
+    open_link(client, second_token)
+    with client.session_transaction() as session:
+        assert session["wizard"] == {"invite": second_id}
+        assert session["invite_token"] == second_token
+    assert second_id != first_id
+
+
+def test_the_plain_start_page_shows_no_appointment(client: FlaskClient) -> None:
+    """/ is for everyone: no appointment sentence."""
+    page = client.get("/", headers={"User-Agent": DESKTOP}).get_data(as_text=True)
+    assert "2026" not in page
+
+
+@pytest.mark.parametrize("token", ["x", "a" * 32, "a" * 200, "not/a/token"])
+def test_unknown_token_is_the_404_page(client: FlaskClient, token: str) -> None:
+    """The calm 404 page, in HTML."""
+    response = client.get(f"/r/{token}", headers={"User-Agent": DESKTOP})
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+
+
+def test_expired_link_is_the_404_page(app: Flask, client: FlaskClient) -> None:
+    """RETENTION_DAYS after the appointment the link no longer opens."""
+    with app.extensions["valmis.db"].begin() as connection:
+        _invite_id, token = invites.create_invite(
+            connection, appointment_at=datetime.now(UTC) - timedelta(days=15), language="fi")
+    assert client.get(f"/r/{token}", headers={"User-Agent": DESKTOP}).status_code == 404
+
+
+def test_the_token_never_reaches_a_log(app: Flask, client: FlaskClient,
+                                       link: tuple[int, str],
+                                       caplog: pytest.LogCaptureFixture,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not for a 404, an opened link, a report post, nor an error Flask logs with the path."""
+    _invite_id, token = link
+    unknown = invites.new_token()
+    caplog.set_level(logging.DEBUG)
+    assert client.get(f"/r/{unknown}", headers={"User-Agent": DESKTOP}).status_code == 404
+    assert open_link(client, token).status_code == 200
+    client.post(f"/api/v1/invites/{unknown}/reports", json={})
+
+    def broken(*_args: Any) -> None:
+        """Fail as a database outage would."""
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(invites, "mark_opened", broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    assert open_link(client, token).status_code == 500
+    assert "Exception on /r/[redacted]" in caplog.text
+    for secret in (token, unknown):
+        assert secret not in caplog.text
