@@ -50,6 +50,8 @@ class Config:
         self.DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Europe/Helsinki")
         # Invites and their reports are deleted this many days after the appointment.
         self.RETENTION_DAYS = _int("RETENTION_DAYS", 14)
+        # How long the calendar entry of an appointment lasts.
+        self.APPOINTMENT_MINUTES = _int("APPOINTMENT_MINUTES", 60)
         # Where customers reach the app, e.g. "https://valmis.example.fi", for full links
         # printed outside a request (`flask invite create`); empty: print the path only.
         self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "").strip().rstrip("/")

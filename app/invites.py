@@ -123,6 +123,15 @@ def find_invite(connection: Connection, token: str, *, now: datetime | None = No
     ).first()
 
 
+def invite_by_id(connection: Connection, invite_id: int, *, now: datetime,
+                 days: int = DEFAULT_RETENTION_DAYS) -> Row[Any] | None:
+    """The invite with this id, or None when there is none or it is past retention."""
+    return connection.execute(
+        select(invites).where(invites.c.id == invite_id,
+                              invites.c.appointment_at >= _expiry_cutoff(now, days))
+    ).first()
+
+
 def mark_opened(connection: Connection, invite_id: int, now: datetime) -> None:
     """A person opened the link: the first time sets opened_at, every time last activity."""
     connection.execute(

@@ -12,8 +12,8 @@ from sqlalchemy import Connection, func, select
 
 from app import db, invites
 
-NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-APPOINTMENT = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+NOW = datetime(2099, 12, 1, 9, 0, tzinfo=UTC)
+APPOINTMENT = datetime(2099, 12, 3, 12, 0, tzinfo=UTC)
 
 
 def readiness(report_id: str, summary: str = "ready", path: str = "web") -> dict[str, Any]:
@@ -241,7 +241,7 @@ def test_deleting_an_invite_cascades_to_its_reports(connection: Connection) -> N
 
 def test_cli_creates_an_invite_and_prints_its_path(app: Flask, runner: Any) -> None:
     """`flask invite create` stores the invite in Helsinki time and prints /r/<token> once."""
-    result = runner.invoke(args=["invite", "create", "--at", "2026-12-03 14:00",
+    result = runner.invoke(args=["invite", "create", "--at", "2099-12-03 14:00",
                                  "--language", "sv", "--reference", "Mon 14",
                                  "--teams-url", "https://teams.microsoft.com/l/meetup-join/x"])
     assert result.exit_code == 0, result.output
@@ -258,7 +258,7 @@ def test_cli_creates_an_invite_and_prints_its_path(app: Flask, runner: Any) -> N
 def test_cli_prints_the_full_link_with_public_url(app: Flask, runner: Any) -> None:
     """With PUBLIC_URL set, the whole link is printed."""
     app.config["PUBLIC_URL"] = "https://valmis.example.fi"
-    result = runner.invoke(args=["invite", "create", "--at", "2026-12-03 14:00",
+    result = runner.invoke(args=["invite", "create", "--at", "2099-12-03 14:00",
                                  "--language", "fi"])
     assert result.exit_code == 0, result.output
     assert re.search(r"https://valmis\.example\.fi/r/[A-Za-z0-9_-]{32}\b", result.output)
@@ -266,11 +266,11 @@ def test_cli_prints_the_full_link_with_public_url(app: Flask, runner: Any) -> No
 
 @pytest.mark.parametrize(("arguments", "complaint"), [
     (["--at", "3.12.2026 14:00", "--language", "fi"], "YYYY-MM-DD HH:MM"),
-    (["--at", "2026-12-03 14:00", "--language", "de"], "de"),
-    (["--at", "2026-12-03 14:00", "--language", "fi", "--teams-url", "https://zoom.us/j/1"],
+    (["--at", "2099-12-03 14:00", "--language", "de"], "de"),
+    (["--at", "2099-12-03 14:00", "--language", "fi", "--teams-url", "https://zoom.us/j/1"],
      "Teams"),
-    (["--at", "2026-12-03 14:00", "--language", "fi", "--reference", "x" * 41], "40"),
-    (["--at", "2026-12-03 14:00", "--language", "fi", "--timezone", "Nowhere/Land"], "time zone"),
+    (["--at", "2099-12-03 14:00", "--language", "fi", "--reference", "x" * 41], "40"),
+    (["--at", "2099-12-03 14:00", "--language", "fi", "--timezone", "Nowhere/Land"], "time zone"),
 ])
 def test_cli_refuses_bad_input(runner: Any, arguments: list[str], complaint: str) -> None:
     """A clear message and a non-zero exit, nothing stored."""

@@ -12,9 +12,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app import db, invites
+from app.wizard import calendar
 
-# Thursday 3 December 2026, 14:00 in Helsinki (UTC+2 in winter).
-APPOINTMENT = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+# Thursday 3 December 2099, 14:00 in Helsinki (UTC+2 in winter).
+APPOINTMENT = datetime(2099, 12, 3, 12, 0, tzinfo=UTC)
 DESKTOP = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
            "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36")
 BOTS = ["SkypeUriPreview Preview/0.5", "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
@@ -49,9 +50,9 @@ def test_a_person_opens_the_link(app: Flask, client: FlaskClient,
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert '<html lang="fi"' in page
-    # The date and time in the invite's language and zone: "torstaina 3. joulukuuta 2026
+    # The date and time in the invite's language and zone: "torstaina 3. joulukuuta 2099
     # klo 14.00" once the catalogue has the sentence.
-    assert "torstaina 3. joulukuuta 2026" in page and "14.00" in page
+    assert "torstaina 3. joulukuuta 2099" in page and "14.00" in page
     row = invite_row(app, invite_id)
     assert row.opened_at is not None and row.last_activity_at == row.opened_at
     with client.session_transaction() as session:
@@ -105,11 +106,11 @@ def test_the_customers_own_choice_wins(client: FlaskClient, link: tuple[int, str
     _invite_id, token = link
     page = open_link(client, token, query_string={"lang": "en"}).get_data(as_text=True)
     assert '<html lang="en"' in page
-    assert "Thursday, December 3, 2026" in page and "2:00" in page
+    assert "Thursday, December 3, 2099" in page and "2:00" in page
     # The cookie now remembers a choice; a Swedish one gives Swedish.
     client.set_cookie("lang", "sv")
     page = open_link(client, token).get_data(as_text=True)
-    assert '<html lang="sv"' in page and "3 december 2026" in page and "14:00" in page
+    assert '<html lang="sv"' in page and "3 december 2099" in page and "14:00" in page
 
 
 def test_another_invite_starts_afresh(client: FlaskClient, app: Flask,
@@ -131,7 +132,7 @@ def test_another_invite_starts_afresh(client: FlaskClient, app: Flask,
 def test_the_plain_start_page_shows_no_appointment(client: FlaskClient) -> None:
     """/ is for everyone: no appointment sentence."""
     page = client.get("/", headers={"User-Agent": DESKTOP}).get_data(as_text=True)
-    assert "2026" not in page
+    assert "2099" not in page
 
 
 @pytest.mark.parametrize("token", ["x", "a" * 32, "a" * 200, "not/a/token"])
@@ -172,3 +173,59 @@ def test_the_token_never_reaches_a_log(app: Flask, client: FlaskClient,
     assert "Exception on /r/[redacted]" in caplog.text
     for secret in (token, unknown):
         assert secret not in caplog.text
+
+
+def _teams_invite(app: Flask) -> str:
+    """A Swedish invite with a Teams link; answers its token."""
+    with app.extensions["valmis.db"].begin() as connection:
+        _id, token = invites.create_invite(
+            connection, appointment_at=APPOINTMENT, language="sv",
+            teams_url="https://teams.microsoft.com/meet/123456789?p=abc")
+    return token
+
+
+def test_ready_shows_the_appointment_calendar_and_join_button(app: Flask,
+                                                              client: FlaskClient) -> None:
+    """Ready of a personal link: the time, 'add to calendar', and the Teams link unchanged."""
+    open_link(client, _teams_invite(app))
+    page = client.get("/ready", headers={"User-Agent": DESKTOP}).get_data(as_text=True)
+    assert "3 december 2099" in page and "14:00" in page
+    assert 'href="https://teams.microsoft.com/meet/123456789?p=abc"' in page
+    assert 'href="/appointment.ics"' in page
+
+
+def test_ready_without_a_personal_link_has_no_appointment(client: FlaskClient) -> None:
+    """The general guide has no time, no calendar file and no join button."""
+    page = client.get("/ready?lang=en").get_data(as_text=True)
+    assert "appointment.ics" not in page and "teams.microsoft.com" not in page
+    assert client.get("/appointment.ics").status_code == 404
+
+
+def test_calendar_file_is_valid_icalendar(app: Flask, client: FlaskClient) -> None:
+    """A VEVENT at the appointment in UTC, an hour long, folded lines, CRLF, the Teams URL."""
+    open_link(client, _teams_invite(app))
+    response = client.get("/appointment.ics", headers={"User-Agent": DESKTOP})
+    assert response.status_code == 200
+    assert response.mimetype == "text/calendar"
+    assert "attachment" in response.headers["Content-Disposition"]
+    body = response.get_data(as_text=True)
+    assert body.startswith("BEGIN:VCALENDAR\r\n") and body.endswith("END:VCALENDAR\r\n")
+    lines = body.split("\r\n")
+    assert all(len(line.encode()) <= 75 for line in lines)
+    unfolded = body.replace("\r\n ", "")
+    assert "DTSTART:20991203T120000Z" in unfolded
+    assert "DTEND:20991203T130000Z" in unfolded
+    assert "URL:https://teams.microsoft.com/meet/123456789?p=abc" in unfolded
+    assert "SUMMARY:Videomöte för karriärvägledning" in unfolded
+
+
+def test_calendar_text_is_escaped_and_folded() -> None:
+    """Commas, semicolons and newlines are escaped; a long line folds without splitting a letter."""
+    body = calendar.appointment_ics(
+        uid="x@valmis", start=APPOINTMENT, minutes=45, summary="a, b; c\nd",
+        description="ä" * 80, url=None, now=APPOINTMENT)
+    assert "SUMMARY:a\\, b\\; c\\nd\r\n" in body
+    assert "DTEND:20991203T124500Z" in body
+    description = next(line for line in body.split("\r\n") if line.startswith("DESCRIPTION:ä"))
+    assert len(description.encode()) <= 75
+    assert "ä" * 80 in body.replace("\r\n ", "")

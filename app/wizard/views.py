@@ -23,7 +23,7 @@ from werkzeug.wrappers import Response
 from app import db, invites
 from app.device import VARY_HEADERS, DeviceProfile, classify_request
 from app.i18n import format_appointment, use_invite_language
-from app.wizard import bp, guidance
+from app.wizard import bp, calendar, guidance
 from app.wizard.steps import (
     DEVICE_CHOICES,
     STEPS,
@@ -231,8 +231,47 @@ def ready() -> Response:
     done = set(_state().get("done", []))
     summary = [(step, step in done) for step in steps if step != "ready"]
     all_done = bool(summary) and all(finished for _step, finished in summary)
+    invite = _invite()
+    appointment = (format_appointment(invite.appointment_at, invite.timezone)
+                   if invite else None)
     return _render("wizard/ready.html", "ready" if steps else None, summary=summary,
-                   all_done=all_done)
+                   all_done=all_done, appointment=appointment,
+                   teams_url=invite.teams_url if invite else None)
+
+
+def _invite() -> Any:
+    """This session's personal-link invite (a database row), or None."""
+    invite_id = _state().get("invite")
+    if invite_id is None:
+        return None
+    if "invite" not in g:
+        with db.engine().connect() as connection:
+            g.invite = invites.invite_by_id(connection, invite_id, now=datetime.now(UTC),
+                                            days=current_app.config["RETENTION_DAYS"])
+    return g.invite
+
+
+@bp.get("/appointment.ics")
+def appointment_calendar() -> Response:
+    """The personal appointment as a calendar file; only for a session opened by its link."""
+    invite = _invite()
+    if invite is None:
+        abort(404)
+    body = calendar.appointment_ics(
+        uid=f"{invite.token_hash[:32]}@valmis",
+        start=invite.appointment_at,
+        minutes=current_app.config["APPOINTMENT_MINUTES"],
+        summary=_("Career guidance video appointment"),
+        description=_("Open the meeting invitation in your email and join the Teams meeting. "
+                      "If there are technical problems, the career guidance psychologist will "
+                      "call you by phone."),
+        url=invite.teams_url,
+        now=datetime.now(UTC),
+    )
+    response = make_response(body)
+    response.mimetype = "text/calendar"
+    response.headers["Content-Disposition"] = 'attachment; filename="appointment.ics"'
+    return response
 
 
 @bp.get("/help")
