@@ -30,6 +30,7 @@ from ua_parser import BasicResolver, Domain, load_builtins  # noqa: E402
 from ua_parser import user_agent_parser as legacy_parser  # noqa: E402
 
 from app import device  # noqa: E402
+from tests.test_device import naive_path  # noqa: E402  (one baseline, the tests' own)
 
 CORPUS = ROOT / "tests" / "ua_corpus.json"
 BUDGET_CACHED_US = 20.0
@@ -90,16 +91,6 @@ def same_families(ua: str) -> bool:
     return bool((mine.os, mine.browser, mine.device) == (theirs.os, theirs.browser, theirs.device))
 
 
-def baseline_path(ua: str) -> str:
-    """The naive path from user_agents' flags alone."""
-    parsed = user_agents.parse(ua)
-    if parsed.is_bot:
-        return "none"
-    if parsed.is_mobile or parsed.is_tablet:
-        return "app"
-    return "web" if parsed.is_pc else "none"
-
-
 def main() -> None:
     """Print the tables."""
     entries = load_corpus()
@@ -141,7 +132,7 @@ def main() -> None:
     ours = [entry for entry in informative
             if device.classify_request(request_headers(entry)).path == entry["expect"]["path"]]
     naive = [entry for entry in informative
-             if baseline_path(entry["ua"]) == entry["expect"]["path"]]
+             if naive_path(entry["ua"]) == entry["expect"]["path"]]
     count = len(informative)
     print(f"\npath accuracy on the {count} informative strings "
           f"({len(entries) - count} ambiguous left out): "
