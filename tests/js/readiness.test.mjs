@@ -205,6 +205,7 @@ describe("buildReadiness", () => {
   test("builds the agreed report from whitelisted fields", () => {
     assert.deepEqual(buildReadiness(fullInput()), {
       version: 1,
+      kind: "readiness",
       id: "0b6c7d34-1a2b-4c3d-8e9f-0123456789ab",
       created_at: "2025-03-04T05:06:07.089Z",
       path: "web",

@@ -107,6 +107,8 @@ export function buildReadiness({ id, createdAt, path, device, checks } = {}) {
   }
   return {
     version: READINESS_VERSION,
+    // The report's kind for POST /api/v1/invites/<token>/reports: the object is sent as it is.
+    kind: "readiness",
     id,
     created_at: new Date(createdAt ?? Date.now()).toISOString(),
     path,
