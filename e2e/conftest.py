@@ -36,6 +36,8 @@ class LiveServer:
     base_url: str
     access_log: Path
     error_log: Path
+    environment: dict[str, str]
+    database: Path
 
 
 def _free_port() -> int:
@@ -89,7 +91,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         )
     try:
         _wait_until_healthy(f"http://127.0.0.1:{port}", process, seconds=30)
-        yield LiveServer(f"http://localhost:{port}", folder / "access.log", error_log)
+        yield LiveServer(f"http://localhost:{port}", folder / "access.log", error_log,
+                         environment, folder / "e2e.db")
     finally:
         process.terminate()
         try:

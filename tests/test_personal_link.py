@@ -229,3 +229,75 @@ def test_calendar_text_is_escaped_and_folded() -> None:
     description = next(line for line in body.split("\r\n") if line.startswith("DESCRIPTION:ä"))
     assert len(description.encode()) <= 75
     assert "ä" * 80 in body.replace("\r\n ", "")
+
+
+def _reports(app: Flask) -> list[Any]:
+    """Every stored report, oldest first."""
+    with app.extensions["valmis.db"].connect() as connection:
+        return list(connection.execute(select(db.reports).order_by(db.reports.c.id)))
+
+
+def _submit(client: FlaskClient, url: str, data: dict[str, str] | None = None) -> Any:
+    """Post url's form with its CSRF token, as a desktop browser."""
+    import re
+
+    html = client.get(url, headers={"User-Agent": DESKTOP}).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert token
+    return client.post(url, data={"csrf_token": token.group(1), **(data or {})},
+                       headers={"User-Agent": DESKTOP})
+
+
+def test_each_finished_step_is_reported_for_a_personal_link(app: Flask, client: FlaskClient,
+                                                            link: tuple[int, str]) -> None:
+    """The wizard's own posts tell staff the step and path: no JavaScript needed."""
+    invite_id, token = link
+    open_link(client, token)
+    _submit(client, "/device", {"device": "computer"})
+    _submit(client, "/computer/browser")
+    steps = [(r.kind, r.body["step"], r.body["path"]) for r in _reports(app)]
+    assert steps == [("step", "device", "web"), ("step", "browser", "web")]
+    assert invite_row(app, invite_id).latest_path == "web"
+
+
+def test_the_general_guide_reports_nothing(app: Flask, client: FlaskClient) -> None:
+    """Without a personal link nothing is stored, and no 'I need help' button is offered."""
+    _submit(client, "/device", {"device": "computer"})
+    page = client.get("/help?lang=en").get_data(as_text=True)
+    assert "I need help: please call me" not in page
+    assert _reports(app) == []
+
+
+def test_i_need_help_flags_the_invite(app: Flask, client: FlaskClient,
+                                      link: tuple[int, str]) -> None:
+    """'I need help' is on every page of a personal link; pressing it flags the invite."""
+    invite_id, token = link
+    open_link(client, token)
+    assert "Tarvitsen apua: soittakaa minulle" in client.get(
+        "/privacy", headers={"User-Agent": DESKTOP}).get_data(as_text=True)
+    response = _submit(client, "/help")
+    assert response.headers["Location"] == "/help"
+    assert invite_row(app, invite_id).needs_help is True
+    assert "Avunpyyntösi on lähetetty" in client.get(
+        "/help", headers={"User-Agent": DESKTOP}).get_data(as_text=True)
+
+
+def test_no_video_is_reported_both_ways(app: Flask, client: FlaskClient,
+                                        link: tuple[int, str]) -> None:
+    """Preferring a phone call flags the invite; changing one's mind clears it."""
+    invite_id, token = link
+    open_link(client, token)
+    _submit(client, "/no-video", {"choice": "phone"})
+    assert invite_row(app, invite_id).prefers_phone is True
+    _submit(client, "/no-video", {"choice": "video"})
+    assert invite_row(app, invite_id).prefers_phone is False
+
+
+def test_checks_page_names_where_results_go_only_for_a_personal_link(
+        client: FlaskClient, link: tuple[int, str]) -> None:
+    """The report URL carries the token only on a personal link's page."""
+    assert 'data-report-url=""' in client.get("/checks").get_data(as_text=True)
+    _invite_id, token = link
+    open_link(client, token)
+    page = client.get("/checks", headers={"User-Agent": DESKTOP}).get_data(as_text=True)
+    assert f'data-report-url="/api/v1/invites/{token}/reports"' in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -53,11 +54,30 @@ def _save(**changes: Any) -> None:
 
 
 def _mark_done(step: str) -> None:
-    """Remember that the customer finished a step."""
+    """Remember that the customer finished a step, and tell staff when it is a personal link."""
     done = list(_state().get("done", []))
     if step not in done:
         done.append(step)
     _save(done=done)
+    _report("step", step=step, path=_path())
+
+
+def _report(kind: str, **fields: Any) -> None:
+    """Store a report for this session's personal link; nothing for the general guide.
+
+    The wizard's own form posts say what staff need (the step, the path, help, no video), so
+    this works without JavaScript; the device checks' results come from the browser.
+    """
+    invite_id = _state().get("invite")
+    if invite_id is None:
+        return
+    now = datetime.now(UTC)
+    report = {"version": 1, "id": str(uuid.uuid4()), "kind": kind,
+              "created_at": now.isoformat(), **fields}
+    with db.engine().begin() as connection:
+        if invites.invite_by_id(connection, invite_id, now=now,
+                                days=current_app.config["RETENTION_DAYS"]) is not None:
+            invites.record_report(connection, invite_id, report, now)
 
 
 def _profile() -> DeviceProfile:
@@ -198,7 +218,9 @@ def checks() -> Response:
     profile = _profile()
     device_facts = {"form": profile.form, "os": profile.os, "browser": profile.browser_family,
                     "major": profile.browser_major, "choice": _state().get("device")}
+    token = session.get(INVITE_TOKEN_KEY) if _state().get("invite") is not None else None
     return _step_page("checks", "wizard/checks.html",
+                      report_url=url_for("api.post_report", token=token) if token else "",
                       device_json=json.dumps(device_facts),
                       unblock=guidance.unblock_steps(),
                       advice=guidance.check_advice(),
@@ -274,10 +296,15 @@ def appointment_calendar() -> Response:
     return response
 
 
-@bp.get("/help")
+@bp.route("/help", methods=["GET", "POST"])
 def help_page() -> Response:
-    """If something goes wrong: the phone call, and what else to try."""
-    return _render("wizard/help.html")
+    """If something goes wrong: the phone call, what else to try, and "I need help"."""
+    if request.method == "POST":
+        if _state().get("invite") is not None:
+            _save(asked_for_help=True)
+            _report("help")
+        return redirect(url_for("wizard.help_page"))
+    return _render("wizard/help.html", asked=bool(_state().get("asked_for_help")))
 
 
 @bp.route("/no-video", methods=["GET", "POST"])
@@ -286,8 +313,10 @@ def no_video() -> Response:
     if request.method == "POST":
         if request.form.get("choice") == "video":
             _save(no_video=False)
+            _report("no-video", value=False)
             return redirect(url_for("wizard.start"))
         _save(no_video=True)
+        _report("no-video", value=True)
         return redirect(url_for("wizard.no_video"))
     return _render("wizard/no_video.html", confirmed=bool(_state().get("no_video")))
 

@@ -1,0 +1,79 @@
+"""A personal link in Chromium: the customer's steps and check results reach the database."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import closing
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from e2e.conftest import ROOT, LiveServer
+from e2e.devices import desktop
+from e2e.pages import DeviceChecks, Wizard
+
+
+def create_invite(server: LiveServer) -> str:
+    """A Finnish invite far in the future, made with `flask invite create`; its token."""
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "invite", "create",
+         "--at", "2099-12-03 14:00", "--language", "fi",
+         "--teams-url", "https://teams.microsoft.com/meet/123456789?p=abc"],
+        cwd=ROOT, env=server.environment, check=True, capture_output=True, text=True)
+    match = re.search(r"/r/([A-Za-z0-9_-]+)", result.stdout)
+    assert match, result.stdout
+    return match.group(1)
+
+
+def reports(server: LiveServer) -> list[tuple[str, str | None]]:
+    """(kind, summary) of every stored report, oldest first."""
+    with closing(sqlite3.connect(server.database)) as connection:
+        return list(connection.execute("SELECT kind, summary FROM reports ORDER BY id"))
+
+
+def invite_flags(server: LiveServer) -> tuple[object, ...]:
+    """The one invite's opened, help and summary columns."""
+    with closing(sqlite3.connect(server.database)) as connection:
+        row = connection.execute(
+            "SELECT opened_at IS NOT NULL, needs_help, latest_summary FROM invites "
+            "ORDER BY id DESC LIMIT 1").fetchone()
+    return tuple(row)
+
+
+@pytest.fixture
+def customer(browser: Browser, base_url: str) -> Iterator[Page]:
+    """A desktop Chrome customer."""
+    page = desktop().open(browser, base_url)
+    yield page
+    page.context.close()
+
+
+def test_personal_link_reports_steps_checks_and_help(customer: Page,
+                                                     live_server: LiveServer) -> None:
+    """Open the link, choose a computer, finish the checks, ask for help: staff can see it all."""
+    token = create_invite(live_server)
+    customer.goto(f"/r/{token}")
+    wizard = Wizard(customer, "fi")
+    expect(customer.locator("main")).to_contain_text("3. joulukuuta 2099")
+    wizard.start()
+    wizard.choose_device("computer")
+    wizard.continue_()
+    wizard.continue_()  # the browser page
+    checks = DeviceChecks(customer, "fi")
+    for check in ("speaker", "camera", "microphone", "connection"):
+        checks.skip(check)
+    # The last answer sends the readiness object; wait (up to 5 s) until the server has it.
+    for _ in range(50):
+        if ("readiness", "ready-with-warnings") in reports(live_server):
+            break
+        customer.wait_for_timeout(100)
+    assert reports(live_server) == [("step", None), ("step", None),
+                                    ("readiness", "ready-with-warnings")]
+    customer.get_by_role("button", name=wizard.text("I need help: please call me")).click()
+    expect(customer.get_by_role("status")).to_contain_text(
+        wizard.text("Your request for help was sent"))
+    assert invite_flags(live_server) == (1, 1, "ready-with-warnings")
