@@ -10,11 +10,13 @@ from collections.abc import Iterator
 from contextlib import closing
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from e2e.conftest import ROOT, LiveServer
 from e2e.devices import desktop
 from e2e.pages import DeviceChecks, Wizard
+from e2e.test_accessibility import assert_no_axe_violations
 
 
 def create_invite(server: LiveServer) -> str:
@@ -77,3 +79,19 @@ def test_personal_link_reports_steps_checks_and_help(customer: Page,
     expect(customer.get_by_role("status")).to_contain_text(
         wizard.text("Your request for help was sent"))
     assert invite_flags(live_server) == (1, 1, "ready-with-warnings")
+
+
+def test_personal_pages_pass_axe(customer: Page, live_server: LiveServer) -> None:
+    """Start with the appointment, Ready with calendar and join buttons, help asked: no findings."""
+    token = create_invite(live_server)
+    customer.goto(f"/r/{token}")
+    axe = Axe()
+    assert_no_axe_violations(axe, customer)
+    customer.goto("/ready")
+    wizard = Wizard(customer, "fi")
+    join = customer.get_by_role("link", name=wizard.text("Join the Teams meeting"))
+    expect(join).to_have_attribute("href", "https://teams.microsoft.com/meet/123456789?p=abc")
+    assert_no_axe_violations(axe, customer)
+    customer.get_by_role("button", name=wizard.text("I need help: please call me")).click()
+    expect(customer.get_by_role("status")).to_be_visible()
+    assert_no_axe_violations(axe, customer)
