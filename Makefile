@@ -32,11 +32,14 @@ run: $(STAMP) i18n-compile db ## Install, prepare the database and translations,
 	@echo ""
 	@echo "  Valmis is starting on http://localhost:$(PORT)/  (stop with Ctrl+C)"
 	@echo "  The customer wizard opens at http://localhost:$(PORT)/"
+	@$(FLASK) staff bootstrap --base-url http://localhost:$(PORT)
 	@echo ""
-	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
+	HOST=$(HOST) PORT=$(PORT) WEBAUTHN_ORIGIN=$${WEBAUTHN_ORIGIN:-http://localhost:$(PORT)} \
+	  $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
 dev: $(STAMP) i18n-compile db ## Serve with the Flask debugger and auto-reload on http://localhost:5000
-	$(FLASK) run --debug --host 127.0.0.1 --port 5000
+	WEBAUTHN_ORIGIN=$${WEBAUTHN_ORIGIN:-http://localhost:5000} \
+	  $(FLASK) run --debug --host 127.0.0.1 --port 5000
 
 db: $(STAMP) ## Create or migrate the database (instance/valmis.db unless DATABASE_URL says otherwise)
 	$(FLASK) init-db

@@ -52,10 +52,12 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    """The customer wizard and its drawings, the JSON API, the health check, the commands."""
-    from app import api, cli, health, illustrations, wizard
+    """The customer wizard and its drawings, the staff area, the JSON API, the health check,
+    the commands."""
+    from app import api, cli, health, illustrations, staff, wizard
 
     app.register_blueprint(wizard.bp)
+    app.register_blueprint(staff.bp)
     illustrations.init_app(app)
     app.register_blueprint(api.bp)
     # The JSON API takes no form posts and no session-authenticated writes: no CSRF token.

@@ -1,8 +1,9 @@
-"""Staff commands until the staff area exists: `flask invite create` and `flask purge`."""
+"""Commands: `flask invite create`, `flask purge`, `flask staff add` and `flask staff bootstrap`."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
@@ -11,8 +12,10 @@ from flask.cli import AppGroup
 
 from app import db, invites
 from app.i18n import LANGUAGE_CODES
+from app.staff import accounts
 
 invite_cli = AppGroup("invite", help="Personal links for appointments.")
+staff_cli = AppGroup("staff", help="Staff members and their enrollment links.")
 
 
 def _appointment(at: str, zone: str) -> datetime:
@@ -69,6 +72,54 @@ def create_command(at: str, language: str, reference: str | None, teams_url: str
         click.echo("Set PUBLIC_URL (e.g. https://valmis.example.fi) to print the full link.")
 
 
+def _app_path(endpoint: str, **values: Any) -> str:
+    """A path of the app's URL map, outside any request."""
+    with current_app.test_request_context("/"):
+        return url_for(endpoint, **values)
+
+
+def _new_member(name: str, is_admin: bool) -> tuple[int, str]:
+    """Store a staff member with an enrollment link; answer the id and the link's path."""
+    with db.engine().begin() as connection:
+        staff_id = accounts.create_staff(connection, name, is_admin=is_admin)
+        token = accounts.create_enrollment(connection, staff_id)
+        accounts.audit(connection, "staff-added", staff_id=staff_id,
+                       detail="admin" if is_admin else None)
+    return staff_id, _app_path("staff.enroll", token=token)
+
+
+@staff_cli.command("add")
+@click.argument("name")
+@click.option("--admin", is_flag=True, help="An administrator, who can add and disable staff.")
+def add_staff_command(name: str, admin: bool) -> None:
+    """Add a staff member and print a one-time enrollment link (valid 24 hours)."""
+    if not name.strip() or len(name.strip()) > accounts.MAX_NAME:
+        raise click.BadParameter(f"1 to {accounts.MAX_NAME} characters", param_hint="NAME")
+    staff_id, path = _new_member(name, admin)
+    public_url = current_app.config["PUBLIC_URL"]
+    role = "Administrator" if admin else "Staff member"
+    click.echo(f"{role} {staff_id} ({name.strip()}) added.")
+    click.echo(f"Enrollment link (once, within {accounts.ENROLLMENT_HOURS} hours): "
+               f"{public_url}{path}" if public_url else
+               f"Enrollment link path (once, within {accounts.ENROLLMENT_HOURS} hours): {path}")
+
+
+@staff_cli.command("bootstrap")
+@click.option("--base-url", default="", help="Where the app is reached, e.g. http://localhost:8000.")
+def bootstrap_command(base_url: str) -> None:
+    """On an empty staff table, add the first administrator; otherwise say where to sign in."""
+    base_url = base_url.rstrip("/") or current_app.config["PUBLIC_URL"]
+    with db.engine().connect() as connection:
+        has_staff = accounts.any_staff(connection)
+    if has_staff:
+        click.echo(f"Staff sign-in: {base_url}{_app_path('staff.sign_in')}")
+        return
+    _staff_id, path = _new_member("Administrator", True)
+    click.echo("No staff yet. To make the first administrator, open this link within "
+               f"{accounts.ENROLLMENT_HOURS} hours and create a passkey (it works once):")
+    click.echo(f"  {base_url}{path}")
+
+
 def purge_command() -> None:
     """Delete invites, and their reports, RETENTION_DAYS days after the appointment."""
     days = current_app.config["RETENTION_DAYS"]
@@ -80,4 +131,5 @@ def purge_command() -> None:
 def init_app(app: Flask) -> None:
     """Add the commands to `flask`."""
     app.cli.add_command(invite_cli)
+    app.cli.add_command(staff_cli)
     app.cli.command("purge")(purge_command)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("VALMIS_INSTANCE_DIR", ROOT / "instance"))
@@ -57,6 +58,14 @@ class Config:
         self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "").strip().rstrip("/")
         # A STUN server for the optional UDP check, e.g. "stun:stun.example.org:3478"; off if empty.
         self.STUN_URL = os.environ.get("STUN_URL", "")
+        # Passkeys: the relying party's id (the site's host name, or a parent domain of it)
+        # and the exact origin the staff's browser shows; a mismatch refuses every passkey.
+        self.WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "localhost").strip().lower()
+        self.WEBAUTHN_ORIGIN = (
+            os.environ.get("WEBAUTHN_ORIGIN", "http://localhost:8000").strip().rstrip("/"))
+        self.WEBAUTHN_RP_NAME = "Valmis"
+        # A signed-in staff member is signed out after this many minutes without a request.
+        self.STAFF_IDLE_MINUTES = _int("STAFF_IDLE_MINUTES", 30)
         # How many reverse proxies in front of the app set X-Forwarded-* (0: none, trust none).
         self.PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 0)
         self.LANGUAGE_COOKIE_DAYS = _int("LANGUAGE_COOKIE_DAYS", 365)
@@ -91,11 +100,29 @@ class Config:
 
     def check_common(self) -> None:
         """Checks every environment shares, whatever its secret key rules."""
+        self.check_webauthn()
+        if self.STAFF_IDLE_MINUTES < 1:
+            raise ConfigError(
+                f"STAFF_IDLE_MINUTES must be at least 1, not {self.STAFF_IDLE_MINUTES}")
         if self.RETENTION_DAYS < 1:
             raise ConfigError(f"RETENTION_DAYS must be at least 1, not {self.RETENTION_DAYS}")
         if self.PUBLIC_URL and not self.PUBLIC_URL.startswith(("https://", "http://")):
             raise ConfigError(
                 f"PUBLIC_URL must start with https:// (or http:// locally), not {self.PUBLIC_URL!r}"
+            )
+
+
+    def check_webauthn(self) -> None:
+        """The origin must be https (http only on localhost) and on the RP ID's domain."""
+        parts = urlsplit(self.WEBAUTHN_ORIGIN)
+        host = (parts.hostname or "").lower()
+        rp_id = self.WEBAUTHN_RP_ID
+        secure = parts.scheme == "https" or (parts.scheme == "http" and host == "localhost")
+        on_domain = bool(rp_id) and (host == rp_id or host.endswith("." + rp_id))
+        if not secure or not on_domain or parts.path or parts.query:
+            raise ConfigError(
+                f"WEBAUTHN_ORIGIN={self.WEBAUTHN_ORIGIN!r} must be https://<host>[:port] "
+                f"(http only on localhost) whose host is WEBAUTHN_RP_ID={rp_id!r} or below it"
             )
 
 

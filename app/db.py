@@ -23,6 +23,7 @@ from sqlalchemy import (
     Engine,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -111,6 +112,58 @@ reports = Table(
     Column("summary", String(24)),
     Column("body", JSON, nullable=False),
     UniqueConstraint("invite_id", "report_id"),
+)
+
+
+# A member of staff. Staff sign in with passkeys only: no password is ever stored. The WebAuthn
+# user handle is 32 random bytes (base64url), so that an authenticator never holds the name.
+staff = Table(
+    "staff",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(80), nullable=False),
+    Column("is_admin", Boolean, nullable=False, server_default=false()),
+    Column("disabled", Boolean, nullable=False, server_default=false()),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("webauthn_user_id", String(64), nullable=False, unique=True),
+)
+
+# A staff member's passkey: the credential id (base64url) and its COSE public key.
+passkeys = Table(
+    "passkeys",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("staff_id", Integer, ForeignKey("staff.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("credential_id", String(1400), nullable=False, unique=True),
+    Column("public_key", LargeBinary, nullable=False),
+    Column("sign_count", Integer, nullable=False),
+    Column("name", String(60), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_used_at", UTCDateTime),
+)
+
+# A one-time link that lets a staff member register a passkey; only the token's SHA-256 is kept.
+enrollments = Table(
+    "enrollments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("staff_id", Integer, ForeignKey("staff.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("token_hash", CHAR(64), nullable=False, unique=True),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime),
+)
+
+# What staff did (signed in, enrolled, ...). Never customer data: detail is a short code.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime, nullable=False, index=True),
+    Column("staff_id", Integer, ForeignKey("staff.id", ondelete="SET NULL"), index=True),
+    Column("action", String(40), nullable=False),
+    Column("detail", String(200)),
 )
 
 

@@ -13,9 +13,9 @@ from flask_wtf.csrf import CSRFProtect
 
 from app import device
 
-# A personal link is /r/<token>, and its reports go to /api/v1/invites/<token>/reports; the
-# token is a credential and never reaches a log.
-_TOKEN_IN_PATH = re.compile(r"(/r/|/invites/)[^/?#\s\"']+")
+# A personal link is /r/<token>, and its reports go to /api/v1/invites/<token>/reports; a staff
+# enrollment link is /staff/enroll/<token>. Each token is a credential and never reaches a log.
+_TOKEN_IN_PATH = re.compile(r"(/r/|/invites/|/enroll/)[^/?#\s\"']+")
 REDACTED = "[redacted]"
 
 PERMISSIONS_POLICY = ", ".join(

@@ -78,6 +78,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         "PORT": str(port),
         "WEB_CONCURRENCY": "2",
         "ACCESS_LOG": str(folder / "access.log"),
+        # Passkeys: the pages are opened on http://localhost:<port>, the RP ID is localhost.
+        "WEBAUTHN_RP_ID": "localhost",
+        "WEBAUTHN_ORIGIN": f"http://localhost:{port}",
     }
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", "compile",
                     "-d", str(ROOT / "translations")], check=True)

@@ -27,7 +27,7 @@ def test_migrations_reach_head_and_can_run_again(app: Flask) -> None:
     """The database is at the newest revision, and upgrading again changes nothing."""
     db.upgrade(app)
     with app.extensions["valmis.db"].connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0001"
+        assert MigrationContext.configure(connection).get_current_revision() == "0002"
         assert {"invites", "reports"} <= set(inspect(connection).get_table_names())
 
 

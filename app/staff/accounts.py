@@ -1,0 +1,145 @@
+"""Staff, their passkeys, enrollment links and the audit log, on a SQLAlchemy connection.
+
+Plain functions without Flask: the caller owns the transaction. An enrollment token is a
+credential, like a personal-link token: only its SHA-256 is stored.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Row, exists, insert, select, update
+from webauthn.helpers import bytes_to_base64url
+
+from app.db import audit_log, enrollments, passkeys, staff
+from app.invites import hash_token
+
+ENROLLMENT_HOURS = 24
+# token_urlsafe(24): 192 random bits.
+ENROLLMENT_TOKEN_BYTES = 24
+MAX_NAME = 80
+MAX_PASSKEY_NAME = 60
+MAX_DETAIL = 200
+
+
+def _now(now: datetime | None) -> datetime:
+    """now, or the current moment in UTC."""
+    return now or datetime.now(UTC)
+
+
+def any_staff(connection: Connection) -> bool:
+    """True when at least one staff member exists."""
+    return bool(connection.execute(select(exists().select_from(staff))).scalar())
+
+
+def create_staff(connection: Connection, name: str, *, is_admin: bool = False,
+                 now: datetime | None = None) -> int:
+    """Store a staff member (no passkey yet); answer the id."""
+    name = name.strip()
+    if not name or len(name) > MAX_NAME:
+        raise ValueError(f"a name of 1 to {MAX_NAME} characters is needed")
+    staff_id = connection.execute(insert(staff).returning(staff.c.id).values(
+        name=name, is_admin=is_admin, created_at=_now(now),
+        # The WebAuthn user handle: random, so that it says nothing about the person.
+        webauthn_user_id=bytes_to_base64url(secrets.token_bytes(32)),
+    )).scalar_one()
+    return int(staff_id)
+
+
+def staff_by_id(connection: Connection, staff_id: int) -> Row[Any] | None:
+    """The staff member with this id, or None."""
+    return connection.execute(select(staff).where(staff.c.id == staff_id)).first()
+
+
+def create_enrollment(connection: Connection, staff_id: int, *,
+                      now: datetime | None = None) -> str:
+    """A one-time enrollment link for staff_id, valid ENROLLMENT_HOURS; answer the plain token."""
+    token = secrets.token_urlsafe(ENROLLMENT_TOKEN_BYTES)
+    connection.execute(insert(enrollments).values(
+        staff_id=staff_id, token_hash=hash_token(token),
+        expires_at=_now(now) + timedelta(hours=ENROLLMENT_HOURS)))
+    return token
+
+
+def find_enrollment(connection: Connection, token: str, *,
+                    now: datetime | None = None) -> Row[Any] | None:
+    """The unused, unexpired enrollment of this token joined with its (enabled) staff member.
+
+    The row's `id`, `name` and so on are the staff member's; the enrollment's is `enrollment_id`.
+    """
+    if not 22 <= len(token) <= 64:
+        return None
+    return connection.execute(
+        select(enrollments.c.id.label("enrollment_id"), enrollments.c.expires_at, staff)
+        .join(staff, staff.c.id == enrollments.c.staff_id)
+        .where(enrollments.c.token_hash == hash_token(token),
+               enrollments.c.used_at.is_(None),
+               enrollments.c.expires_at > _now(now),
+               staff.c.disabled.is_(False))
+    ).first()
+
+
+def use_enrollment(connection: Connection, enrollment_id: int, *,
+                   now: datetime | None = None) -> bool:
+    """Mark the enrollment used; False when another request used it first."""
+    result = connection.execute(
+        update(enrollments)
+        .where(enrollments.c.id == enrollment_id, enrollments.c.used_at.is_(None))
+        .values(used_at=_now(now)))
+    return result.rowcount == 1
+
+
+def credential_ids(connection: Connection, staff_id: int) -> list[str]:
+    """The base64url credential ids of staff_id's passkeys."""
+    return list(connection.execute(
+        select(passkeys.c.credential_id).where(passkeys.c.staff_id == staff_id)).scalars())
+
+
+def add_passkey(connection: Connection, staff_id: int, *, credential_id: str,
+                public_key: bytes, sign_count: int, name: str,
+                now: datetime | None = None) -> int:
+    """Store a verified passkey; answer its id."""
+    passkey_id = connection.execute(insert(passkeys).returning(passkeys.c.id).values(
+        staff_id=staff_id, credential_id=credential_id, public_key=public_key,
+        sign_count=sign_count, name=name[:MAX_PASSKEY_NAME], created_at=_now(now),
+    )).scalar_one()
+    return int(passkey_id)
+
+
+def passkey_by_credential_id(connection: Connection, credential_id: str) -> Row[Any] | None:
+    """The passkey with this credential id, with its owner's user handle and state."""
+    return connection.execute(
+        select(passkeys, staff.c.disabled, staff.c.webauthn_user_id, staff.c.name.label("owner"))
+        .join(staff, staff.c.id == passkeys.c.staff_id)
+        .where(passkeys.c.credential_id == credential_id)
+    ).first()
+
+
+def sign_count_is_fresh(stored: int, new: int) -> bool:
+    """True unless the counter went backwards or stood still (a possible cloned authenticator).
+
+    Many passkeys (synced ones especially) never count: 0 then 0 is allowed.
+    """
+    if stored == 0 and new == 0:
+        return True
+    return new > stored
+
+
+def record_use(connection: Connection, passkey_id: int, *, stored: int, new: int,
+               now: datetime | None = None) -> bool:
+    """Save the new sign count and time of use; False when a parallel sign-in changed it first."""
+    result = connection.execute(
+        update(passkeys)
+        .where(passkeys.c.id == passkey_id, passkeys.c.sign_count == stored)
+        .values(sign_count=new, last_used_at=_now(now)))
+    return result.rowcount == 1
+
+
+def audit(connection: Connection, action: str, *, staff_id: int | None = None,
+          detail: str | None = None, now: datetime | None = None) -> None:
+    """Record one staff action; detail is a short code, never customer data."""
+    connection.execute(insert(audit_log).values(
+        at=_now(now), staff_id=staff_id, action=action[:40],
+        detail=detail[:MAX_DETAIL] if detail else None))

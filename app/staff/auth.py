@@ -1,0 +1,82 @@
+"""Who is signed in? The staff session: sign in, sign out, idle timeout, login_required.
+
+The session is Flask's signed cookie. Signing in clears it first, so nothing from before
+(a fixated value, an old CSRF token) survives, and gives it a new random session id.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import abort, current_app, g, redirect, request, session, url_for
+
+from app import db
+from app.staff import accounts
+
+STAFF_KEY = "staff_id"
+SEEN_KEY = "staff_seen"
+SESSION_ID_KEY = "staff_session"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def sign_in(staff_id: int) -> None:
+    """Start a fresh staff session for staff_id."""
+    session.clear()
+    session[STAFF_KEY] = staff_id
+    session[SESSION_ID_KEY] = secrets.token_urlsafe(16)
+    session[SEEN_KEY] = int(time.time())
+
+
+def sign_out() -> None:
+    """End the session, staff and everything else in it."""
+    session.clear()
+
+
+def signed_in_staff_id(now: float | None = None) -> int | None:
+    """The signed-in staff member's id; None when nobody is, or the session has been idle.
+
+    An idle session is cleared here; an active one has its last-seen time moved on.
+    """
+    staff_id = session.get(STAFF_KEY)
+    if not isinstance(staff_id, int):
+        return None
+    now = time.time() if now is None else now
+    seen = session.get(SEEN_KEY)
+    idle_seconds = current_app.config["STAFF_IDLE_MINUTES"] * 60
+    if not isinstance(seen, int) or now - seen > idle_seconds:
+        sign_out()
+        return None
+    session[SEEN_KEY] = int(now)
+    return staff_id
+
+
+def login_required(view: F) -> F:
+    """Refuse a visitor who is not signed in: GET goes to sign-in, anything else gets 401."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        """Check the session, then run the view."""
+        staff_id = signed_in_staff_id()
+        member = None
+        if staff_id is not None:
+            with db.engine().connect() as connection:
+                member = accounts.staff_by_id(connection, staff_id)
+            if member is None or member.disabled:
+                # Disabled (or removed) since signing in: the session ends now.
+                sign_out()
+                member = None
+        if member is None:
+            if request.method in ("GET", "HEAD"):
+                return redirect(url_for("staff.sign_in"))
+            abort(401)
+        g.staff = member
+        return view(*args, **kwargs)
+
+    # Marks the view so that a test can tell which rules are protected.
+    wrapped.login_required = True  # type: ignore[attr-defined]
+    return cast(F, wrapped)
