@@ -132,6 +132,13 @@ def invite_by_id(connection: Connection, invite_id: int, *, now: datetime,
     ).first()
 
 
+def upcoming_invites(connection: Connection, since: datetime) -> list[Row[Any]]:
+    """Invites whose appointment is at or after since, soonest first."""
+    return list(connection.execute(
+        select(invites).where(invites.c.appointment_at >= since)
+        .order_by(invites.c.appointment_at, invites.c.id)))
+
+
 def mark_opened(connection: Connection, invite_id: int, now: datetime) -> None:
     """A person opened the link: the first time sets opened_at, every time last activity."""
     connection.execute(

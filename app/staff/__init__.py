@@ -1,4 +1,4 @@
-"""The staff area at /staff: passkey sign-in and enrollment now; invites and dashboard next."""
+"""The staff area at /staff: passkey sign-in and enrollment, personal links and the dashboard."""
 
 from __future__ import annotations
 
@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-from app.staff import views  # noqa: E402,F401  (the views register themselves on bp)
+from app.staff import invite_views, views  # noqa: E402,F401  (the views register on bp)

@@ -1,4 +1,4 @@
-"""The staff pages: enrollment, sign-in, sign-out and the (placeholder) dashboard.
+"""The staff pages: enrollment, sign-in, sign-out and the dashboard.
 
 The ceremony endpoints are JSON POSTs made by app/static/js/passkey.mjs, which sends the
 page's CSRF token in the X-CSRFToken header; CSRF protection stays on for them.
@@ -8,16 +8,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from flask import abort, g, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
 from werkzeug.wrappers import Response
 
-from app import db
+from app import db, invites
+from app.i18n import LANGUAGE_BY_CODE, format_appointment
 from app.staff import accounts, auth, bp, passkeys
 from app.staff.auth import login_required
+from app.staff.status import invite_status
 
 
 def _refuse(code: str, status: int = 400) -> tuple[Response, int]:
@@ -31,11 +34,44 @@ def _credential() -> Any:
     return body.get("credential") if isinstance(body, dict) else None
 
 
+def _start_of_today() -> datetime:
+    """Midnight today in DEFAULT_TIMEZONE: the dashboard's earliest appointment."""
+    local = datetime.now(ZoneInfo(current_app.config["DEFAULT_TIMEZONE"]))
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _labels() -> dict[str, dict[str, str]]:
+    """The dashboard's words for statuses and paths, in the staff member's language."""
+    return {
+        "status": {
+            "prefers-phone": _("Prefers phone"),
+            "needs-help": _("Needs help"),
+            "not-ready": _("Not ready"),
+            "ready-with-warnings": _("Ready with warnings"),
+            "ready": _("Ready"),
+            "in-progress": _("In progress"),
+            "not-opened": _("Not opened"),
+        },
+        "path": {
+            "web": _("Computer, web browser"),
+            "app": _("Teams app"),
+            "open-in-browser": _("Opening the web browser"),
+            "none": _("No video"),
+        },
+    }
+
+
 @bp.get("/")
 @login_required
 def dashboard() -> str:
-    """Who is signed in; the invites and readiness come in a later increment."""
-    return render_template("staff/dashboard.html", member=g.staff)
+    """Who is signed in, and today's and upcoming invites with their status."""
+    zone = current_app.config["DEFAULT_TIMEZONE"]
+    with db.engine().connect() as connection:
+        rows = invites.upcoming_invites(connection, _start_of_today())
+    return render_template("staff/dashboard.html", member=g.staff, zone=zone,
+                           invites=[(row, invite_status(row)) for row in rows],
+                           labels=_labels(), language_names=LANGUAGE_BY_CODE,
+                           format_appointment=format_appointment)
 
 
 @bp.get("/sign-in")

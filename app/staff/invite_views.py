@@ -1,0 +1,125 @@
+"""Create a personal link: the form, and the one page that ever shows the link's token.
+
+The result is rendered in the POST's own answer and never cached: the plain token exists
+only now, so it goes neither into a redirect URL nor into the session.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import segno
+from flask import current_app, g, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+from werkzeug.wrappers import Response
+
+from app import db, invites
+from app.i18n import LANGUAGE_BY_CODE, format_appointment
+from app.staff import accounts, bp
+from app.staff.auth import login_required
+from app.staff.invite_form import FIELDS, InviteRequest, read_invite_form
+
+
+def _error_messages() -> dict[str, str]:
+    """Each error code's sentence, in the staff member's language."""
+    not_teams = _("Enter a Microsoft Teams meeting link (teams.microsoft.com, teams.live.com "
+                  "or teams.cloud.microsoft), or leave it empty")
+    return {
+        "date-missing": _("Enter the date of the appointment"),
+        "date-invalid": _("Enter the date of the appointment as a real date"),
+        "date-past": _("The date of the appointment must be today or later"),
+        "time-missing": _("Enter the time of the appointment"),
+        "time-invalid": _("Enter the time of the appointment as hours and minutes, like 14:00"),
+        "time-past": _("The time of the appointment has already passed"),
+        "language-missing": _("Choose the customer's language"),
+        "reference-too-long": _("The reference must be %(count)d characters or fewer",
+                                count=invites.MAX_REFERENCE),
+        "teams-not-https": _("The Teams meeting link must start with https://"),
+        "teams-not-teams": not_teams,
+        "teams-userinfo": not_teams,
+        "teams-malformed": _("The Teams meeting link contains spaces or characters a link "
+                             "cannot have"),
+        "teams-too-long": _("The Teams meeting link is too long"),
+        "teams-empty": not_teams,
+    }
+
+
+def _absolute_link(token: str) -> str:
+    """The personal link as the customer will open it: on PUBLIC_URL when set."""
+    public_url = current_app.config["PUBLIC_URL"]
+    if public_url:
+        return public_url + url_for("wizard.personal_link", token=token)
+    return url_for("wizard.personal_link", token=token, _external=True)
+
+
+def qr_svg(url: str, label: str) -> Markup:
+    """The QR code of url as inline SVG with an accessible name and no styles (CSP)."""
+    svg = segno.make(url, error="m").svg_inline(scale=4, dark="#000", light="#fff")
+    # segno writes presentation attributes (fill, stroke), never style: CSP needs none.
+    if "style" in svg:
+        raise ValueError("the QR code's SVG carries a style")
+    # Safe: segno's SVG is made of numbers and colours only (the URL is encoded as modules,
+    # never written out), and the label is escaped.
+    named = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
+    return Markup(named)  # noqa: S704
+
+
+def _customer_texts(invite: InviteRequest, link: str) -> dict[str, str]:
+    """The message to send and the letter's QR caption, in the customer's language."""
+    zone = current_app.config["DEFAULT_TIMEZONE"]
+    with force_locale(invite.language):
+        paragraphs = [
+            _("Hello,"),
+            _("Your video appointment is on %(when)s.",
+              when=format_appointment(invite.appointment_at, zone)),
+            _("Before the appointment, open this link on the phone, tablet or computer you will "
+              "use. It shows you how to join and checks your camera, microphone and connection:")
+            + "\n" + link,
+        ]
+        if invite.teams_url:
+            paragraphs.append(_("At the time of the appointment, join the meeting with this "
+                                "Teams link:") + "\n" + invite.teams_url)
+        return {"message": "\n\n".join(paragraphs),
+                "scan": _("Or scan this code with the camera of your phone.")}
+
+
+@bp.route("/invites/new", methods=["GET", "POST"])
+@login_required
+def new_invite() -> Response | tuple[str, int] | str:
+    """The form; on a valid POST, the invite is made and its link shown once."""
+    form: dict[str, Any] = {"language": "fi"}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        form = {field: request.form.get(field, "") for field in FIELDS}
+        now = datetime.now(UTC)
+        invite, errors = read_invite_form(form, zone=current_app.config["DEFAULT_TIMEZONE"],
+                                          now=now)
+        if invite is not None:
+            return _created(invite, now)
+    page = render_template("staff/new_invite.html", form=form, errors=errors,
+                           messages=_error_messages(),
+                           max_reference=invites.MAX_REFERENCE)
+    return (page, 400) if errors else page
+
+
+def _created(invite: InviteRequest, now: datetime) -> Response:
+    """Store the invite, audit it, and answer the never-cached page with its link."""
+    zone = current_app.config["DEFAULT_TIMEZONE"]
+    with db.engine().begin() as connection:
+        invite_id, token = invites.create_invite(
+            connection, appointment_at=invite.appointment_at, language=invite.language,
+            reference=invite.reference, teams_url=invite.teams_url, timezone=zone, now=now)
+        accounts.audit(connection, "invite-created", staff_id=g.staff.id,
+                       detail=f"invite {invite_id}", now=now)
+    link = _absolute_link(token)
+    response = Response(render_template(
+        "staff/invite_created.html", link=link, invite=invite,
+        language=LANGUAGE_BY_CODE[invite.language],
+        when=format_appointment(invite.appointment_at, zone),
+        qr=qr_svg(link, _("QR code of the personal link")),
+        **_customer_texts(invite, link)), mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    return response

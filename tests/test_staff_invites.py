@@ -1,0 +1,262 @@
+"""Creating a personal link in the staff area, and the dashboard that lists the invites."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import UTC, datetime, timedelta
+from html import unescape
+from types import SimpleNamespace
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from babel.dates import format_date
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from app import db, invites
+from app.staff import accounts, auth
+from app.staff.invite_form import read_invite_form
+from app.staff.status import invite_status
+
+ZONE = "Europe/Helsinki"
+NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+TEAMS = "https://teams.microsoft.com/l/meetup-join/abc"
+
+
+def _tomorrow() -> str:
+    """Tomorrow's date in Helsinki, as <input type=date> sends it."""
+    return (datetime.now(ZoneInfo(ZONE)) + timedelta(days=1)).date().isoformat()
+
+
+@pytest.fixture
+def staff_client(app: Flask, client: FlaskClient) -> FlaskClient:
+    """A client signed in as a staff member, set in the session as auth.sign_in does."""
+    with app.extensions["valmis.db"].begin() as connection:
+        staff_id = accounts.create_staff(connection, "Aino")
+    with client.session_transaction() as session:
+        session[auth.STAFF_KEY] = staff_id
+        session[auth.SESSION_ID_KEY] = "test-session"
+        session[auth.SEEN_KEY] = int(time.time())
+    return client
+
+
+def _csrf(client: FlaskClient) -> str:
+    """The form's CSRF token."""
+    html = client.get("/staff/invites/new").get_data(as_text=True)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match
+    return match.group(1)
+
+
+def _post(client: FlaskClient, accept: str = "fi", **fields: str) -> Any:
+    """Post the form with these fields (a complete valid form by default)."""
+    data = {"date": _tomorrow(), "time": "14:00", "language": "fi", "reference": "",
+            "teams-url": ""}
+    data.update({key.replace("_", "-"): value for key, value in fields.items()})
+    data["csrf_token"] = _csrf(client)
+    return client.post("/staff/invites/new", data=data, headers={"Accept-Language": accept})
+
+
+def _invite_rows(app: Flask) -> list[Any]:
+    """Every invite."""
+    with app.extensions["valmis.db"].connect() as connection:
+        return list(connection.execute(select(db.invites)))
+
+
+# The form's rules, without Flask
+
+
+def test_a_complete_form_is_read_in_the_default_zone() -> None:
+    """Local date and time become an aware moment; empty optionals become None."""
+    invite, errors = read_invite_form(
+        {"date": "2026-12-03", "time": "14:00", "language": "sv", "reference": " Mon 14 ",
+         "teams-url": ""}, zone=ZONE, now=NOW)
+    assert errors == {}
+    assert invite is not None
+    assert invite.appointment_at == datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+    assert (invite.language, invite.reference, invite.teams_url) == ("sv", "Mon 14", None)
+
+
+@pytest.mark.parametrize(("fields", "field", "code"), [
+    ({"date": ""}, "date", "date-missing"),
+    ({"date": "3.12.2026"}, "date", "date-invalid"),
+    ({"date": "2026-11-30"}, "date", "date-past"),
+    ({"time": ""}, "time", "time-missing"),
+    ({"time": "25:99"}, "time", "time-invalid"),
+    ({"date": "2026-12-01", "time": "11:00"}, "time", "time-past"),
+    ({"language": "de"}, "language", "language-missing"),
+    ({"reference": "x" * 41}, "reference", "reference-too-long"),
+    ({"teams-url": "https://evil.example/l/meetup-join/1"}, "teams-url", "teams-not-teams"),
+    ({"teams-url": "http://teams.microsoft.com/l/1"}, "teams-url", "teams-not-https"),
+])
+def test_each_wrong_field_has_its_code(fields: dict[str, str], field: str, code: str) -> None:
+    """One error code per wrong field, keyed by the field's id."""
+    form = {"date": "2026-12-03", "time": "14:00", "language": "fi"} | fields
+    invite, errors = read_invite_form(form, zone=ZONE, now=NOW)
+    assert invite is None
+    assert errors == {field: code}
+
+
+# invite_status
+
+
+def _row(**changes: Any) -> SimpleNamespace:
+    """An invite row that nobody has opened."""
+    values = {"prefers_phone": False, "needs_help": False, "latest_summary": None,
+              "opened_at": None}
+    return SimpleNamespace(**(values | changes))
+
+
+@pytest.mark.parametrize(("changes", "status"), [
+    ({}, "not-opened"),
+    ({"opened_at": NOW}, "in-progress"),
+    ({"opened_at": NOW, "latest_summary": "ready"}, "ready"),
+    ({"opened_at": NOW, "latest_summary": "ready-with-warnings"}, "ready-with-warnings"),
+    ({"opened_at": NOW, "latest_summary": "not-ready"}, "not-ready"),
+    ({"opened_at": NOW, "latest_summary": "ready", "needs_help": True}, "needs-help"),
+    ({"needs_help": True, "prefers_phone": True}, "prefers-phone"),
+])
+def test_invite_status(changes: dict[str, Any], status: str) -> None:
+    """Calls to make outrank readiness; readiness outranks merely having opened the link."""
+    assert invite_status(_row(**changes)) == status
+
+
+# The form page
+
+
+def test_anonymous_visitors_go_to_sign_in(client: FlaskClient) -> None:
+    """The form is for signed-in staff only."""
+    answer = client.get("/staff/invites/new")
+    assert answer.status_code == 302
+    assert answer.location.endswith("/staff/sign-in")
+
+
+def test_every_error_is_summarised_and_linked_to_its_field(app: Flask,
+                                                          staff_client: FlaskClient) -> None:
+    """A 400 page with a summary linking to each wrong field and the same words beside it."""
+    answer = _post(staff_client, "en", date="", time="x", reference="x" * 41,
+                   teams_url="https://evil.example/meet", language="")
+    assert answer.status_code == 400
+    html = unescape(answer.get_data(as_text=True))
+    summary = html.split('class="error-summary"')[1].split("</div>")[0]
+    for target, words in [("date", "Enter the date of the appointment"),
+                          ("time", "Enter the time of the appointment as hours and minutes"),
+                          ("language-fi", "Choose the customer's language"),
+                          ("reference", "The reference must be 40 characters or fewer"),
+                          ("teams-url", "Enter a Microsoft Teams meeting link")]:
+        assert re.search(f'href="#{target}">{re.escape(words)}', summary), target
+        assert f'id="{target}"' in html, target
+        assert f'id="{target.split("-")[0] if target.startswith("language") else target}-error"' \
+            in html, target
+    assert html.count('class="field-error"') == 5
+    assert _invite_rows(app) == []
+
+
+@pytest.mark.parametrize(("fields", "words"), [
+    ({"date": "2020-01-01"}, "must be today or later"),
+    ({"teams_url": "http://teams.microsoft.com/l/1"}, "must start with https://"),
+])
+def test_past_dates_and_plain_http_teams_links_are_refused(
+        staff_client: FlaskClient, fields: dict[str, str], words: str) -> None:
+    """In English, the messages say what to fix."""
+    answer = _post(staff_client, "en", **fields)
+    assert answer.status_code == 400
+    assert words in unescape(answer.get_data(as_text=True))
+
+
+def test_the_form_needs_its_csrf_token(app: Flask, staff_client: FlaskClient) -> None:
+    """Without the token nothing is made."""
+    answer = staff_client.post("/staff/invites/new", data={"date": _tomorrow(), "time": "14:00",
+                                                          "language": "fi"})
+    assert answer.status_code == 400
+    assert _invite_rows(app) == []
+
+
+# The result page
+
+
+def test_success_shows_the_link_once_with_qr_and_a_message_in_the_customers_language(
+        app: Flask, staff_client: FlaskClient) -> None:
+    """One invite whose hash matches the shown link; the message is Swedish on a Finnish page."""
+    answer = _post(staff_client, reference="Ti 14", teams_url=TEAMS, language="sv")
+    assert answer.status_code == 200
+    assert answer.headers["Cache-Control"] == "no-store"
+    html = unescape(answer.get_data(as_text=True))
+    assert 'lang="fi"' in html.split(">")[1]
+    match = re.search(r'value="(http://localhost/r/([A-Za-z0-9_-]+))"', html)
+    assert match, "no absolute personal link"
+    rows = _invite_rows(app)
+    assert len(rows) == 1
+    assert rows[0].token_hash == invites.hash_token(match.group(2))
+    assert (rows[0].language, rows[0].reference, rows[0].teams_url) == ("sv", "Ti 14", TEAMS)
+    message = html.split('id="invite-message"')[1].split("</textarea>")[0]
+    # The appointment is named in Swedish (Babel's month and weekday names), not in Finnish.
+    moment = rows[0].appointment_at.astimezone(ZoneInfo(ZONE))
+    assert format_date(moment, "EEEE d MMMM", locale="sv") in message, message
+    assert format_date(moment, "MMMM", locale="fi") not in message
+    assert "14.00" in message or "14:00" in message
+    assert match.group(1) in message
+    assert TEAMS in message
+    svg = html[html.index("<svg"):html.index("</svg>")]
+    assert 'role="img"' in svg and "aria-label=" in svg
+    assert "style" not in svg
+    assert "<style" not in html
+    assert 'data-module="copy-link"' in html
+    # The token is nowhere but in this answer: not in the session cookie.
+    assert match.group(2) not in (answer.headers.get("Set-Cookie") or "")
+    with staff_client.session_transaction() as session:
+        assert match.group(2) not in str(dict(session))
+
+
+def test_the_link_uses_public_url_when_set(app: Flask, staff_client: FlaskClient) -> None:
+    """PUBLIC_URL is where customers reach Valmis."""
+    app.config["PUBLIC_URL"] = "https://valmis.example.fi"
+    html = _post(staff_client).get_data(as_text=True)
+    assert 'value="https://valmis.example.fi/r/' in html
+
+
+def test_creating_an_invite_is_audited_without_customer_data(
+        app: Flask, staff_client: FlaskClient) -> None:
+    """The audit row names the invite id, not the reference or the link."""
+    _post(staff_client, reference="Secret ref")
+    with app.extensions["valmis.db"].connect() as connection:
+        entries = list(connection.execute(select(db.audit_log).where(
+            db.audit_log.c.action == "invite-created")))
+        invite_id = connection.execute(select(func.max(db.invites.c.id))).scalar_one()
+    assert len(entries) == 1
+    assert entries[0].detail == f"invite {invite_id}"
+    assert entries[0].staff_id is not None
+
+
+# The dashboard
+
+
+def test_the_dashboard_lists_upcoming_invites_with_their_status(
+        app: Flask, staff_client: FlaskClient) -> None:
+    """Not opened at first, ready after a readiness report; past days are left out."""
+    with app.extensions["valmis.db"].begin() as connection:
+        invite_id, _ = invites.create_invite(
+            connection, appointment_at=datetime.now(UTC) + timedelta(days=1),
+            language="sv", reference="Ti 14")
+        invites.create_invite(connection, appointment_at=datetime.now(UTC) - timedelta(days=3),
+                              language="fi", reference="Old one")
+    page = staff_client.get("/staff/", headers={"Accept-Language": "en"})
+    html = page.get_data(as_text=True)
+    assert 'href="/staff/invites/new"' in html
+    assert "Ti 14" in html and "Svenska" in html
+    assert "Not opened" in html
+    # The language menu keeps its three languages.
+    assert html.count('hreflang="sv"') == 1
+    assert "Old one" not in html
+    with app.extensions["valmis.db"].begin() as connection:
+        invites.record_report(connection, invite_id, {
+            "version": 1, "id": "00000000-0000-4000-8000-000000000001", "kind": "readiness",
+            "created_at": "2026-12-01T09:00:00.000Z", "path": "web", "device": {},
+            "checks": {}, "summary": "ready", "warnings": [], "problems": []},
+            datetime.now(UTC))
+    html = staff_client.get("/staff/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "invite-status--ready\">Ready<" in html
+    assert "Computer, web browser" in html
