@@ -13,6 +13,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
+from app.invites import hash_token
 from e2e.conftest import ROOT, LiveServer
 from e2e.devices import desktop
 from e2e.pages import DeviceChecks, Wizard
@@ -31,18 +32,20 @@ def create_invite(server: LiveServer) -> str:
     return match.group(1)
 
 
-def reports(server: LiveServer) -> list[tuple[str, str | None]]:
-    """(kind, summary) of every stored report, oldest first."""
+def reports(server: LiveServer, token: str) -> list[tuple[str, str | None]]:
+    """(kind, summary) of every report stored for the token's invite, oldest first."""
     with closing(sqlite3.connect(server.database)) as connection:
-        return list(connection.execute("SELECT kind, summary FROM reports ORDER BY id"))
+        return list(connection.execute(
+            "SELECT r.kind, r.summary FROM reports r JOIN invites i ON i.id = r.invite_id "
+            "WHERE i.token_hash = ? ORDER BY r.id", (hash_token(token),)))
 
 
-def invite_flags(server: LiveServer) -> tuple[object, ...]:
-    """The one invite's opened, help and summary columns."""
+def invite_flags(server: LiveServer, token: str) -> tuple[object, ...]:
+    """The token's invite: opened, needs help, latest summary."""
     with closing(sqlite3.connect(server.database)) as connection:
         row = connection.execute(
             "SELECT opened_at IS NOT NULL, needs_help, latest_summary FROM invites "
-            "ORDER BY id DESC LIMIT 1").fetchone()
+            "WHERE token_hash = ?", (hash_token(token),)).fetchone()
     return tuple(row)
 
 
@@ -70,15 +73,15 @@ def test_personal_link_reports_steps_checks_and_help(customer: Page,
         checks.skip(check)
     # The last answer sends the readiness object; wait (up to 5 s) until the server has it.
     for _ in range(50):
-        if ("readiness", "ready-with-warnings") in reports(live_server):
+        if ("readiness", "ready-with-warnings") in reports(live_server, token):
             break
         customer.wait_for_timeout(100)
-    assert reports(live_server) == [("step", None), ("step", None),
+    assert reports(live_server, token) == [("step", None), ("step", None),
                                     ("readiness", "ready-with-warnings")]
     customer.get_by_role("button", name=wizard.text("I need help: please call me")).click()
     expect(customer.get_by_role("status")).to_contain_text(
         wizard.text("Your request for help was sent"))
-    assert invite_flags(live_server) == (1, 1, "ready-with-warnings")
+    assert invite_flags(live_server, token) == (1, 1, "ready-with-warnings")
 
 
 def test_personal_pages_pass_axe(customer: Page, live_server: LiveServer) -> None:

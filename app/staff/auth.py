@@ -37,10 +37,11 @@ def sign_out() -> None:
     session.clear()
 
 
-def signed_in_staff_id(now: float | None = None) -> int | None:
+def signed_in_staff_id(now: float | None = None, *, touch: bool = True) -> int | None:
     """The signed-in staff member's id; None when nobody is, or the session has been idle.
 
-    An idle session is cleared here; an active one has its last-seen time moved on.
+    An idle session is cleared here; an active one has its last-seen time moved on, unless
+    touch is False (a background poll is not the person being active).
     """
     staff_id = session.get(STAFF_KEY)
     if not isinstance(staff_id, int):
@@ -51,17 +52,32 @@ def signed_in_staff_id(now: float | None = None) -> int | None:
     if not isinstance(seen, int) or now - seen > idle_seconds:
         sign_out()
         return None
-    session[SEEN_KEY] = int(now)
+    if touch:
+        session[SEEN_KEY] = int(now)
     return staff_id
 
 
 def login_required(view: F) -> F:
     """Refuse a visitor who is not signed in: GET goes to sign-in, anything else gets 401."""
+    return _protect(view, touch=True)
+
+
+def login_required_for_polling(view: F) -> F:
+    """login_required for a view the page polls on its own: it keeps no session alive.
+
+    Polling every few seconds would otherwise reset the idle clock forever, and write a new
+    session cookie on every answer (304s included).
+    """
+    return _protect(view, touch=False)
+
+
+def _protect(view: F, *, touch: bool) -> F:
+    """Wrap view so that it runs only for a signed-in, enabled staff member."""
 
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         """Check the session, then run the view."""
-        staff_id = signed_in_staff_id()
+        staff_id = signed_in_staff_id(touch=touch)
         member = None
         if staff_id is not None:
             with db.engine().connect() as connection:

@@ -1,0 +1,129 @@
+// Keeps the staff dashboard's rows current without a reload and without holding a worker:
+// a conditional GET every few seconds (304 when nothing changed), paused in a hidden tab,
+// backing off on errors. Without it the server-rendered rows and the Refresh link remain.
+export const POLL_MS = 5000;
+export const MAX_BACKOFF_MS = 60000;
+
+// How long to wait before the next poll after `failures` errors in a row.
+export function nextDelay(failures, base = POLL_MS, max = MAX_BACKOFF_MS) {
+  if (failures <= 0) return base;
+  return Math.min(max, base * 2 ** failures);
+}
+
+// The fields of a row that the table shows, in column order.
+export const COLUMNS = ["time", "reference", "language", "status_text", "path", "last_activity"];
+
+// Whether the rows a person sees differ; only then is the change announced.
+export function rowsChanged(oldRows, newRows) {
+  if (oldRows.length !== newRows.length) return true;
+  return oldRows.some((row, index) => {
+    const other = newRows[index];
+    return row.id !== other.id || row.status !== other.status
+      || COLUMNS.some((column) => row[column] !== other[column]);
+  });
+}
+
+// A response that means the session has ended: 401, or the redirect to sign-in.
+export function isSignedOut(response) {
+  return response.status === 401 || response.type === "opaqueredirect" || response.redirected;
+}
+
+export default class DashboardLive {
+  constructor(element) {
+    this.element = element;
+    this.url = element.dataset.url;
+    this.table = element.querySelector(".js-dashboard-table");
+    this.body = element.querySelector(".js-dashboard-rows");
+    this.empty = element.querySelector(".js-dashboard-empty");
+    this.announce = element.querySelector(".js-dashboard-announce");
+    this.signedOut = element.querySelector(".js-dashboard-signed-out");
+    this.etag = null;
+    this.rows = null;
+    this.failures = 0;
+    this.timer = null;
+    this.stopped = false;
+  }
+
+  start() {
+    if (!this.url || !this.body || !window.fetch) return;
+    document.addEventListener("visibilitychange", () => this.onVisibility());
+    // The first poll learns the ETag and rows; the page already shows the same rows.
+    this.poll();
+  }
+
+  onVisibility() {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = null;
+    if (!document.hidden) this.poll();
+  }
+
+  schedule() {
+    if (this.stopped || document.hidden) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.poll(), nextDelay(this.failures));
+  }
+
+  async poll() {
+    if (this.stopped || document.hidden) return;
+    const headers = this.etag ? { "If-None-Match": this.etag } : {};
+    try {
+      const response = await fetch(this.url, {
+        headers, credentials: "same-origin", cache: "no-store", redirect: "manual",
+      });
+      if (isSignedOut(response)) {
+        this.stop();
+        return;
+      }
+      if (response.status === 200) {
+        const { rows } = await response.json();
+        this.etag = response.headers.get("ETag");
+        this.update(rows);
+      } else if (response.status !== 304) {
+        throw new Error(`dashboard poll answered ${response.status}`);
+      }
+      this.failures = 0;
+    } catch (error) {
+      this.failures += 1;
+      console.warn("dashboard poll failed", error);
+    }
+    this.schedule();
+  }
+
+  update(rows) {
+    // The first answer redraws quietly, in case anything changed since the page was made;
+    // after that, only a visible change redraws and is announced.
+    const first = this.rows === null;
+    const changed = first || rowsChanged(this.rows, rows);
+    this.rows = rows;
+    if (!changed) return;
+    this.body.replaceChildren(...rows.map((row) => this.renderRow(row)));
+    if (this.table) this.table.hidden = rows.length === 0;
+    if (this.empty) this.empty.hidden = rows.length !== 0;
+    if (!first && this.announce) this.announce.textContent = this.element.dataset.i18nUpdated || "";
+  }
+
+  renderRow(row) {
+    const tr = document.createElement("tr");
+    tr.dataset.inviteId = String(row.id);
+    for (const column of COLUMNS) {
+      const td = document.createElement("td");
+      if (column === "status_text") {
+        const span = document.createElement("span");
+        span.className = `invite-status invite-status--${row.status}`;
+        span.textContent = row.status_text;
+        td.append(span);
+      } else {
+        td.textContent = row[column] ?? "";
+      }
+      tr.append(td);
+    }
+    return tr;
+  }
+
+  stop() {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    if (this.signedOut) this.signedOut.hidden = false;
+  }
+}
