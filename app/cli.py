@@ -31,11 +31,11 @@ def _appointment(at: str, zone: str) -> datetime:
         raise click.BadParameter(f"unknown time zone {zone!r}", param_hint="--timezone") from None
 
 
-def personal_path(token: str) -> str:
-    """The personal link's path, /r/<token>, built by the app's own URL map."""
+def _app_path(endpoint: str, **values: Any) -> str:
+    """A path of the app's URL map, outside any request."""
     # No request here and usually no SERVER_NAME: a bare request context yields the path.
     with current_app.test_request_context("/"):
-        return url_for("wizard.personal_link", token=token)
+        return url_for(endpoint, **values)
 
 
 @invite_cli.command("create")
@@ -64,18 +64,12 @@ def create_command(at: str, language: str, reference: str | None, teams_url: str
         invite_id, token = invites.create_invite(
             connection, appointment_at=appointment_at, language=language,
             reference=reference, teams_url=teams_url, timezone=zone)
-    path = personal_path(token)
+    path = _app_path("wizard.personal_link", token=token)
     click.echo(f"Invite {invite_id} for {appointment_at:%Y-%m-%d %H:%M} ({zone}).")
     click.echo(f"Personal link: {current_app.config['PUBLIC_URL']}{path}"
                if current_app.config["PUBLIC_URL"] else f"Personal link path: {path}")
     if not current_app.config["PUBLIC_URL"]:
         click.echo("Set PUBLIC_URL (e.g. https://valmis.example.fi) to print the full link.")
-
-
-def _app_path(endpoint: str, **values: Any) -> str:
-    """A path of the app's URL map, outside any request."""
-    with current_app.test_request_context("/"):
-        return url_for(endpoint, **values)
 
 
 def _new_member(name: str, is_admin: bool) -> tuple[int, str]:

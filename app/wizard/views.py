@@ -68,16 +68,14 @@ def _report(kind: str, **fields: Any) -> None:
     The wizard's own form posts say what staff need (the step, the path, help, no video), so
     this works without JavaScript; the device checks' results come from the browser.
     """
-    invite_id = _state().get("invite")
-    if invite_id is None:
+    invite = _invite()
+    if invite is None:
         return
     now = datetime.now(UTC)
     report = {"version": 1, "id": str(uuid.uuid4()), "kind": kind,
               "created_at": now.isoformat(), **fields}
     with db.engine().begin() as connection:
-        if invites.invite_by_id(connection, invite_id, now=now,
-                                days=current_app.config["RETENTION_DAYS"]) is not None:
-            invites.record_report(connection, invite_id, report, now)
+        invites.record_report(connection, invite.id, report, now)
 
 
 def _profile() -> DeviceProfile:
