@@ -96,6 +96,13 @@ invites = Table(
     Column("latest_path", String(24)),
     Column("needs_help", Boolean, nullable=False, server_default=false()),
     Column("prefers_phone", Boolean, nullable=False, server_default=false()),
+    # The browser's moment (created_at) of the readiness report latest_* came from: a report
+    # that arrives late but was made earlier must not overwrite a newer one.
+    Column("latest_report_at", UTCDateTime),
+    # The latest readiness report's check statuses ({"camera": "ok", ...}) and device words
+    # ({"form": "phone", "os": "android", "browser": "chrome"}), for the dashboard's one query.
+    Column("latest_checks", JSON),
+    Column("latest_device", JSON),
 )
 
 # What the customer's browser reported, as validated by app/api/reports.py. The browser's own
@@ -109,6 +116,8 @@ reports = Table(
     Column("report_id", String(36), nullable=False),
     Column("received_at", UTCDateTime, nullable=False),
     Column("kind", String(16), nullable=False),
+    # The browser's own moment of the report (its created_at), for ordering late arrivals.
+    Column("created_at", UTCDateTime),
     Column("summary", String(24)),
     Column("body", JSON, nullable=False),
     UniqueConstraint("invite_id", "report_id"),
@@ -164,6 +173,28 @@ audit_log = Table(
     Column("staff_id", Integer, ForeignKey("staff.id", ondelete="SET NULL"), index=True),
     Column("action", String(40), nullable=False),
     Column("detail", String(200)),
+)
+
+
+# A WebAuthn ceremony under way: its challenge waits here, not in the browser's cookie, and the
+# verify step deletes the row, so a challenge is used at most once, even from a copied cookie.
+# The session holds only the row's random id; `bound` ties it to an enrollment or staff member.
+ceremonies = Table(
+    "ceremonies",
+    metadata,
+    Column("id", CHAR(43), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("challenge", String(128), nullable=False),
+    Column("bound", Integer),
+    Column("expires_at", UTCDateTime, nullable=False, index=True),
+)
+
+# When a periodic job (the daily purge) last ran, shared by every worker and instance.
+housekeeping = Table(
+    "housekeeping",
+    metadata,
+    Column("job", String(40), primary_key=True),
+    Column("last_run_at", UTCDateTime, nullable=False),
 )
 
 

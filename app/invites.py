@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Connection, Row, delete, func, insert, select, update
+from sqlalchemy import Connection, Row, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.db import invites, reports
@@ -168,13 +168,16 @@ def _insert_once(connection: Connection, values: dict[str, Any]) -> bool:
     return True
 
 
+def report_moment(report: dict[str, Any]) -> datetime:
+    """The browser's moment of a validated report (its created_at), in UTC."""
+    return datetime.fromisoformat(report["created_at"]).astimezone(UTC)
+
+
 def _invite_changes(report: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """What a report says about the invite as a whole."""
+    """What any report says about the invite as a whole, whatever order reports arrive in."""
     changes: dict[str, Any] = {"last_activity_at": now}
     kind = report["kind"]
-    if kind == "readiness":
-        changes.update(latest_summary=report["summary"], latest_path=report["path"])
-    elif kind == "step":
+    if kind == "step":
         changes["latest_path"] = report["path"]
     elif kind == "help":
         changes["needs_help"] = True
@@ -183,21 +186,55 @@ def _invite_changes(report: dict[str, Any], now: datetime) -> dict[str, Any]:
     return changes
 
 
+def _readiness_changes(report: dict[str, Any], moment: datetime) -> dict[str, Any]:
+    """The invite's latest_* columns from a readiness report: statuses and device words only."""
+    device = report["device"]
+    return {
+        "latest_summary": report["summary"],
+        "latest_path": report["path"],
+        "latest_report_at": moment,
+        "latest_checks": {name: check["status"] for name, check in report["checks"].items()},
+        "latest_device": {key: device.get(key) for key in ("form", "os", "browser", "choice")
+                          if device.get(key) is not None},
+    }
+
+
 def record_report(connection: Connection, invite_id: int, report: dict[str, Any],
                   now: datetime) -> bool:
-    """Store a validated report and update the invite from it; False when it came before."""
+    """Store a validated report and update the invite from it; False when it came before.
+
+    A readiness report replaces the invite's latest summary only when the browser made it at
+    or after the one shown now: a resend from an offline queue can arrive after a newer one.
+    """
+    moment = report_moment(report)
     stored = _insert_once(connection, {
         "invite_id": invite_id,
         "report_id": report["id"],
         "received_at": now,
+        "created_at": moment,
         "kind": report["kind"],
         "summary": report.get("summary") if report["kind"] == "readiness" else None,
         "body": report,
     })
-    if stored:
-        connection.execute(update(invites).where(invites.c.id == invite_id)
-                           .values(**_invite_changes(report, now)))
-    return stored
+    if not stored:
+        return False
+    connection.execute(update(invites).where(invites.c.id == invite_id)
+                       .values(**_invite_changes(report, now)))
+    if report["kind"] == "readiness":
+        connection.execute(
+            update(invites)
+            .where(invites.c.id == invite_id,
+                   or_(invites.c.latest_report_at.is_(None),
+                       invites.c.latest_report_at <= moment))
+            .values(**_readiness_changes(report, moment)))
+    return True
+
+
+def report_history(connection: Connection, invite_id: int) -> list[Row[Any]]:
+    """An invite's reports, newest first by the browser's moment, then by arrival."""
+    return list(connection.execute(
+        select(reports).where(reports.c.invite_id == invite_id)
+        .order_by(reports.c.created_at.desc(), reports.c.id.desc())))
 
 
 def purge_expired(connection: Connection, now: datetime, days: int) -> int:

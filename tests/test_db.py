@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask import Flask
 from sqlalchemy import insert, inspect, select
 from sqlalchemy.exc import StatementError
@@ -27,8 +28,25 @@ def test_migrations_reach_head_and_can_run_again(app: Flask) -> None:
     """The database is at the newest revision, and upgrading again changes nothing."""
     db.upgrade(app)
     with app.extensions["valmis.db"].connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0002"
-        assert {"invites", "reports"} <= set(inspect(connection).get_table_names())
+        head = ScriptDirectory.from_config(db.alembic_config()).get_current_head()
+        assert MigrationContext.configure(connection).get_current_revision() == head
+        assert {"invites", "reports", "ceremonies"} <= set(inspect(connection).get_table_names())
+
+
+def test_every_migration_goes_down_and_up_again(app: Flask) -> None:
+    """Each revision's downgrade undoes it: down to the first and back up leaves no difference."""
+    db.upgrade(app)
+    from alembic import command
+    config = db.alembic_config()
+    with app.extensions["valmis.db"].begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")
+        assert "ceremonies" not in inspect(connection).get_table_names()
+    db.upgrade(app)
+    with app.extensions["valmis.db"].connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "compare_server_default": True})
+        assert compare_metadata(context, db.metadata) == []
 
 
 @pytest.mark.parametrize("command", ["init-db", "db-upgrade"])

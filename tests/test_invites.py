@@ -16,11 +16,12 @@ NOW = datetime(2099, 12, 1, 9, 0, tzinfo=UTC)
 APPOINTMENT = datetime(2099, 12, 3, 12, 0, tzinfo=UTC)
 
 
-def readiness(report_id: str, summary: str = "ready", path: str = "web") -> dict[str, Any]:
+def readiness(report_id: str, summary: str = "ready", path: str = "web",
+              created_at: str = "2026-12-01T09:00:00.000Z", **extra: Any) -> dict[str, Any]:
     """A validated readiness report, as the API hands it to record_report."""
     return {"version": 1, "id": report_id, "kind": "readiness",
-            "created_at": "2026-12-01T09:00:00.000Z", "path": path, "device": {},
-            "checks": {}, "summary": summary, "warnings": [], "problems": []}
+            "created_at": created_at, "path": path, "device": {},
+            "checks": {}, "summary": summary, "warnings": [], "problems": [], **extra}
 
 
 def report_id(number: int) -> str:
@@ -181,8 +182,8 @@ def test_same_report_id_on_two_invites_is_two_reports(connection: Connection) ->
 def test_invite_follows_its_reports(connection: Connection) -> None:
     """Summary, path, help and the phone wish follow the latest reports; activity moves on."""
     invite_id, _token = invite(connection)
-    step = {"version": 1, "id": report_id(1), "kind": "step", "created_at": "x",
-            "step": "device", "path": "app"}
+    step = {"version": 1, "id": report_id(1), "kind": "step",
+            "created_at": "2026-12-01T09:00:00.000Z", "step": "device", "path": "app"}
     invites.record_report(connection, invite_id, step, NOW)
     assert row(connection, invite_id).latest_path == "app"
     assert row(connection, invite_id).latest_summary is None
@@ -195,10 +196,11 @@ def test_invite_follows_its_reports(connection: Connection) -> None:
     assert current.last_activity_at == later
     assert (current.needs_help, current.prefers_phone) == (False, False)
 
-    help_report = {"version": 1, "id": report_id(3), "kind": "help", "created_at": "x"}
+    help_report = {"version": 1, "id": report_id(3), "kind": "help",
+                   "created_at": "2026-12-01T09:00:00.000Z"}
     invites.record_report(connection, invite_id, help_report, later)
-    no_video = {"version": 1, "id": report_id(4), "kind": "no-video", "created_at": "x",
-                "value": True}
+    no_video = {"version": 1, "id": report_id(4), "kind": "no-video",
+                "created_at": "2026-12-01T09:00:00.000Z", "value": True}
     invites.record_report(connection, invite_id, no_video, later)
     current = row(connection, invite_id)
     assert (current.needs_help, current.prefers_phone) == (True, True)
@@ -212,6 +214,44 @@ def test_invite_follows_its_reports(connection: Connection) -> None:
     assert [tuple(r) for r in stored] == [("step", None), ("readiness", "ready-with-warnings"),
                                           ("help", None), ("no-video", None),
                                           ("no-video", None)]
+
+
+def test_a_late_older_report_does_not_replace_a_newer_summary(connection: Connection) -> None:
+    """Reports sent from an offline queue arrive out of order: the browser's moment decides."""
+    invite_id, _token = invite(connection)
+    newer = readiness(report_id(1), "ready", created_at="2026-12-01T09:05:00+02:00")
+    older = readiness(report_id(2), "not-ready", "app", created_at="2026-12-01T07:01:00Z")
+    assert invites.record_report(connection, invite_id, newer, NOW)
+    assert invites.record_report(connection, invite_id, older, NOW + timedelta(seconds=3))
+    current = row(connection, invite_id)
+    # 09:05 in Helsinki is 07:05 UTC, later than 07:01 UTC.
+    assert (current.latest_summary, current.latest_path) == ("ready", "web")
+    assert current.latest_report_at == datetime(2026, 12, 1, 7, 5, tzinfo=UTC)
+    assert current.last_activity_at == NOW + timedelta(seconds=3)
+    # The older one is kept in the history all the same, below the newer.
+    history = invites.report_history(connection, invite_id)
+    assert [r.report_id for r in history] == [report_id(1), report_id(2)]
+
+    newest = readiness(report_id(3), "ready-with-warnings", created_at="2026-12-01T07:06:00Z")
+    invites.record_report(connection, invite_id, newest, NOW)
+    assert row(connection, invite_id).latest_summary == "ready-with-warnings"
+
+
+def test_latest_checks_and_device_keep_statuses_and_words_only(connection: Connection) -> None:
+    """The dashboard's columns hold each check's status and the device words, nothing more."""
+    invite_id, _token = invite(connection)
+    report = readiness(
+        report_id(1), "ready-with-warnings",
+        device={"form": "phone", "os": "android", "browser": "chrome", "major": 130,
+                "choice": None},
+        checks={"camera": {"status": "warning", "detail": "dark", "devices": 2},
+                "microphone": {"status": "ok"}, "speaker": {"status": "ok"},
+                "connection": {"status": "ok", "rtt_ms": 40, "down_kbps": 9000}})
+    invites.record_report(connection, invite_id, report, NOW)
+    current = row(connection, invite_id)
+    assert current.latest_checks == {"camera": "warning", "microphone": "ok", "speaker": "ok",
+                                     "connection": "ok"}
+    assert current.latest_device == {"form": "phone", "os": "android", "browser": "chrome"}
 
 
 def test_purge_deletes_expired_invites_and_their_reports(connection: Connection) -> None:

@@ -343,18 +343,75 @@ def test_the_sign_in_challenge_is_popped_once(client: FlaskClient,
     assert replay.get_json() == {"error": "no-challenge"}
 
 
-def test_an_expired_challenge_is_refused(client: FlaskClient,
+def test_an_expired_challenge_is_refused(app: Flask, client: FlaskClient,
                                          enrolled: tuple[int, SoftAuthenticator]) -> None:
     """A challenge older than CHALLENGE_SECONDS is not accepted."""
     _staff_id, key = enrolled
     csrf = _csrf(client)
     options = _post_json(client, "/staff/sign-in/options", csrf).get_json()
-    with client.session_transaction() as session:
-        stored = session[passkeys.AUTHENTICATION_KEY]
-        session[passkeys.AUTHENTICATION_KEY] = {
-            **stored, "at": stored["at"] - passkeys.CHALLENGE_SECONDS - 1}
+    with app.extensions["valmis.db"].begin() as connection:
+        connection.execute(update(db.ceremonies).values(
+            expires_at=datetime.now(UTC) - timedelta(seconds=1)))
     answer = _post_json(client, "/staff/sign-in/verify", csrf, {"credential": key.get(options)})
     assert answer.get_json() == {"error": "challenge-expired"}
+
+
+def test_challenges_are_kept_server_side(app: Flask, client: FlaskClient,
+                                         enrolled: tuple[int, SoftAuthenticator]) -> None:
+    """The cookie holds only a random id; a copied cookie replayed after use finds nothing.
+
+    Signed cookies cannot be revoked: with the challenge in the cookie, a copy taken before
+    verification could be sent again. Here the row is gone once verify has run.
+    """
+    _staff_id, key = enrolled
+    csrf = _csrf(client)
+    options = _post_json(client, "/staff/sign-in/options", csrf).get_json()
+    with client.session_transaction() as session:
+        ceremony_id = session[passkeys.AUTHENTICATION_KEY]
+        copied = dict(session)
+    assert options["challenge"] not in json.dumps(copied)
+    with app.extensions["valmis.db"].connect() as connection:
+        row = connection.execute(select(db.ceremonies)).one()
+    assert (row.id, row.kind, row.challenge) == (ceremony_id, "sign-in", options["challenge"])
+    assertion = key.get(options)
+    assert _post_json(client, "/staff/sign-in/verify", csrf,
+                      {"credential": assertion}).status_code == 200
+    with app.extensions["valmis.db"].connect() as connection:
+        assert connection.execute(select(db.ceremonies)).all() == []
+    # Put the old cookie back, as someone holding a copy would.
+    with client.session_transaction() as session:
+        session.clear()
+        session.update(copied)
+    replay = _post_json(client, "/staff/sign-in/verify", _csrf(client),
+                        {"credential": assertion})
+    assert replay.get_json() == {"error": "no-challenge"}
+
+
+def test_a_ceremony_of_one_kind_cannot_finish_another(
+        client: FlaskClient, enrolled: tuple[int, SoftAuthenticator]) -> None:
+    """A sign-in ceremony's id planted as a registration's is not found."""
+    _staff_id, _key = enrolled
+    _token_staff, token = _add(client.application)
+    csrf = _csrf(client)
+    _post_json(client, "/staff/sign-in/options", csrf)
+    with client.session_transaction() as session:
+        session[passkeys.REGISTRATION_KEY] = session[passkeys.AUTHENTICATION_KEY]
+    credential = SoftAuthenticator().create({"user": {"id": "AA"}, "challenge": "AA"})
+    answer = _post_json(client, f"/staff/enroll/{token}/verify", csrf,
+                        {"credential": credential})
+    assert answer.get_json() == {"error": "no-challenge"}
+
+
+def test_expired_ceremonies_are_swept(app: Flask, client: FlaskClient) -> None:
+    """Starting a ceremony deletes everyone's expired ones."""
+    csrf = _csrf(client)
+    _post_json(client, "/staff/sign-in/options", csrf)
+    with app.extensions["valmis.db"].begin() as connection:
+        connection.execute(update(db.ceremonies).values(
+            expires_at=datetime.now(UTC) - timedelta(seconds=1)))
+    _post_json(client, "/staff/sign-in/options", csrf)
+    with app.extensions["valmis.db"].connect() as connection:
+        assert len(connection.execute(select(db.ceremonies)).all()) == 1
 
 
 def test_sign_in_without_user_verification_is_refused(

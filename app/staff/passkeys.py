@@ -1,18 +1,21 @@
 """The two WebAuthn ceremonies, with py_webauthn: options out, a credential back, verified.
 
-Each ceremony's challenge is kept in the signed session and popped by the verify step, so a
-challenge is used once; it also expires after CHALLENGE_SECONDS. The RP ID and origin come
-from configuration; user verification is required in both ceremonies.
+Each ceremony's challenge is kept server-side, in the ceremonies table; the session holds only
+the row's random id. The verify step deletes the row before anything else, so a challenge is
+used at most once, even by a copy of the cookie, and it expires after CHALLENGE_SECONDS.
+The RP ID and origin come from configuration; user verification is required in both.
 """
 
 from __future__ import annotations
 
 import json
-import time
+import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import current_app, session
+from sqlalchemy import delete, insert
 from webauthn import (
     generate_authentication_options,
     generate_registration_options,
@@ -34,8 +37,15 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
+from app import db
+
+# The session keys holding a ceremony's id, and the ceremony kinds stored with it: enrolling
+# through a link, adding a passkey while signed in, signing in.
 REGISTRATION_KEY = "webauthn_registration"
 AUTHENTICATION_KEY = "webauthn_authentication"
+ENROLL = "enroll"
+ADD = "add-passkey"
+SIGN_IN = "sign-in"
 CHALLENGE_SECONDS = 300
 
 
@@ -57,24 +67,49 @@ class NewPasskey:
     sign_count: int
 
 
-def _remember(key: str, challenge: bytes, **bound: Any) -> None:
-    """Keep challenge (and what it is bound to) in the session for the verify step."""
-    session[key] = {"challenge": bytes_to_base64url(challenge), "at": int(time.time()), **bound}
+def _remember(key: str, kind: str, challenge: bytes, bound: int | None = None) -> None:
+    """Store challenge server-side (bound to an enrollment or staff id); the session gets its id.
+
+    Expired ceremonies of anyone are swept away here, so the table stays small.
+    """
+    now = datetime.now(UTC)
+    ceremony_id = secrets.token_urlsafe(32)
+    with db.engine().begin() as connection:
+        connection.execute(delete(db.ceremonies).where(db.ceremonies.c.expires_at < now))
+        connection.execute(insert(db.ceremonies).values(
+            id=ceremony_id, kind=kind, challenge=bytes_to_base64url(challenge), bound=bound,
+            expires_at=now + timedelta(seconds=CHALLENGE_SECONDS)))
+    session[key] = ceremony_id
 
 
-def _pop(key: str) -> dict[str, Any]:
-    """Take the stored challenge out of the session: whatever happens next, it is gone."""
-    stored = session.pop(key, None)
-    if not isinstance(stored, dict) or "challenge" not in stored:
+def _pop(key: str, kind: str) -> tuple[bytes, int | None]:
+    """Take the ceremony out of the session and the table: whatever happens next, it is gone.
+
+    Answers the challenge and what it is bound to; DELETE ... RETURNING makes two parallel
+    verify requests with the same cookie see it once between them.
+    """
+    ceremony_id = session.pop(key, None)
+    if not isinstance(ceremony_id, str):
         raise CeremonyError("no-challenge")
-    if time.time() - int(stored.get("at", 0)) > CHALLENGE_SECONDS:
+    with db.engine().begin() as connection:
+        row = connection.execute(
+            delete(db.ceremonies)
+            .where(db.ceremonies.c.id == ceremony_id, db.ceremonies.c.kind == kind)
+            .returning(db.ceremonies.c.challenge, db.ceremonies.c.bound,
+                       db.ceremonies.c.expires_at)).first()
+    if row is None:
+        raise CeremonyError("no-challenge")
+    if row.expires_at <= datetime.now(UTC):
         raise CeremonyError("challenge-expired")
-    return stored
+    return base64url_to_bytes(row.challenge), row.bound
 
 
 def registration_options(*, user_id: str, user_name: str, exclude: list[str],
-                         enrollment_id: int) -> dict[str, Any]:
-    """1. Options for navigator.credentials.create(); the challenge is bound to the enrollment."""
+                         kind: str, bound: int) -> dict[str, Any]:
+    """1. Options for navigator.credentials.create().
+
+    kind is ENROLL (bound to the enrollment's id) or ADD (bound to the signed-in staff id).
+    """
     config = current_app.config
     options = generate_registration_options(
         rp_id=config["WEBAUTHN_RP_ID"],
@@ -89,21 +124,21 @@ def registration_options(*, user_id: str, user_name: str, exclude: list[str],
         exclude_credentials=[PublicKeyCredentialDescriptor(id=base64url_to_bytes(c))
                              for c in exclude],
     )
-    _remember(REGISTRATION_KEY, options.challenge, enrollment=enrollment_id)
+    _remember(REGISTRATION_KEY, kind, options.challenge, bound)
     result: dict[str, Any] = json.loads(options_to_json(options))
     return result
 
 
-def verify_registration(credential: Any, *, enrollment_id: int) -> NewPasskey:
+def verify_registration(credential: Any, *, kind: str, bound: int) -> NewPasskey:
     """2. Check the browser's new credential against the popped challenge and the config."""
-    stored = _pop(REGISTRATION_KEY)
-    if stored.get("enrollment") != enrollment_id:
+    challenge, stored_bound = _pop(REGISTRATION_KEY, kind)
+    if stored_bound != bound:
         raise CeremonyError("wrong-enrollment")
     config = current_app.config
     try:
         verified = verify_registration_response(
             credential=credential,
-            expected_challenge=base64url_to_bytes(stored["challenge"]),
+            expected_challenge=challenge,
             expected_rp_id=config["WEBAUTHN_RP_ID"],
             expected_origin=config["WEBAUTHN_ORIGIN"],
             require_user_verification=True,
@@ -123,7 +158,7 @@ def authentication_options() -> dict[str, Any]:
         rp_id=current_app.config["WEBAUTHN_RP_ID"],
         user_verification=UserVerificationRequirement.REQUIRED,
     )
-    _remember(AUTHENTICATION_KEY, options.challenge)
+    _remember(AUTHENTICATION_KEY, SIGN_IN, options.challenge)
     result: dict[str, Any] = json.loads(options_to_json(options))
     return result
 
@@ -139,7 +174,7 @@ def parse_assertion(credential: Any) -> AuthenticationCredential:
 
 def pop_authentication_challenge() -> bytes:
     """Take the sign-in challenge out of the session (once)."""
-    return base64url_to_bytes(_pop(AUTHENTICATION_KEY)["challenge"])
+    return _pop(AUTHENTICATION_KEY, SIGN_IN)[0]
 
 
 def verify_assertion(assertion: AuthenticationCredential, *, challenge: bytes,

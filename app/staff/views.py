@@ -203,7 +203,7 @@ def enroll_options(token: str) -> Response:
         existing = accounts.credential_ids(connection, enrollment.id)
     return jsonify(passkeys.registration_options(
         user_id=enrollment.webauthn_user_id, user_name=enrollment.name, exclude=existing,
-        enrollment_id=enrollment.enrollment_id))
+        kind=passkeys.ENROLL, bound=enrollment.enrollment_id))
 
 
 @bp.post("/enroll/<token>/verify")
@@ -211,8 +211,8 @@ def enroll_verify(token: str) -> Response | tuple[Response, int]:
     """2. Verify the new passkey, store it, use up the link and sign the person in."""
     enrollment = _enrollment(token)
     try:
-        new = passkeys.verify_registration(_credential(),
-                                           enrollment_id=enrollment.enrollment_id)
+        new = passkeys.verify_registration(_credential(), kind=passkeys.ENROLL,
+                                           bound=enrollment.enrollment_id)
     except passkeys.CeremonyError as error:
         return _refuse(error.code)
     now = datetime.now(UTC)
