@@ -43,12 +43,14 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    """Languages, security headers and the database."""
-    from app import db, i18n, security
+    """Languages, security headers, the database, rate limits and the daily purge."""
+    from app import db, housekeeping, i18n, limits, security
 
     i18n.init_app(app)
     security.init_app(app)
     db.init_app(app)
+    limits.init_app(app)
+    housekeeping.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

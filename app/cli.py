@@ -10,7 +10,7 @@ import click
 from flask import Flask, current_app, url_for
 from flask.cli import AppGroup
 
-from app import db, invites
+from app import db, housekeeping, invites
 from app.i18n import LANGUAGE_CODES
 from app.staff import accounts
 
@@ -117,8 +117,10 @@ def bootstrap_command(base_url: str) -> None:
 def purge_command() -> None:
     """Delete invites, and their reports, RETENTION_DAYS days after the appointment."""
     days = current_app.config["RETENTION_DAYS"]
+    now = datetime.now(UTC)
     with db.engine().begin() as connection:
-        count = invites.purge_expired(connection, datetime.now(UTC), days)
+        count = invites.purge_expired(connection, now, days)
+        housekeeping.record_manual_run(connection, now)
     click.echo(f"Deleted {count} invite(s) older than {days} days after the appointment.")
 
 

@@ -69,6 +69,22 @@ class Config:
         # How many reverse proxies in front of the app set X-Forwarded-* (0: none, trust none).
         self.PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 0)
         self.LANGUAGE_COOKIE_DAYS = _int("LANGUAGE_COOKIE_DAYS", 365)
+        # Rate limits (Flask-Limiter's notation). Counters live in RATELIMIT_STORAGE_URI:
+        # memory:// counts per worker process; redis://host:6379 shares them between workers
+        # and instances. A failing storage lets requests through rather than losing reports.
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+        self.RATELIMIT_SWALLOW_ERRORS = True
+        self.RATELIMIT_HEADERS_ENABLED = True
+        # A sign-in or enrollment is two requests; an office behind one address signs in many.
+        self.CEREMONY_RATE_LIMIT = os.environ.get("CEREMONY_RATE_LIMIT", "60/minute;600/hour")
+        # A wizard walk posts about ten reports; the checks can be run again.
+        self.REPORT_RATE_LIMIT_PER_LINK = os.environ.get(
+            "REPORT_RATE_LIMIT_PER_LINK", "60/minute;600/hour")
+        self.REPORT_RATE_LIMIT_PER_ADDRESS = os.environ.get(
+            "REPORT_RATE_LIMIT_PER_ADDRESS", "300/minute")
+        # Run `flask purge` on its own, at most once a day (the first request after a day).
+        self.AUTO_PURGE = _bool("AUTO_PURGE", True)
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
@@ -106,11 +122,26 @@ class Config:
                 f"STAFF_IDLE_MINUTES must be at least 1, not {self.STAFF_IDLE_MINUTES}")
         if self.RETENTION_DAYS < 1:
             raise ConfigError(f"RETENTION_DAYS must be at least 1, not {self.RETENTION_DAYS}")
+        self.check_rate_limits()
         if self.PUBLIC_URL and not self.PUBLIC_URL.startswith(("https://", "http://")):
             raise ConfigError(
                 f"PUBLIC_URL must start with https:// (or http:// locally), not {self.PUBLIC_URL!r}"
             )
 
+
+    def check_rate_limits(self) -> None:
+        """Each limit must be in Flask-Limiter's notation, e.g. "60/minute;600/hour"."""
+        from limits import parse_many
+
+        for name in ("CEREMONY_RATE_LIMIT", "REPORT_RATE_LIMIT_PER_LINK",
+                     "REPORT_RATE_LIMIT_PER_ADDRESS"):
+            value = getattr(self, name)
+            try:
+                parse_many(value)
+            except ValueError:
+                raise ConfigError(
+                    f"{name}={value!r} is not a rate limit such as '60/minute;600/hour'"
+                ) from None
 
     def check_webauthn(self) -> None:
         """The origin must be https (http only on localhost) and on the RP ID's domain."""
@@ -152,6 +183,11 @@ class TestingConfig(DevelopmentConfig):
 
     ENV_NAME = "testing"
     TESTING = True
+
+    def __init__(self) -> None:
+        """As development; the automatic purge only where a test turns it on."""
+        super().__init__()
+        self.AUTO_PURGE = False
 
     def finish(self) -> None:
         """A fresh secret per app; tests never need it to persist."""

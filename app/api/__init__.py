@@ -13,6 +13,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from app import db, device, invites
 from app.api.reports import ReportError, validate_report
+from app.limits import limiter, personal_link_key, report_limit_per_address, report_limit_per_link
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -83,6 +84,8 @@ def _report_error(error: ReportError) -> tuple[Response, int]:
 
 
 @bp.post("/invites/<token>/reports")
+@limiter.limit(report_limit_per_address)
+@limiter.limit(report_limit_per_link, key_func=personal_link_key)
 def post_report(token: str) -> tuple[Response, int]:
     """Store a readiness report for a personal link: 201 when new, 200 when sent before."""
     request.max_content_length = MAX_REPORT_BYTES

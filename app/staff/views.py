@@ -21,9 +21,13 @@ from werkzeug.wrappers import Response
 
 from app import db, invites
 from app.i18n import LANGUAGE_BY_CODE, format_appointment
+from app.limits import ceremony_limit, limiter
 from app.staff import accounts, auth, bp, passkeys
 from app.staff.auth import login_required, login_required_for_polling
 from app.staff.status import invite_status
+
+# One budget for every ceremony request of an address: sign-in and enrollment, options and verify.
+_ceremony_limit = limiter.shared_limit(ceremony_limit, scope="passkey-ceremony")
 
 
 def _refuse(code: str, status: int = 400) -> tuple[Response, int]:
@@ -122,12 +126,14 @@ def sign_in() -> Response | str:
 
 
 @bp.post("/sign-in/options")
+@_ceremony_limit
 def sign_in_options() -> Response:
     """1. Authentication options; the challenge waits in the session."""
     return jsonify(passkeys.authentication_options())
 
 
 @bp.post("/sign-in/verify")
+@_ceremony_limit
 def sign_in_verify() -> Response | tuple[Response, int]:
     """2. Verify the assertion against its passkey, then start a fresh session."""
     now = datetime.now(UTC)
@@ -196,6 +202,7 @@ def enroll(token: str) -> str:
 
 
 @bp.post("/enroll/<token>/options")
+@_ceremony_limit
 def enroll_options(token: str) -> Response:
     """1. Registration options for this enrollment's staff member."""
     enrollment = _enrollment(token)
@@ -207,6 +214,7 @@ def enroll_options(token: str) -> Response:
 
 
 @bp.post("/enroll/<token>/verify")
+@_ceremony_limit
 def enroll_verify(token: str) -> Response | tuple[Response, int]:
     """2. Verify the new passkey, store it, use up the link and sign the person in."""
     enrollment = _enrollment(token)

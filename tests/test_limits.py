@@ -1,0 +1,124 @@
+"""Rate limits: report posts per personal link and per address, passkey ceremonies per address."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app import create_app, db, invites
+from app.config import ConfigError
+from tests.conftest import PageCheckingClient
+from tests.test_reports_api import readiness
+
+
+def limited_app(tmp_path: Path, **limits: Any) -> Flask:
+    """A migrated testing app with the given limit settings."""
+    application = create_app({"TESTING": True,
+                              "DATABASE_URL": f"sqlite:///{tmp_path / 'limits.db'}", **limits})
+    application.test_client_class = PageCheckingClient
+    db.upgrade(application)
+    return application
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    """Small limits, so that a test reaches them in a few requests."""
+    application = limited_app(tmp_path, REPORT_RATE_LIMIT_PER_LINK="3/minute",
+                              REPORT_RATE_LIMIT_PER_ADDRESS="5/minute",
+                              CEREMONY_RATE_LIMIT="4/minute")
+    yield application
+    application.extensions["valmis.db"].dispose()
+
+
+def new_token(app: Flask) -> str:
+    """A fresh personal link's token."""
+    with app.extensions["valmis.db"].begin() as connection:
+        return invites.create_invite(connection, language="fi",
+                                     appointment_at=datetime.now(UTC) + timedelta(days=1))[1]
+
+
+def post_report(client: FlaskClient, token: str, address: str = "192.0.2.1") -> Any:
+    """A new readiness report (a fresh id each time) from address."""
+    return client.post(f"/api/v1/invites/{token}/reports",
+                       json={**readiness(), "id": str(uuid.uuid4())},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def test_reports_per_link_are_limited(app: Flask, client: FlaskClient) -> None:
+    """The fourth report in a minute for one link is a JSON 429 with Retry-After; another link
+    from the same address still goes through."""
+    token = new_token(app)
+    assert [post_report(client, token).status_code for _ in range(3)] == [201, 201, 201]
+    refused = post_report(client, token)
+    assert refused.status_code == 429
+    assert refused.get_json()["error"]["code"] == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    assert post_report(client, new_token(app)).status_code == 201
+
+
+def test_reports_per_address_are_limited(app: Flask, client: FlaskClient) -> None:
+    """Five links, one report each, from one address: the sixth is refused, another address
+    is not."""
+    tokens = [new_token(app) for _ in range(6)]
+    codes = [post_report(client, token).status_code for token in tokens]
+    assert codes == [201] * 5 + [429]
+    assert post_report(client, tokens[5], address="192.0.2.99").status_code == 201
+
+
+def test_a_refused_report_is_not_stored(app: Flask, client: FlaskClient) -> None:
+    """Nothing of a 429 reaches the database."""
+    token = new_token(app)
+    for _ in range(4):
+        post_report(client, token)
+    with app.extensions["valmis.db"].connect() as connection:
+        assert len(connection.execute(db.reports.select()).all()) == 3
+
+
+def test_ceremonies_share_one_budget_per_address(client: FlaskClient) -> None:
+    """Sign-in options and verify count together; the fifth request in a minute is refused
+    with a page that says to wait."""
+    page = client.get("/staff/sign-in?lang=en")
+    token = page.get_data(as_text=True).split('data-csrf-token="')[1].split('"')[0]
+    headers = {"X-CSRFToken": token}
+    codes = [client.post("/staff/sign-in/options", headers=headers).status_code
+             for _ in range(3)]
+    codes.append(client.post("/staff/sign-in/verify", json={}, headers=headers).status_code)
+    assert codes == [200, 200, 200, 400]
+    refused = client.post("/staff/sign-in/options?lang=en", headers=headers)
+    assert refused.status_code == 429
+    assert "Too many attempts" in refused.get_data(as_text=True)
+
+
+def test_limits_can_be_turned_off(tmp_path: Path) -> None:
+    """RATELIMIT_ENABLED=false (e.g. for a benchmark) lets everything through."""
+    application = limited_app(tmp_path, REPORT_RATE_LIMIT_PER_LINK="1/minute",
+                              RATELIMIT_ENABLED=False)
+    client = application.test_client()
+    token = new_token(application)
+    assert {post_report(client, token).status_code for _ in range(3)} == {201}
+    application.extensions["valmis.db"].dispose()
+
+
+def test_a_malformed_limit_stops_the_app(tmp_path: Path) -> None:
+    """A typo in a limit is a clear start-up error, not a limit that never applies."""
+    with pytest.raises(ConfigError, match="REPORT_RATE_LIMIT_PER_LINK"):
+        create_app({"TESTING": True, "REPORT_RATE_LIMIT_PER_LINK": "lots"})
+
+
+def test_the_counted_key_is_not_the_token(app: Flask) -> None:
+    """The limiter's storage never holds the personal link itself."""
+    from app.limits import personal_link_key
+
+    token = new_token(app)
+    with app.test_request_context(f"/api/v1/invites/{token}/reports", method="POST"):
+        from flask import request
+        request.view_args = {"token": token}
+        key = personal_link_key()
+    assert token not in key and key == "link:" + invites.hash_token(token)[:32]
