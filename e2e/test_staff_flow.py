@@ -1,0 +1,150 @@
+"""The whole staff story in Chromium, from a new administrator to a live "ready" and a purge.
+
+Staff: enroll with a passkey (virtual authenticator), create a personal link with the form.
+Customer: a second, phone-emulated browser context opens the link and runs every check with
+Chromium's fake camera and microphone. Staff: the open dashboard turns "ready" without a
+reload, then "needs help" when the customer asks. Finally `flask purge` removes an invite
+whose retention has passed, and only that one.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import closing
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, expect
+
+from app.invites import hash_token
+from e2e.conftest import ROOT, LiveServer
+from e2e.devices import customer_devices
+from e2e.pages import DeviceChecks, Wizard, translator
+from e2e.test_staff_passkeys import add_staff, add_virtual_authenticator
+
+REFERENCE = "Flow 7"
+FINNISH = translator("fi")
+
+
+def words(msgid: str) -> str:
+    """The Finnish wording of msgid (the staff browser is fi-FI)."""
+    translated: str = FINNISH.gettext(msgid)
+    return translated
+
+
+@pytest.fixture
+def customer(browser: Browser, playwright: Playwright, base_url: str) -> Iterator[Page]:
+    """A customer on an Android phone (Pixel 7, touch, with its client hints)."""
+    page = customer_devices(playwright.devices)["android-phone"].open(browser, base_url)
+    yield page
+    page.context.close()
+
+
+def create_link_with_the_form(page: Page) -> str:
+    """Fill in the staff form for an appointment next week; the personal link's token."""
+    page.get_by_role("link", name=words("Create a personal link")).first.click()
+    when = datetime.now(ZoneInfo("Europe/Helsinki")) + timedelta(days=7)
+    page.get_by_label(words("Date of the appointment")).fill(when.strftime("%Y-%m-%d"))
+    page.get_by_label(words("Time of the appointment")).fill("10:30")
+    page.locator("#language-fi").check()
+    page.get_by_label(words("Reference (optional)")).fill(REFERENCE)
+    page.get_by_label(words("Teams meeting link (optional)")).fill(
+        "https://teams.microsoft.com/meet/2233445566?p=Flow7")
+    page.locator("main form button[type=submit]").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(words("Personal link created"))
+    link = page.locator("#invite-link").input_value()
+    match = re.search(r"/r/([A-Za-z0-9_-]{22,64})$", link)
+    assert match, link
+    return match.group(1)
+
+
+def run_every_check(customer: Page) -> None:
+    """Speakers heard, camera and microphone working, connection measured: ready."""
+    checks = DeviceChecks(customer, "fi")
+    checks.expect_state("speaker", "ready")
+    checks.play_test_sound()
+    checks.answer_heard(True)
+    checks.check_camera()
+    checks.expect_state("camera", "ok")
+    checks.check_microphone()
+    checks.expect_state("microphone", "ok")
+    checks.check_connection()
+    checks.expect_state("connection", "ok", timeout=30_000)
+    assert checks.summary() == "ready"
+
+
+def invite_count(server: LiveServer, token: str) -> int:
+    """How many invites have this token (0 once purged)."""
+    with closing(sqlite3.connect(server.database)) as connection:
+        row = connection.execute("SELECT count(*) FROM invites WHERE token_hash = ?",
+                                 (hash_token(token),)).fetchone()
+    return int(row[0])
+
+
+def flask(server: LiveServer, *arguments: str) -> str:
+    """Run a `flask` command against the live server's database; its output."""
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *arguments],
+                            cwd=ROOT, env=server.environment, check=True, capture_output=True,
+                            text=True)
+    return result.stdout
+
+
+def test_from_a_new_administrator_to_a_live_ready_and_a_call(
+        page: Page, customer: Page, live_server: LiveServer) -> None:
+    """Enroll, create a link, the phone gets ready, staff see it live; help appears too."""
+    add_virtual_authenticator(page)
+    page.goto(add_staff(live_server))
+    page.locator(".js-passkey-button").click()
+    expect(page).to_have_url(re.compile(r"/staff/$"))
+    token = create_link_with_the_form(page)
+
+    page.goto("/staff/")
+    row = page.locator("tr", has_text=REFERENCE)
+    status = row.locator(".invite-status")
+    expect(status).to_have_text(words("Not opened"))
+    page.evaluate("window.__sameDocument = true")
+
+    customer.goto(f"/r/{token}")
+    wizard = Wizard(customer, "fi", touch=True)
+    wizard.start()
+    expect(wizard.device_option("android")).to_be_checked()
+    wizard.continue_()
+    wizard.confirm_installed()
+    run_every_check(customer)
+    finished = time.monotonic()
+    expect(status).to_have_text(words("Ready"), timeout=10_000)
+    print(f"phone's checks finished → dashboard shows ready: {time.monotonic() - finished:.2f} s")
+
+    customer.get_by_role("button", name=wizard.text("I need help: please call me")).click()
+    expect(customer.get_by_role("status")).to_contain_text(
+        wizard.text("Your request for help was sent"))
+    expect(status).to_have_text(words("Needs help"), timeout=10_000)
+    assert page.evaluate("window.__sameDocument") is True, "the dashboard was reloaded"
+
+
+def test_purge_removes_what_has_expired(page: Page, live_server: LiveServer) -> None:
+    """An appointment 30 days ago goes; one tomorrow stays, and its link still opens."""
+    past = (datetime.now(ZoneInfo("Europe/Helsinki")) - timedelta(days=30))
+    soon = (datetime.now(ZoneInfo("Europe/Helsinki")) + timedelta(days=1))
+    tokens = []
+    for moment in (past, soon):
+        output = flask(live_server, "invite", "create", "--at", moment.strftime("%Y-%m-%d %H:%M"),
+                       "--language", "fi")
+        match = re.search(r"/r/([A-Za-z0-9_-]+)", output)
+        assert match, output
+        tokens.append(match.group(1))
+    expired, kept = tokens
+    assert invite_count(live_server, expired) == 1
+
+    output = flask(live_server, "purge")
+    assert re.search(r"Deleted [1-9]\d* invite", output), output
+    assert invite_count(live_server, expired) == 0
+    assert invite_count(live_server, kept) == 1
+    assert page.goto(f"/r/{expired}").status == 404
+    assert page.goto(f"/r/{kept}").status == 200
