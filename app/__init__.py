@@ -13,7 +13,8 @@ from app.config import INSTANCE_DIR, config_for_environment
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: settings, extensions, blueprints, error pages, in that order."""
-    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    # static_folder=None: app/assets.py serves app/static under content-hashed names.
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR), static_folder=None)
     _load_config(app, dict(overrides or {}))
     _trust_proxies(app)
     _init_extensions(app)
@@ -43,9 +44,11 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    """Languages, security headers, the database, rate limits and the daily purge."""
-    from app import db, housekeeping, i18n, limits, security
+    """Hashed static files, languages, security headers, the database, rate limits and the
+    daily purge."""
+    from app import assets, db, housekeeping, i18n, limits, security
 
+    assets.init_app(app, app.config["ASSET_SALT"])
     i18n.init_app(app)
     security.init_app(app)
     db.init_app(app)

@@ -83,6 +83,9 @@ class Config:
             "REPORT_RATE_LIMIT_PER_LINK", "60/minute;600/hour")
         self.REPORT_RATE_LIMIT_PER_ADDRESS = os.environ.get(
             "REPORT_RATE_LIMIT_PER_ADDRESS", "300/minute")
+        # Mixed into every static file's hash: a new value acts as a new release (used by the
+        # end-to-end test of the update flow). Normally empty.
+        self.ASSET_SALT = os.environ.get("ASSET_SALT", "")
         # Run `flask purge` on its own, at most once a day (the first request after a day).
         self.AUTO_PURGE = _bool("AUTO_PURGE", True)
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
