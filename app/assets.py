@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,8 +21,6 @@ from markupsafe import Markup
 STATIC_DIR = Path(__file__).with_name("static")
 HASH_LENGTH = 10
 YEAR = 365 * 24 * 3600
-_HASHED = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{%d})(?P<suffix>\.[A-Za-z0-9]+)$"
-                     % HASH_LENGTH)
 
 
 @dataclass(frozen=True)
