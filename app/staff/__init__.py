@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-from app.staff import invite_views, views  # noqa: E402,F401  (the views register on bp)
+from app.staff import invite_views, people_views, views  # noqa: E402,F401  (the views register on bp)

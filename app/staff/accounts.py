@@ -10,7 +10,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, exists, insert, select, update
+from sqlalchemy import Connection, Row, and_, delete, exists, func, insert, select, update
 from webauthn.helpers import bytes_to_base64url
 
 from app.db import audit_log, enrollments, passkeys, staff
@@ -143,3 +143,114 @@ def audit(connection: Connection, action: str, *, staff_id: int | None = None,
     connection.execute(insert(audit_log).values(
         at=_now(now), staff_id=staff_id, action=action[:40],
         detail=detail[:MAX_DETAIL] if detail else None))
+
+
+def list_staff(connection: Connection) -> list[Row[Any]]:
+    """Every staff member, by name, with the number of passkeys and when they last signed in.
+
+    `last_signed_in` is the latest sign-in or enrollment (which signs the person in) in the
+    audit log.
+    """
+    counts = (select(passkeys.c.staff_id, func.count().label("passkey_count"))
+              .group_by(passkeys.c.staff_id).subquery())
+    signed_in = (select(audit_log.c.staff_id, func.max(audit_log.c.at).label("at"))
+                 .where(audit_log.c.action.in_(("sign-in", "enrolled")))
+                 .group_by(audit_log.c.staff_id).subquery())
+    return list(connection.execute(
+        select(staff.c.id, staff.c.name, staff.c.is_admin, staff.c.disabled,
+               staff.c.created_at,
+               func.coalesce(counts.c.passkey_count, 0).label("passkey_count"),
+               signed_in.c.at.label("last_signed_in"))
+        .outerjoin(counts, counts.c.staff_id == staff.c.id)
+        .outerjoin(signed_in, signed_in.c.staff_id == staff.c.id)
+        .order_by(func.lower(staff.c.name), staff.c.id)))
+
+
+# Why set_disabled refused.
+SELF = "self"
+LAST_ADMIN = "last-admin"
+UNKNOWN = "unknown"
+
+
+def set_disabled(connection: Connection, staff_id: int, disabled: bool, *,
+                 by: int) -> str | None:
+    """Disable or enable staff_id on behalf of staff member `by`; None when done.
+
+    Refusals: SELF (nobody disables themself), LAST_ADMIN (one enabled administrator always
+    stays), UNKNOWN. The enabled administrators are locked first (FOR UPDATE, a no-op on
+    SQLite, which serialises writers anyway), so two administrators disabling each other at
+    once cannot leave none. Disabling also revokes the person's unused enrollment links.
+    """
+    if disabled and staff_id == by:
+        return SELF
+    if staff_by_id(connection, staff_id) is None:
+        return UNKNOWN
+    if disabled:
+        admins = set(connection.execute(
+            select(staff.c.id).where(staff.c.is_admin.is_(True), staff.c.disabled.is_(False))
+            .with_for_update()).scalars())
+        if staff_id in admins and len(admins) <= 1:
+            return LAST_ADMIN
+        revoke_enrollments(connection, staff_id)
+    connection.execute(update(staff).where(staff.c.id == staff_id).values(disabled=disabled))
+    return None
+
+
+def revoke_enrollments(connection: Connection, staff_id: int) -> int:
+    """Delete staff_id's unused enrollment links; answer how many there were."""
+    result = connection.execute(delete(enrollments).where(
+        enrollments.c.staff_id == staff_id, enrollments.c.used_at.is_(None)))
+    return int(result.rowcount)
+
+
+def reissue_enrollment(connection: Connection, staff_id: int, *,
+                       now: datetime | None = None) -> str:
+    """Recovery: a fresh enrollment link for staff_id; their earlier unused links stop working."""
+    revoke_enrollments(connection, staff_id)
+    return create_enrollment(connection, staff_id, now=now)
+
+
+def passkeys_of(connection: Connection, staff_id: int) -> list[Row[Any]]:
+    """staff_id's passkeys (never the key material), oldest first."""
+    return list(connection.execute(
+        select(passkeys.c.id, passkeys.c.name, passkeys.c.created_at, passkeys.c.last_used_at)
+        .where(passkeys.c.staff_id == staff_id)
+        .order_by(passkeys.c.created_at, passkeys.c.id)))
+
+
+def clean_passkey_name(name: str) -> str:
+    """The name without surrounding spaces; ValueError unless 1 to MAX_PASSKEY_NAME characters."""
+    name = name.strip()
+    if not name or len(name) > MAX_PASSKEY_NAME:
+        raise ValueError(f"a name of 1 to {MAX_PASSKEY_NAME} characters is needed")
+    return name
+
+
+def rename_passkey(connection: Connection, staff_id: int, passkey_id: int, name: str) -> bool:
+    """Rename one of staff_id's own passkeys; False when they have no such passkey."""
+    result = connection.execute(
+        update(passkeys).where(passkeys.c.id == passkey_id, passkeys.c.staff_id == staff_id)
+        .values(name=clean_passkey_name(name)))
+    return result.rowcount == 1
+
+
+def remove_passkey(connection: Connection, staff_id: int, passkey_id: int) -> bool:
+    """Remove one of staff_id's passkeys unless it is their last one; True when removed.
+
+    The count is part of the DELETE, and the person's passkeys are locked first (FOR UPDATE on
+    PostgreSQL), so two removals at once cannot leave a person with none.
+    """
+    connection.execute(select(passkeys.c.id).where(passkeys.c.staff_id == staff_id)
+                       .with_for_update())
+    others = (select(func.count()).select_from(passkeys)
+              .where(passkeys.c.staff_id == staff_id, passkeys.c.id != passkey_id)
+              .scalar_subquery())
+    result = connection.execute(delete(passkeys).where(
+        and_(passkeys.c.id == passkey_id, passkeys.c.staff_id == staff_id, others > 0)))
+    return result.rowcount == 1
+
+
+def passkey_count(connection: Connection, staff_id: int) -> int:
+    """How many passkeys staff_id has."""
+    return int(connection.execute(select(func.count()).select_from(passkeys)
+                                  .where(passkeys.c.staff_id == staff_id)).scalar_one())

@@ -1,0 +1,289 @@
+"""Staff management: administrators add, disable and recover people; everyone their passkeys.
+
+Every form posts back and redirects (post/redirect/get) with a short `done` code in the query,
+which the page turns into a sentence. The exceptions show a token, which exists only at that
+moment: a new enrollment link is rendered in the POST's own never-cached answer, as a new
+personal link is. Refusals are rendered at once with the status that says why.
+The audit log gets ids only, never a person's or a passkey's name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import abort, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from werkzeug.wrappers import Response
+
+from app import db
+from app.staff import accounts, bp, passkeys
+from app.staff.auth import login_required
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# The query's `done` codes each page confirms, with a person's id where one is named.
+PEOPLE_DONE = ("disabled", "enabled")
+PASSKEYS_DONE = ("added", "renamed", "removed")
+
+
+def admin_required(view: F) -> F:
+    """Under login_required: refuse anyone but an administrator with a 403 page that says so."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        """Check g.staff, then run the view."""
+        if not g.staff.is_admin:
+            return render_template("staff/forbidden.html"), 403
+        return view(*args, **kwargs)
+
+    return cast(F, wrapped)
+
+
+def _when(moment: datetime | None) -> str:
+    """A moment in the staff member's language and the default time zone; empty for None."""
+    return format_datetime(moment, "short") if moment else ""
+
+
+def _people_messages() -> dict[str, str]:
+    """Each error code's sentence on the people page."""
+    return {
+        "name-missing": _("Enter the person's name"),
+        "name-too-long": _("The name must be %(count)d characters or fewer",
+                           count=accounts.MAX_NAME),
+        accounts.SELF: _("You cannot disable yourself. Ask another administrator."),
+        accounts.LAST_ADMIN: _("This is the last administrator who can sign in, so they cannot "
+                               "be disabled. Add another administrator first."),
+        "disabled-person": _("Enable the person before you make them a new enrollment link."),
+    }
+
+
+def _people_page(*, errors: dict[str, str] | None = None, form: dict[str, Any] | None = None,
+                 status: int = 200) -> tuple[str, int]:
+    """The people page: everyone, the add form, and any confirmation or refusal."""
+    with db.engine().connect() as connection:
+        people = accounts.list_staff(connection)
+    done = request.args.get("done") if request.method == "GET" else None
+    person = None
+    if done in PEOPLE_DONE:
+        person = next((p for p in people if str(p.id) == request.args.get("person")), None)
+    page = render_template(
+        "staff/people.html", people=people, errors=errors or {},
+        messages=_people_messages(), form=form or {"name": "", "admin": False},
+        done=done if person is not None else None, person=person, when=_when,
+        max_name=accounts.MAX_NAME)
+    return page, status
+
+
+@bp.get("/people")
+@login_required
+@admin_required
+def people() -> tuple[str, int]:
+    """Everyone in the staff area, and a form to add a person (administrators only)."""
+    return _people_page()
+
+
+@bp.post("/people")
+@login_required
+@admin_required
+def add_person() -> Response | tuple[str, int]:
+    """Add a person and show their one-time enrollment link."""
+    name = request.form.get("name", "").strip()
+    is_admin = request.form.get("admin") == "yes"
+    if not name or len(name) > accounts.MAX_NAME:
+        code = "name-missing" if not name else "name-too-long"
+        return _people_page(errors={"name": code}, form={"name": name, "admin": is_admin},
+                            status=400)
+    now = datetime.now(UTC)
+    with db.engine().begin() as connection:
+        staff_id = accounts.create_staff(connection, name, is_admin=is_admin, now=now)
+        token = accounts.create_enrollment(connection, staff_id, now=now)
+        accounts.audit(connection, "staff-added", staff_id=g.staff.id,
+                       detail=f"staff {staff_id}", now=now)
+    return _enrollment_link(name, token, now, new_person=True)
+
+
+def _enrollment_link(name: str, token: str, now: datetime, *, new_person: bool) -> Response:
+    """The never-cached page that shows an enrollment link once, with its expiry."""
+    path = url_for("staff.enroll", token=token)
+    public_url = current_app.config["PUBLIC_URL"]
+    link = public_url + path if public_url else url_for("staff.enroll", token=token,
+                                                          _external=True)
+    expires = now + timedelta(hours=accounts.ENROLLMENT_HOURS)
+    response = Response(render_template(
+        "staff/enrollment_link.html", name=name, link=link, expires=_when(expires),
+        new_person=new_person), mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _target(staff_id: int) -> Any:
+    """The staff member of the URL, or a 404."""
+    with db.engine().connect() as connection:
+        member = accounts.staff_by_id(connection, staff_id)
+    if member is None:
+        abort(404)
+    return member
+
+
+@bp.post("/people/<int:staff_id>/disable")
+@login_required
+@admin_required
+def disable_person(staff_id: int) -> Response | tuple[str, int]:
+    """Disable a person: they cannot sign in, and a session they have open ends."""
+    return _set_disabled(staff_id, disabled=True)
+
+
+@bp.post("/people/<int:staff_id>/enable")
+@login_required
+@admin_required
+def enable_person(staff_id: int) -> Response | tuple[str, int]:
+    """Let a disabled person sign in again."""
+    return _set_disabled(staff_id, disabled=False)
+
+
+def _set_disabled(staff_id: int, *, disabled: bool) -> Response | tuple[str, int]:
+    """Disable or enable, audit it and go back to the list; or say why not (409)."""
+    with db.engine().begin() as connection:
+        refusal = accounts.set_disabled(connection, staff_id, disabled, by=g.staff.id)
+        if refusal is None:
+            accounts.audit(connection, "staff-disabled" if disabled else "staff-enabled",
+                           staff_id=g.staff.id, detail=f"staff {staff_id}")
+    if refusal == accounts.UNKNOWN:
+        abort(404)
+    if refusal is not None:
+        return _people_page(errors={"person": refusal}, status=409)
+    return redirect(url_for("staff.people", done="disabled" if disabled else "enabled",
+                            person=staff_id), 303)
+
+
+@bp.post("/people/<int:staff_id>/enrollment")
+@login_required
+@admin_required
+def reissue_enrollment(staff_id: int) -> Response | tuple[str, int]:
+    """Recovery: a fresh enrollment link for a person; their earlier unused ones stop working."""
+    member = _target(staff_id)
+    if member.disabled:
+        return _people_page(errors={"person": "disabled-person"}, status=409)
+    now = datetime.now(UTC)
+    with db.engine().begin() as connection:
+        token = accounts.reissue_enrollment(connection, staff_id, now=now)
+        accounts.audit(connection, "enrollment-issued", staff_id=g.staff.id,
+                       detail=f"staff {staff_id}", now=now)
+    return _enrollment_link(member.name, token, now, new_person=False)
+
+
+# The signed-in person's own passkeys
+
+
+def _passkey_messages() -> dict[str, str]:
+    """Each error code's sentence on the passkeys page."""
+    return {
+        "name-missing": _("Enter a name for the passkey"),
+        "name-too-long": _("The name must be %(count)d characters or fewer",
+                           count=accounts.MAX_PASSKEY_NAME),
+        "last-passkey": _("You cannot remove your only passkey: you could no longer sign in. "
+                          "Add another passkey first."),
+    }
+
+
+def _passkeys_page(*, errors: dict[int, str] | None = None,
+                   values: dict[int, str] | None = None, status: int = 200) -> tuple[str, int]:
+    """The passkeys page; errors and entered names are keyed by passkey id."""
+    with db.engine().connect() as connection:
+        rows = accounts.passkeys_of(connection, g.staff.id)
+    done = request.args.get("done") if request.method == "GET" else None
+    page = render_template(
+        "staff/my_passkeys.html", passkeys=rows, errors=errors or {}, values=values or {},
+        messages=_passkey_messages(), done=done if done in PASSKEYS_DONE else None,
+        when=_when, max_name=accounts.MAX_PASSKEY_NAME)
+    return page, status
+
+
+def _own_passkey(passkey_id: int) -> None:
+    """404 unless the signed-in person has this passkey."""
+    with db.engine().connect() as connection:
+        ids = {row.id for row in accounts.passkeys_of(connection, g.staff.id)}
+    if passkey_id not in ids:
+        abort(404)
+
+
+@bp.get("/passkeys")
+@login_required
+def my_passkeys() -> tuple[str, int]:
+    """The signed-in person's passkeys: rename, remove, add another."""
+    return _passkeys_page()
+
+
+@bp.post("/passkeys/<int:passkey_id>/rename")
+@login_required
+def rename_passkey(passkey_id: int) -> Response | tuple[str, int]:
+    """Give one of your passkeys a name you recognise."""
+    _own_passkey(passkey_id)
+    name = request.form.get("name", "")
+    try:
+        accounts.clean_passkey_name(name)
+    except ValueError:
+        code = "name-missing" if not name.strip() else "name-too-long"
+        return _passkeys_page(errors={passkey_id: code}, values={passkey_id: name}, status=400)
+    with db.engine().begin() as connection:
+        accounts.rename_passkey(connection, g.staff.id, passkey_id, name)
+        accounts.audit(connection, "passkey-renamed", staff_id=g.staff.id,
+                       detail=f"passkey {passkey_id}")
+    return redirect(url_for("staff.my_passkeys", done="renamed"), 303)
+
+
+@bp.post("/passkeys/<int:passkey_id>/remove")
+@login_required
+def remove_passkey(passkey_id: int) -> Response | tuple[str, int]:
+    """Remove one of your passkeys, never the last one."""
+    _own_passkey(passkey_id)
+    with db.engine().begin() as connection:
+        removed = accounts.remove_passkey(connection, g.staff.id, passkey_id)
+        if removed:
+            accounts.audit(connection, "passkey-removed", staff_id=g.staff.id,
+                           detail=f"passkey {passkey_id}")
+    if not removed:
+        return _passkeys_page(errors={passkey_id: "last-passkey"}, status=409)
+    return redirect(url_for("staff.my_passkeys", done="removed"), 303)
+
+
+@bp.post("/passkeys/options")
+@login_required
+def add_passkey_options() -> Response:
+    """1. Registration options for another passkey of the signed-in person."""
+    with db.engine().connect() as connection:
+        existing = accounts.credential_ids(connection, g.staff.id)
+    return jsonify(passkeys.registration_options(
+        user_id=g.staff.webauthn_user_id, user_name=g.staff.name, exclude=existing,
+        kind=passkeys.ADD, bound=g.staff.id))
+
+
+@bp.post("/passkeys/verify")
+@login_required
+def add_passkey_verify() -> Response | tuple[Response, int]:
+    """2. Verify the new passkey and store it with a numbered default name."""
+    body = request.get_json(silent=True)
+    credential = body.get("credential") if isinstance(body, dict) else None
+    try:
+        new = passkeys.verify_registration(credential, kind=passkeys.ADD, bound=g.staff.id)
+    except passkeys.CeremonyError as error:
+        return jsonify(error=error.code), 400
+    now = datetime.now(UTC)
+    try:
+        with db.engine().begin() as connection:
+            number = accounts.passkey_count(connection, g.staff.id) + 1
+            # Translators: the name of a person's second, third… passkey; they can rename it.
+            name = _("Passkey %(number)d", number=number)
+            passkey_id = accounts.add_passkey(
+                connection, g.staff.id, credential_id=new.credential_id,
+                public_key=new.public_key, sign_count=new.sign_count, name=name, now=now)
+            accounts.audit(connection, "passkey-added", staff_id=g.staff.id,
+                           detail=f"passkey {passkey_id}", now=now)
+    except IntegrityError:
+        return jsonify(error="passkey-exists"), 400
+    return jsonify(redirect=url_for("staff.my_passkeys", done="added"))
