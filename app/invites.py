@@ -139,6 +139,20 @@ def upcoming_invites(connection: Connection, since: datetime) -> list[Row[Any]]:
         .order_by(invites.c.appointment_at, invites.c.id)))
 
 
+def invites_between(connection: Connection, start: datetime, end: datetime) -> list[Row[Any]]:
+    """Invites whose appointment is at or after start and before end, soonest first."""
+    return list(connection.execute(
+        select(invites).where(invites.c.appointment_at >= start, invites.c.appointment_at < end)
+        .order_by(invites.c.appointment_at, invites.c.id)))
+
+
+def delete_invite(connection: Connection, invite_id: int) -> bool:
+    """Delete one invite and its reports at once; False when there was no such invite."""
+    # As in purge_expired: explicit, so that no report outlives its invite without cascades.
+    connection.execute(delete(reports).where(reports.c.invite_id == invite_id))
+    return connection.execute(delete(invites).where(invites.c.id == invite_id)).rowcount == 1
+
+
 def mark_opened(connection: Connection, invite_id: int, now: datetime) -> None:
     """A person opened the link: the first time sets opened_at, every time last activity."""
     connection.execute(

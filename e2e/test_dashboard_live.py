@@ -1,4 +1,6 @@
-"""The staff dashboard shows a customer's "ready" without a reload, and how long it took."""
+"""The staff dashboard shows a customer's "ready" without a reload, and how long it took;
+the live row shows the same device and check results as the server draws; the invite's page.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +12,11 @@ import time
 import urllib.request
 import uuid
 
-from playwright.sync_api import Page, expect
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Locator, Page, expect
 
 from e2e.conftest import ROOT, LiveServer
+from e2e.test_accessibility import assert_no_axe_violations
 from e2e.test_staff_passkeys import add_staff, add_virtual_authenticator
 from tests.test_reports_api import readiness
 
@@ -45,9 +49,15 @@ def post_ready_report(server: LiveServer, token: str) -> None:
         assert answer.status in (200, 201), answer.status
 
 
+def cell_texts(row: Locator) -> list[str]:
+    """The text of each cell of a table row, header cell included."""
+    return [text.strip() for text in row.locator("th, td").all_inner_texts()]
+
+
 def test_a_report_reaches_the_open_dashboard_without_a_reload(
-        page: Page, live_server: LiveServer) -> None:
-    """Signed in, the dashboard shows "not opened"; a report turns it "ready" within 7 s."""
+        page: Page, live_server: LiveServer, artifacts: object) -> None:
+    """Signed in, the dashboard shows "not opened"; a report turns it "ready" within 7 s,
+    with the device and each check's result drawn as the server draws them."""
     add_virtual_authenticator(page)
     token = create_invite(live_server, REFERENCE)
     page.goto(add_staff(live_server))
@@ -68,3 +78,44 @@ def test_a_report_reaches_the_open_dashboard_without_a_reload(
     assert delay < 7, delay
     assert page.evaluate("window.__sameDocument") is True, "the page was reloaded"
     expect(page.locator(".js-dashboard-announce")).not_to_be_empty()
+
+    # The live row has the words of dashboard.json: the device, and four checks with marks.
+    row = page.locator("tr", has_text=REFERENCE)
+    (data,) = [item for item in page.request.get("/staff/dashboard.json").json()["rows"]
+               if item["reference"] == REFERENCE]
+    assert data["device"] and len(data["checks"]) == 4
+    expect(row.locator("td").nth(3)).to_have_text(data["device"])
+    results = row.locator(".check-result")
+    expect(results).to_have_count(4)
+    for index, check in enumerate(data["checks"]):
+        expect(results.nth(index)).to_have_class(f"check-result check-result--{check['mark']}")
+        expect(results.nth(index)).to_have_text(
+            f"{check['symbol']} {check['label']}: {check['text']}")
+    expect(row.locator(".check-result__symbol").first).to_have_attribute("aria-hidden", "true")
+    live = cell_texts(row)
+    axe = Axe()
+    assert_no_axe_violations(axe, page)
+
+    # The server draws the same cells after a reload.
+    page.reload()
+    assert cell_texts(page.locator("tr", has_text=REFERENCE)) == live
+
+    # At 320 px only the table's own wrapper scrolls sideways, never the page.
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert page.locator(".table-wrap").evaluate("element => element.scrollWidth > "
+                                                "element.clientWidth")
+    page.screenshot(path=f"{artifacts}/staff-dashboard-320.png", full_page=True)
+
+    # The time links to the invite's page, with its report history.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.locator("tr", has_text=REFERENCE).get_by_role("link").click()
+    expect(page).to_have_url(re.compile(r"/staff/invites/[0-9]+$"))
+    expect(page.locator(".report-history tbody tr")).to_have_count(1)
+    assert_no_axe_violations(axe, page)
+    page.screenshot(path=f"{artifacts}/staff-invite.png", full_page=True)
+
+    # A day that is not a date: the error summary and the day filter pass axe too.
+    page.goto("/staff/?day=2099-02-30")
+    expect(page.get_by_role("alert")).to_be_visible()
+    assert_no_axe_violations(axe, page)

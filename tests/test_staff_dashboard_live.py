@@ -51,8 +51,10 @@ def test_rows_are_the_dashboards_with_words(app: Flask, staff_client: FlaskClien
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["ETag"]
     (row,) = response.get_json()["rows"]
-    assert set(row) == {"id", "time", "reference", "language", "status", "status_text",
-                        "path", "last_activity"}
+    assert set(row) == {"id", "url", "time", "reference", "language", "status",
+                        "status_text", "device", "path", "checks", "last_activity"}
+    assert row["device"] == "" and row["checks"] == []
+    assert row["url"] == f"/staff/invites/{invite_id}"
     assert (row["id"], row["reference"], row["status"], row["status_text"]) == (
         invite_id, "Ti 14", "not-opened", "Not opened")
     assert row["time"] and row["language"] and row["path"] == row["last_activity"] == ""

@@ -1,7 +1,8 @@
-"""Create a personal link: the form, and the one page that ever shows the link's token.
+"""Personal links in the staff area: create one, look at one, delete one.
 
-The result is rendered in the POST's own answer and never cached: the plain token exists
-only now, so it goes neither into a redirect URL nor into the session.
+The result of creating is rendered in the POST's own answer and never cached: the plain token
+exists only now, so it goes neither into a redirect URL nor into the session. An invite's own
+page therefore cannot show the link again; it shows the invite's status and report history.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import segno
-from flask import current_app, g, render_template, request, url_for
-from flask_babel import force_locale
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
@@ -21,6 +22,17 @@ from app.i18n import LANGUAGE_BY_CODE, format_appointment
 from app.staff import accounts, bp
 from app.staff.auth import login_required
 from app.staff.invite_form import FIELDS, InviteRequest, read_invite_form
+from app.staff.status import (
+    HISTORY_CHECK_NAMES,
+    check_results,
+    device_text,
+    invite_status,
+    issue_text,
+    path_words,
+    report_kind_text,
+    status_words,
+    step_text,
+)
 
 
 def _error_messages() -> dict[str, str]:
@@ -123,3 +135,102 @@ def _created(invite: InviteRequest, now: datetime) -> Response:
         **_customer_texts(invite, link)), mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _moment(moment: datetime | None, empty: str = "") -> str:
+    """A stored moment in the staff member's language and DEFAULT_TIMEZONE, with seconds."""
+    return format_datetime(moment, "medium") if moment else empty
+
+
+def _invite_facts(invite: Any) -> dict[str, Any]:
+    """What the invite's page says about the invite itself, in words."""
+    status = invite_status(invite)
+    language = LANGUAGE_BY_CODE.get(invite.language)
+    return {
+        "id": invite.id,
+        "when": format_appointment(invite.appointment_at, invite.timezone),
+        "reference": invite.reference or "",
+        "language": language.name if language else invite.language,
+        "status": status,
+        "status_text": status_words()[status],
+        "device": device_text(invite.latest_device),
+        "path": path_words().get(invite.latest_path or "", ""),
+        "checks": check_results(invite.latest_checks),
+        "teams_link": bool(invite.teams_url),
+        "created": _moment(invite.created_at),
+        "opened": _moment(invite.opened_at),
+        "last_activity": _moment(invite.last_activity_at),
+    }
+
+
+def _history(reports: list[Any]) -> list[dict[str, Any]]:
+    """The report history's rows in words, in the order given (newest first)."""
+    paths, summaries = path_words(), status_words()
+    rows = []
+    for report in reports:
+        body = report.body if isinstance(report.body, dict) else {}
+        details: list[str] = []
+        checks: list[dict[str, str]] = []
+        if report.kind == "readiness":
+            details = [summaries.get(body.get("summary") or "", ""),
+                       paths.get(body.get("path") or "", ""), device_text(body.get("device"))]
+            checks = check_results(body.get("checks"), HISTORY_CHECK_NAMES)
+        elif report.kind == "step":
+            details = [step_text(body.get("step") or ""), paths.get(body.get("path") or "", "")]
+        rows.append({
+            "created": _moment(report.created_at),
+            "received": _moment(report.received_at),
+            "kind": report_kind_text(report.kind, body),
+            "details": [detail for detail in details if detail],
+            "checks": checks,
+            "problems": [issue_text(key) for key in body.get("problems") or []],
+            "warnings": [issue_text(key) for key in body.get("warnings") or []],
+        })
+    return rows
+
+
+def _invite_page(invite: Any, reports: list[Any], *, confirm_error: bool = False) -> str:
+    """The invite's page: its facts, its report history and the form that deletes it."""
+    return render_template("staff/invite.html", invite=_invite_facts(invite),
+                           history=_history(reports), confirm_error=confirm_error)
+
+
+def _retention_days() -> int:
+    """How long after its appointment an invite is kept (and can be looked at)."""
+    days: int = current_app.config["RETENTION_DAYS"]
+    return days
+
+
+@bp.get("/invites/<int:invite_id>")
+@login_required
+def invite_page(invite_id: int) -> str:
+    """One invite: its status, its reports newest first, and deleting it; audited as viewed."""
+    now = datetime.now(UTC)
+    with db.engine().begin() as connection:
+        invite = invites.invite_by_id(connection, invite_id, now=now, days=_retention_days())
+        if invite is None:
+            abort(404)
+        reports = invites.report_history(connection, invite_id)
+        # The id only: the reference may name the customer.
+        accounts.audit(connection, "invite-viewed", staff_id=g.staff.id,
+                       detail=f"invite {invite_id}", now=now)
+    return _invite_page(invite, reports)
+
+
+@bp.post("/invites/<int:invite_id>/delete")
+@login_required
+def delete_invite(invite_id: int) -> Response | tuple[str, int]:
+    """Delete the invite and its reports once the box "I understand" is ticked; audited."""
+    now = datetime.now(UTC)
+    with db.engine().begin() as connection:
+        invite = invites.invite_by_id(connection, invite_id, now=now, days=_retention_days())
+        if invite is None:
+            abort(404)
+        if request.form.get("confirm") != "yes":
+            return _invite_page(invite, invites.report_history(connection, invite_id),
+                                confirm_error=True), 400
+        invites.delete_invite(connection, invite_id)
+        accounts.audit(connection, "invite-deleted", staff_id=g.staff.id,
+                       detail=f"invite {invite_id}", now=now)
+    flash(_("The invite and its reports were deleted."))
+    return redirect(url_for("staff.dashboard"), 303)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, g, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_datetime
+from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
@@ -24,7 +25,18 @@ from app.i18n import LANGUAGE_BY_CODE, format_appointment
 from app.limits import ceremony_limit, limiter
 from app.staff import accounts, auth, bp, passkeys
 from app.staff.auth import login_required, login_required_for_polling
-from app.staff.status import invite_status
+from app.staff.status import (
+    check_results,
+    device_text,
+    invite_status,
+    path_words,
+    status_words,
+)
+
+# ?day= as <input type=date> sends it; fromisoformat alone would take "20261203" too.
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(9998, 12, 31)
 
 # One budget for every ceremony request of an address: sign-in and enrollment, options and verify.
 _ceremony_limit = limiter.shared_limit(ceremony_limit, scope="passkey-ceremony")
@@ -41,76 +53,126 @@ def _credential() -> Any:
     return body.get("credential") if isinstance(body, dict) else None
 
 
+def _zone() -> ZoneInfo:
+    """DEFAULT_TIMEZONE, where the dashboard's days begin and end."""
+    return ZoneInfo(current_app.config["DEFAULT_TIMEZONE"])
+
+
 def _start_of_today() -> datetime:
     """Midnight today in DEFAULT_TIMEZONE: the dashboard's earliest appointment."""
-    local = datetime.now(ZoneInfo(current_app.config["DEFAULT_TIMEZONE"]))
+    local = datetime.now(_zone())
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+class DayError(ValueError):
+    """?day= is not a date the dashboard can show."""
+
+
+def _requested_day() -> date | None:
+    """The day of ?day=YYYY-MM-DD, None for today and upcoming; DayError when not a date.
+
+    An empty value is what the filter form sends with an empty date field: no filter.
+    """
+    raw = request.args.get("day", "")
+    if not raw:
+        return None
+    try:
+        if not _DAY.fullmatch(raw):
+            raise ValueError
+        day = date.fromisoformat(raw)
+    except ValueError:
+        raise DayError(raw) from None
+    # Far-off years only make the neighbouring days' links overflow; nobody books there.
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise DayError(raw)
+    return day
+
+
+def _day_invites(day: date | None) -> list[Any]:
+    """The invite rows of one local day (within retention), or of today and upcoming."""
+    with db.engine().connect() as connection:
+        if day is None:
+            return invites.upcoming_invites(connection, _start_of_today())
+        start = datetime.combine(day, time(), _zone())
+        end = datetime.combine(day + timedelta(days=1), time(), _zone())
+        # A past day shows only what an invite's page would still open.
+        kept = datetime.now(UTC) - timedelta(days=current_app.config["RETENTION_DAYS"])
+        return invites.invites_between(connection, max(start, kept), end)
 
 
 def _labels() -> dict[str, dict[str, str]]:
     """The dashboard's words for statuses and paths, in the staff member's language."""
-    return {
-        "status": {
-            "prefers-phone": _("Prefers phone"),
-            "needs-help": _("Needs help"),
-            "not-ready": _("Not ready"),
-            "ready-with-warnings": _("Ready with warnings"),
-            "ready": _("Ready"),
-            "in-progress": _("In progress"),
-            "not-opened": _("Not opened"),
-        },
-        "path": {
-            "web": _("Computer, web browser"),
-            "app": _("Teams app"),
-            "open-in-browser": _("Opening the web browser"),
-            "none": _("No video"),
-        },
-    }
+    return {"status": status_words(), "path": path_words()}
 
 
-def _dashboard_rows() -> list[dict[str, Any]]:
-    """Today's and upcoming invites as the dashboard shows them, words included (one query).
+def _dashboard_rows(day: date | None = None) -> list[dict[str, Any]]:
+    """One day's invites, or today's and upcoming, as the dashboard shows them (one query).
 
-    The page and dashboard.json both render from these, so the two never disagree.
+    The page and dashboard.json both render from these, so the two never disagree: every
+    value is the words a cell shows, in the staff member's language, except the keys
+    (id, status, a check's name and mark) that only choose a link or a style.
     """
-    with db.engine().connect() as connection:
-        rows = invites.upcoming_invites(connection, _start_of_today())
     labels = _labels()
     result = []
-    for row in rows:
+    for row in _day_invites(day):
         status = invite_status(row)
         language = LANGUAGE_BY_CODE.get(row.language)
         result.append({
             "id": row.id,
+            "url": url_for("staff.invite_page", invite_id=row.id),
             "time": format_appointment(row.appointment_at, row.timezone),
             "reference": row.reference or "",
             "language": language.name if language else row.language,
             "status": status,
             "status_text": labels["status"][status],
+            "device": device_text(row.latest_device),
             "path": labels["path"].get(row.latest_path, "") if row.latest_path else "",
+            "checks": check_results(row.latest_checks),
             "last_activity": (format_datetime(row.last_activity_at, "short")
                               if row.last_activity_at else ""),
         })
     return result
 
 
+def _day_links(day: date | None) -> dict[str, str]:
+    """The filter's neighbouring days: from the day shown, or from today."""
+    base = day or _start_of_today().date()
+    return {"previous": url_for("staff.dashboard", day=(base - timedelta(days=1)).isoformat()),
+            "next": url_for("staff.dashboard", day=(base + timedelta(days=1)).isoformat())}
+
+
 @bp.get("/")
 @login_required
-def dashboard() -> str:
-    """Who is signed in, and today's and upcoming invites with their status."""
-    return render_template("staff/dashboard.html", member=g.staff, invites=_dashboard_rows())
+def dashboard() -> str | tuple[str, int]:
+    """Today's and upcoming invites with their status, or one day's with ?day=YYYY-MM-DD."""
+    try:
+        day = _requested_day()
+    except DayError:
+        page = render_template("staff/dashboard.html", member=g.staff, invites=[], day=None,
+                               day_error=True, day_value=request.args.get("day", ""),
+                               links=_day_links(None))
+        return page, 400
+    return render_template(
+        "staff/dashboard.html", member=g.staff, invites=_dashboard_rows(day), day=day,
+        day_error=False, day_value=day.isoformat() if day else "",
+        day_title=format_date(day, "full") if day else "", links=_day_links(day),
+        data_url=url_for("staff.dashboard_json", day=day.isoformat() if day else None))
 
 
 @bp.get("/dashboard.json")
 @login_required_for_polling
-def dashboard_json() -> Response:
-    """The dashboard's rows for dashboard-live.mjs; 304 when they have not changed.
+def dashboard_json() -> Response | tuple[Response, int]:
+    """The dashboard's rows for dashboard-live.mjs, ?day= as the page; 304 when unchanged.
 
     The ETag is a hash of the body, so an unchanged dashboard costs one query and no body.
     Cache-Control: no-store keeps this private data out of every cache; a conditional
     request still works because the page sends If-None-Match itself.
     """
-    body = json.dumps({"rows": _dashboard_rows()}, ensure_ascii=False, sort_keys=True)
+    try:
+        day = _requested_day()
+    except DayError:
+        return _refuse("day-invalid")
+    body = json.dumps({"rows": _dashboard_rows(day)}, ensure_ascii=False, sort_keys=True)
     response = current_app.response_class(body, mimetype="application/json")
     response.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
     response.headers["Cache-Control"] = "no-store"
@@ -228,9 +290,9 @@ def enroll_verify(token: str) -> Response | tuple[Response, int]:
         with db.engine().begin() as connection:
             if not accounts.use_enrollment(connection, enrollment.enrollment_id, now=now):
                 raise _Used
-            # Translators: the name a new passkey gets; the person can rename it later.
             accounts.add_passkey(connection, enrollment.id, credential_id=new.credential_id,
                                  public_key=new.public_key, sign_count=new.sign_count,
+                                 # Translators: a new passkey's name; the person can rename it.
                                  name=_("Passkey"), now=now)
             accounts.audit(connection, "enrolled", staff_id=enrollment.id, now=now)
     except _Used:

@@ -3,8 +3,9 @@ import assert from "node:assert/strict";
 import { MAX_BACKOFF_MS, POLL_MS, isSignedOut, nextDelay, rowsChanged } from "../../app/static/js/dashboard-live.mjs";
 
 const row = (overrides = {}) => ({
-  id: 1, time: "3.12.2099 klo 14.00", reference: "", language: "suomi", status: "not-opened",
-  status_text: "Ei avattu", path: "", last_activity: "", ...overrides,
+  id: 1, url: "/staff/invites/1", time: "3.12.2099 klo 14.00", reference: "", language: "suomi",
+  status: "not-opened", status_text: "Ei avattu", device: "", path: "", checks: [],
+  last_activity: "", ...overrides,
 });
 
 test("the poll waits 5 s, then doubles on each error up to 60 s", () => {

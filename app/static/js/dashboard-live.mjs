@@ -10,17 +10,68 @@ export function nextDelay(failures, base = POLL_MS, max = MAX_BACKOFF_MS) {
   return Math.min(max, base * 2 ** failures);
 }
 
-// The fields of a row that the table shows, in column order.
-export const COLUMNS = ["time", "reference", "language", "status_text", "path", "last_activity"];
+// The fields of a row that the table shows, in column order (dashboard.html's columns).
+export const COLUMNS = [
+  "time", "reference", "language", "status_text", "device", "path", "checks", "last_activity",
+];
+
+// What a person sees of a row, as one comparable string: the cells and what styles them.
+function visible(row) {
+  return JSON.stringify([row.id, row.status, row.url, ...COLUMNS.map((column) => row[column])]);
+}
 
 // Whether the rows a person sees differ; only then is the change announced.
 export function rowsChanged(oldRows, newRows) {
   if (oldRows.length !== newRows.length) return true;
-  return oldRows.some((row, index) => {
-    const other = newRows[index];
-    return row.id !== other.id || row.status !== other.status
-      || COLUMNS.some((column) => row[column] !== other[column]);
-  });
+  return oldRows.some((row, index) => visible(row) !== visible(newRows[index]));
+}
+
+// The check results' list, as check_results.html draws it: a glyph hidden from screen
+// readers (the words say the same) and "Camera: OK". Text only, never markup from the data.
+export function renderChecks(doc, checks) {
+  if (!Array.isArray(checks) || checks.length === 0) return null;
+  const list = doc.createElement("ul");
+  list.className = "check-results";
+  for (const check of checks) {
+    const item = doc.createElement("li");
+    item.className = `check-result check-result--${check.mark}`;
+    const symbol = doc.createElement("span");
+    symbol.className = "check-result__symbol";
+    symbol.setAttribute("aria-hidden", "true");
+    symbol.textContent = check.symbol ?? "";
+    item.append(symbol, doc.createTextNode(` ${check.label}: ${check.text}`));
+    list.append(item);
+  }
+  return list;
+}
+
+// One table row, as dashboard.html draws it: the time is the row's header and links to the
+// invite's page.
+export function renderRow(doc, row) {
+  const tr = doc.createElement("tr");
+  tr.dataset.inviteId = String(row.id);
+  for (const column of COLUMNS) {
+    const cell = doc.createElement(column === "time" ? "th" : "td");
+    if (column === "time") {
+      cell.setAttribute("scope", "row");
+      const link = doc.createElement("a");
+      link.href = row.url;
+      link.textContent = row.time ?? "";
+      cell.append(link);
+    } else if (column === "status_text") {
+      const span = doc.createElement("span");
+      span.className = `invite-status invite-status--${row.status}`;
+      span.textContent = row.status_text ?? "";
+      cell.append(span);
+    } else if (column === "checks") {
+      const list = renderChecks(doc, row.checks);
+      if (list) cell.append(list);
+    } else {
+      cell.textContent = row[column] ?? "";
+    }
+    tr.append(cell);
+  }
+  return tr;
 }
 
 // A response that means the session has ended: 401, or the redirect to sign-in.
@@ -97,28 +148,10 @@ export default class DashboardLive {
     const changed = first || rowsChanged(this.rows, rows);
     this.rows = rows;
     if (!changed) return;
-    this.body.replaceChildren(...rows.map((row) => this.renderRow(row)));
+    this.body.replaceChildren(...rows.map((row) => renderRow(document, row)));
     if (this.table) this.table.hidden = rows.length === 0;
     if (this.empty) this.empty.hidden = rows.length !== 0;
     if (!first && this.announce) this.announce.textContent = this.element.dataset.i18nUpdated || "";
-  }
-
-  renderRow(row) {
-    const tr = document.createElement("tr");
-    tr.dataset.inviteId = String(row.id);
-    for (const column of COLUMNS) {
-      const td = document.createElement("td");
-      if (column === "status_text") {
-        const span = document.createElement("span");
-        span.className = `invite-status invite-status--${row.status}`;
-        span.textContent = row.status_text;
-        td.append(span);
-      } else {
-        td.textContent = row[column] ?? "";
-      }
-      tr.append(td);
-    }
-    return tr;
   }
 
   stop() {

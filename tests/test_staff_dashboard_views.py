@@ -1,0 +1,435 @@
+"""The dashboard's columns and day filter, an invite's page with its history, and deleting it."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from html import unescape
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from babel.dates import format_date
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from app import db, invites
+from app.staff.status import SYMBOLS, check_results, device_text, issue_text, report_kind_text
+from tests.test_reports_api import readiness
+from tests.test_staff_invites import staff_client  # noqa: F401 (a fixture)
+
+ZONE = ZoneInfo("Europe/Helsinki")
+EN = {"Accept-Language": "en"}
+TEAMS = "https://teams.microsoft.com/l/meetup-join/abc"
+
+
+def _create(app: Flask, at: datetime, reference: str = "Ti 14", **options: Any) -> int:
+    """An invite for the moment at; its id."""
+    with app.extensions["valmis.db"].begin() as connection:
+        invite_id, _token = invites.create_invite(connection, appointment_at=at, language="fi",
+                                                  reference=reference, **options)
+    return invite_id
+
+
+def _record(app: Flask, invite_id: int, kind: str, created_at: str, **fields: Any) -> None:
+    """A report of this kind, made by the browser at created_at, received now."""
+    body = {"version": 1, "id": str(uuid.uuid4()), "kind": kind, "created_at": created_at,
+            **fields}
+    with app.extensions["valmis.db"].begin() as connection:
+        assert invites.record_report(connection, invite_id, body, datetime.now(UTC))
+
+
+def _android_not_heard(app: Flask, invite_id: int, created_at: str = "2026-12-01T09:00:00Z",
+                       ) -> None:
+    """A readiness report from an Android phone in Chrome whose speakers were not heard."""
+    report = readiness()
+    report.update(id=str(uuid.uuid4()), created_at=created_at, path="app",
+                  device={"form": "phone", "os": "android", "browser": "chrome",
+                          "choice": "android"},
+                  summary="not-ready", warnings=["camera-warning", "microphone-skipped"],
+                  problems=["speaker-not-heard"])
+    report["checks"]["speaker"] = {"status": "not-heard"}
+    report["checks"]["microphone"] = {"status": "skipped"}
+    with app.extensions["valmis.db"].begin() as connection:
+        assert invites.record_report(connection, invite_id, report, datetime.now(UTC))
+
+
+def _local(day: date, hour: int, minute: int = 0) -> datetime:
+    """A moment of day in Helsinki."""
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZONE)
+
+
+def _today() -> date:
+    """Today in Helsinki."""
+    return datetime.now(ZONE).date()
+
+
+def _page(client: FlaskClient, url: str) -> tuple[int, str]:
+    """The status and the unescaped English HTML of url."""
+    response = client.get(url, headers=EN)
+    return response.status_code, unescape(response.get_data(as_text=True))
+
+
+def _references(html: str) -> list[str]:
+    """The references in the dashboard's rows, in order."""
+    rows = html.split('class="js-dashboard-rows"')[1].split("</tbody>")[0]
+    return re.findall(r"</th>\s*<td>([^<]*)</td>", rows)
+
+
+def _csrf(html: str) -> str:
+    """The page's CSRF token."""
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match
+    return match.group(1)
+
+
+def _audit(app: Flask, action: str) -> list[Any]:
+    """The audit entries of this action, oldest first."""
+    with app.extensions["valmis.db"].connect() as connection:
+        return list(connection.execute(select(db.audit_log).where(
+            db.audit_log.c.action == action).order_by(db.audit_log.c.id)))
+
+
+def _count(app: Flask, table: Any, invite_id: int) -> int:
+    """How many rows of table belong to this invite."""
+    column = table.c.id if table is db.invites else table.c.invite_id
+    with app.extensions["valmis.db"].connect() as connection:
+        return int(connection.execute(select(func.count()).where(column == invite_id))
+                   .scalar_one())
+
+
+# The words, without a page
+
+
+@pytest.mark.parametrize(("device", "words"), [
+    ({"form": "phone", "os": "android", "browser": "chrome"}, "Android phone, Chrome"),
+    ({"form": "desktop", "os": "windows", "browser": "edge"}, "Windows computer, Microsoft Edge"),
+    ({"form": "tablet", "os": "ipados", "browser": "safari"}, "iPad, Safari"),
+    # Words nobody has translated fall back to translated generic words, never shown as sent.
+    ({"form": "desktop", "os": "plan9", "browser": "netsurf"}, "Computer, other web browser"),
+    ({"form": "other", "choice": "iphone-ipad"}, "iPhone or iPad"),
+    ({"form": "fridge", "os": "fridgeos"}, "Unknown device"),
+    ({}, ""),
+    (None, ""),
+])
+def test_the_device_in_words(app: Flask, device: dict[str, str] | None, words: str) -> None:
+    """Form and system as one phrase, then the browser's name."""
+    with app.test_request_context(headers=EN):
+        assert device_text(device) == words
+
+
+def test_check_results_have_a_mark_a_glyph_and_words(app: Flask) -> None:
+    """Four checks in order; warnings and problems differ by glyph, not only by colour."""
+    with app.test_request_context(headers=EN):
+        results = check_results({"camera": "ok", "microphone": "warning",
+                                 "speaker": "not-heard", "browser": "ok"})
+        unknown = check_results({"camera": {"status": "melted"}})[0]
+        assert check_results(None) == check_results({}) == []
+    assert [(r["name"], r["label"], r["mark"], r["symbol"], r["text"]) for r in results] == [
+        ("camera", "Camera", "ok", "✓", "OK"),
+        ("microphone", "Microphone", "warning", "!", "Too quiet"),
+        ("speaker", "Speakers", "problem", "✗", "Not heard"),
+        # Missing from the report: not checked.
+        ("connection", "Connection", "not-checked", "–", "Not checked"),
+    ]
+    assert len(set(SYMBOLS.values())) == len(SYMBOLS)
+    assert (unknown["mark"], unknown["text"]) == ("problem", "Unknown result")
+
+
+@pytest.mark.parametrize(("key", "words"), [
+    ("speaker-not-heard", "Speakers: Not heard"),
+    ("connection-poor", "Connection: Too slow"),
+    ("camera-os-blocked", "Camera: Blocked by the device's settings"),
+    ("wrong-place", "Opened inside another app"),
+    ("camera-", "Other issue"),
+    ("toaster-burnt", "Other issue"),
+])
+def test_warning_and_problem_keys_in_words(app: Flask, key: str, words: str) -> None:
+    """A key names a check and its result; anything else is a generic issue."""
+    with app.test_request_context(headers=EN):
+        assert issue_text(key) == words
+
+
+def test_a_no_video_report_says_which_way_it_went(app: Flask) -> None:
+    """true is a preference for the phone; false is a return to video."""
+    with app.test_request_context(headers=EN):
+        assert report_kind_text("no-video", {"value": True}) == "Prefers phone"
+        assert report_kind_text("no-video", {"value": False}) == "Chose video after all"
+        assert report_kind_text("readiness", {}) == "Device checks"
+
+
+# The dashboard's columns
+
+
+def test_the_page_and_json_show_device_checks_and_a_link_to_the_invite(
+        app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
+    """After a readiness report: the device in words and each check with its mark."""
+    invite_id = _create(app, datetime.now(UTC) + timedelta(days=1))
+    _android_not_heard(app, invite_id)
+
+    (row,) = staff_client.get("/staff/dashboard.json", headers=EN).get_json()["rows"]
+    assert row["url"] == f"/staff/invites/{invite_id}"
+    assert (row["status_text"], row["device"], row["path"]) == (
+        "Not ready", "Android phone, Chrome", "Teams app")
+    assert [(check["label"], check["mark"], check["text"]) for check in row["checks"]] == [
+        ("Camera", "warning", "Poor picture"), ("Microphone", "not-checked", "Not checked"),
+        ("Speakers", "problem", "Not heard"), ("Connection", "ok", "OK")]
+
+    _status, html = _page(staff_client, "/staff/")
+    for header in ("Time", "Reference", "Language", "Status", "Device", "Path", "Checks",
+                   "Last activity"):
+        assert f'<th scope="col">{header}</th>' in html
+    assert f'<th scope="row"><a href="/staff/invites/{invite_id}">{row["time"]}</a></th>' in html
+    assert "<td>Android phone, Chrome</td>" in html
+    assert ('<li class="check-result check-result--problem"><span class="check-result__symbol" '
+            'aria-hidden="true">✗</span> Speakers: Not heard</li>') in html
+    assert '<span class="check-result__symbol" aria-hidden="true">–</span> Microphone: ' \
+           'Not checked' in html
+    # The wrapper scrolls on a narrow screen and a keyboard can scroll it.
+    assert re.search(r'class="table-wrap js-dashboard-table" role="region" '
+                     r'aria-labelledby="invites-title" tabindex="0"', html)
+
+
+def test_before_any_readiness_report_device_and_checks_are_empty(
+        app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
+    """No words are made up for a customer who has not checked anything."""
+    _create(app, datetime.now(UTC) + timedelta(days=1))
+    (row,) = staff_client.get("/staff/dashboard.json", headers=EN).get_json()["rows"]
+    assert (row["device"], row["checks"]) == ("", [])
+    assert 'class="check-results"' not in _page(staff_client, "/staff/")[1]
+
+
+# The day filter
+
+
+def test_a_day_shows_only_that_days_invites_in_the_default_zone(
+        app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
+    """From local midnight to local midnight; the page, its data-url and the JSON agree."""
+    day = _today() + timedelta(days=3)
+    _create(app, _local(day - timedelta(days=1), 23, 59), "Before")
+    _create(app, _local(day, 0, 0), "Midnight")
+    _create(app, _local(day, 23, 30), "Late")
+    _create(app, _local(day + timedelta(days=1), 0, 0), "After")
+
+    status, html = _page(staff_client, f"/staff/?day={day.isoformat()}")
+    assert status == 200
+    assert _references(html) == ["Midnight", "Late"]
+    assert f'<h2 id="invites-title">{format_date(day, "full", locale="en")}</h2>' in html
+    assert f'data-url="/staff/dashboard.json?day={day.isoformat()}"' in html
+    assert f'value="{day.isoformat()}"' in html
+    assert f'href="/staff/?day={(day - timedelta(days=1)).isoformat()}">Previous day<' in html
+    assert f'href="/staff/?day={(day + timedelta(days=1)).isoformat()}">Next day<' in html
+    assert 'href="/staff/">Today and upcoming<' in html
+
+    rows = staff_client.get(f"/staff/dashboard.json?day={day.isoformat()}",
+                            headers=EN).get_json()["rows"]
+    assert [row["reference"] for row in rows] == ["Midnight", "Late"]
+
+    # Without a day: today and upcoming, all four; an empty day field means the same.
+    for url in ("/staff/", "/staff/?day="):
+        status, html = _page(staff_client, url)
+        assert status == 200
+        assert _references(html) == ["Before", "Midnight", "Late", "After"]
+        assert 'data-url="/staff/dashboard.json"' in html
+        assert 'href="/staff/" aria-current="page">Today and upcoming<' in html
+
+
+def test_an_empty_day_says_so(staff_client: FlaskClient) -> None:  # noqa: F811
+    """The day's own sentence, not "today or later"."""
+    status, html = _page(staff_client, f"/staff/?day={_today().isoformat()}")
+    assert status == 200
+    assert "No appointments on this day." in html
+    assert "No appointments today or later." not in html
+
+
+def test_a_past_day_shows_invites_until_retention_ends(app: Flask,
+                                                       staff_client: FlaskClient) -> None:  # noqa: F811
+    """Three days ago is still there, twenty days ago is past retention like its page."""
+    recent = datetime.now(UTC) - timedelta(days=3)
+    old = datetime.now(UTC) - timedelta(days=20)
+    _create(app, recent, "Recent")
+    _create(app, old, "Old")
+    assert "Recent" not in _page(staff_client, "/staff/")[1]
+    assert _references(_page(staff_client,
+                             f"/staff/?day={recent.astimezone(ZONE).date()}")[1]) == ["Recent"]
+    assert _references(_page(staff_client,
+                             f"/staff/?day={old.astimezone(ZONE).date()}")[1]) == []
+
+
+@pytest.mark.parametrize("day", ["2026-02-30", "tomorrow", "20261203", "2026-1-03",
+                                 "1999-12-31", "٢٠٢٦-١٢-٠٣"])
+def test_a_day_that_is_not_a_date_is_a_400_with_a_message(
+        app: Flask, staff_client: FlaskClient, day: str) -> None:  # noqa: F811
+    """The page says what to do and lists nothing; the JSON names the error."""
+    _create(app, datetime.now(UTC) + timedelta(days=1), "Hidden")
+    response = staff_client.get("/staff/", query_string={"day": day}, headers=EN)
+    assert response.status_code == 400
+    html = unescape(response.get_data(as_text=True))
+    assert "The day is not a real date. Choose a day with the date field." in html
+    assert 'class="error-summary" role="alert"' in html
+    assert 'aria-invalid="true"' in html
+    assert "<title>Error: " in html
+    assert "Hidden" not in html and 'data-module="dashboard-live"' not in html
+
+    answer = staff_client.get("/staff/dashboard.json", query_string={"day": day}, headers=EN)
+    assert answer.status_code == 400
+    assert answer.get_json() == {"error": "day-invalid"}
+
+
+# An invite's page
+
+
+def test_the_invite_page_shows_the_invite_and_its_history_newest_first(
+        app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
+    """By the browser's moment, whatever order the reports arrived in."""
+    invite_id = _create(app, datetime.now(UTC) + timedelta(days=1), "Ti 14", teams_url=TEAMS)
+    _record(app, invite_id, "step", "2026-12-01T09:10:00Z", step="checks", path="app")
+    _android_not_heard(app, invite_id, created_at="2026-12-01T09:20:00Z")
+    # Made offline before both, arriving last.
+    _record(app, invite_id, "help", "2026-12-01T09:05:00Z")
+    _record(app, invite_id, "no-video", "2026-12-01T09:30:00Z", value=True)
+
+    status, html = _page(staff_client, f"/staff/invites/{invite_id}")
+    assert status == 200
+    body = html.split('class="invites report-history"')[1].split("</table>")[0]
+    kinds = re.findall(r"</td>\s*<td>(Device checks|Step reached|Asked to be called|"
+                       r"Prefers phone)</td>", body)
+    assert kinds == ["Prefers phone", "Device checks", "Step reached", "Asked to be called"]
+    assert "<td>Not ready, Teams app, Android phone, Chrome</td>" in body
+    assert "<td>Camera, microphone, speakers and connection, Teams app</td>" in body
+    # Every check of the readiness report, the browser's too, and its keys in words.
+    assert "Speakers: Not heard" in body and "Web browser: OK" in body
+    assert ('<span class="visually-hidden">Problem:</span> Speakers: Not heard') in body
+    assert ('<span class="visually-hidden">Warning:</span> Camera: Poor picture') in body
+    assert "camera-warning" not in html and "speaker-not-heard" not in html
+    facts = html.split('class="facts"')[1].split("</dl>")[0]
+    for words in ("Ti 14", "Suomi", "Prefers phone", "Android phone, Chrome", "Teams app",
+                  "<dt>Teams meeting link</dt><dd>Yes</dd>"):
+        assert words in facts, words
+    assert TEAMS not in html
+    assert "the personal link is not stored" in html
+    assert f'action="/staff/invites/{invite_id}/delete"' in html
+
+
+def test_an_invite_without_reports_or_teams_link(app: Flask,
+                                                 staff_client: FlaskClient) -> None:  # noqa: F811
+    """No history table, a sentence instead; no Teams link; not opened."""
+    invite_id = _create(app, datetime.now(UTC) + timedelta(days=1))
+    status, html = _page(staff_client, f"/staff/invites/{invite_id}")
+    assert status == 200
+    assert "No reports yet." in html and "report-history" not in html
+    assert "<dt>Teams meeting link</dt><dd>No</dd>" in html
+    assert "<dt>Opened</dt><dd>Not opened</dd>" in html
+
+
+def test_viewing_an_invite_is_audited_by_id_without_customer_data(
+        app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
+    """One entry per view, naming the invite's id and the staff member; no reference."""
+    invite_id = _create(app, datetime.now(UTC) + timedelta(days=1), "Matti Meikäläinen")
+    staff_client.get(f"/staff/invites/{invite_id}")
+    staff_client.get(f"/staff/invites/{invite_id}")
+    entries = _audit(app, "invite-viewed")
+    assert [entry.detail for entry in entries] == [f"invite {invite_id}"] * 2
+    assert all(entry.staff_id is not None for entry in entries)
+    with app.extensions["valmis.db"].connect() as connection:
+        details = connection.execute(select(db.audit_log.c.detail)).scalars().all()
+    assert not any("Matti" in (detail or "") for detail in details)
+
+
+def test_unknown_and_expired_invites_are_404s_and_not_audited(
+        app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
+    """Past retention an invite is as gone as one that never was."""
+    expired = _create(app, datetime.now(UTC) - timedelta(days=20))
+    token = _csrf(staff_client.get("/staff/").get_data(as_text=True))
+    for invite_id in (expired, 9999):
+        assert staff_client.get(f"/staff/invites/{invite_id}").status_code == 404
+        answer = staff_client.post(f"/staff/invites/{invite_id}/delete",
+                                   data={"confirm": "yes", "csrf_token": token})
+        assert answer.status_code == 404
+    assert _audit(app, "invite-viewed") == []
+    assert _audit(app, "invite-deleted") == []
+    assert _count(app, db.invites, expired) == 1
+
+
+# Deleting an invite
+
+
+def test_deleting_needs_the_box_ticked(app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
+    """Without "I understand": a 400 page that says so, and nothing is deleted."""
+    invite_id = _create(app, datetime.now(UTC) + timedelta(days=1))
+    _, html = _page(staff_client, f"/staff/invites/{invite_id}")
+    answer = staff_client.post(f"/staff/invites/{invite_id}/delete",
+                               data={"csrf_token": _csrf(html)}, headers=EN)
+    assert answer.status_code == 400
+    page = unescape(answer.get_data(as_text=True))
+    assert "Tick the box to confirm that you want to delete this invite." in page
+    assert 'href="#confirm-delete"' in page and 'id="confirm-delete"' in page
+    assert _count(app, db.invites, invite_id) == 1
+    assert _audit(app, "invite-deleted") == []
+
+
+def test_deleting_needs_the_csrf_token(app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
+    """A forged form from elsewhere deletes nothing."""
+    invite_id = _create(app, datetime.now(UTC) + timedelta(days=1))
+    answer = staff_client.post(f"/staff/invites/{invite_id}/delete", data={"confirm": "yes"})
+    assert answer.status_code == 400
+    assert _count(app, db.invites, invite_id) == 1
+
+
+def test_deleting_removes_the_invite_and_its_reports_only(
+        app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
+    """Gone with its reports, audited by id, and the dashboard says so once."""
+    invite_id = _create(app, datetime.now(UTC) + timedelta(days=1), "Delete me")
+    other = _create(app, datetime.now(UTC) + timedelta(days=1), "Keep me")
+    _android_not_heard(app, invite_id)
+    _android_not_heard(app, other)
+    _, html = _page(staff_client, f"/staff/invites/{invite_id}")
+
+    answer = staff_client.post(f"/staff/invites/{invite_id}/delete",
+                               data={"confirm": "yes", "csrf_token": _csrf(html)}, headers=EN)
+    assert answer.status_code == 303
+    assert answer.location.endswith("/staff/")
+    assert _count(app, db.invites, invite_id) == _count(app, db.reports, invite_id) == 0
+    assert _count(app, db.invites, other) == _count(app, db.reports, other) == 1
+    (entry,) = _audit(app, "invite-deleted")
+    assert (entry.detail, entry.staff_id is not None) == (f"invite {invite_id}", True)
+
+    _, dashboard = _page(staff_client, "/staff/")
+    assert '<p class="panel panel--success" role="status">The invite and its reports were ' \
+           'deleted.</p>' in dashboard
+    assert _references(dashboard) == ["Keep me"]
+    assert "were deleted" not in _page(staff_client, "/staff/")[1]
+    assert staff_client.get(f"/staff/invites/{invite_id}").status_code == 404
+
+
+def test_delete_invite_answers_whether_there_was_one(app: Flask) -> None:
+    """The query function itself: True once, then False."""
+    invite_id = _create(app, datetime.now(UTC) + timedelta(days=1))
+    with app.extensions["valmis.db"].begin() as connection:
+        assert invites.delete_invite(connection, invite_id) is True
+        assert invites.delete_invite(connection, invite_id) is False
+
+
+# Not signed in
+
+
+@pytest.mark.parametrize("url", ["/staff/invites/1", "/staff/?day=2026-12-03"])
+def test_anonymous_visitors_are_sent_to_sign_in(app: Flask, client: FlaskClient,
+                                                url: str) -> None:
+    """Pages go to sign-in; nothing is audited."""
+    _create(app, datetime.now(UTC) + timedelta(days=1))
+    answer = client.get(url)
+    assert answer.status_code == 302
+    assert answer.location.endswith("/staff/sign-in")
+    assert _audit(app, "invite-viewed") == []
+
+
+def test_an_anonymous_delete_is_refused(app: Flask, client: FlaskClient) -> None:
+    """A POST without a session gets 401 and deletes nothing (CSRF off to reach the check)."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    invite_id = _create(app, datetime.now(UTC) + timedelta(days=1))
+    answer = client.post(f"/staff/invites/{invite_id}/delete", data={"confirm": "yes"})
+    assert answer.status_code == 401
+    assert _count(app, db.invites, invite_id) == 1
