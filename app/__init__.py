@@ -59,9 +59,10 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     """The customer wizard and its drawings, the staff area, the JSON API, the health check,
     the commands."""
-    from app import api, cli, health, illustrations, staff, wizard
+    from app import api, cli, health, illustrations, pwa, staff, wizard
 
     app.register_blueprint(wizard.bp)
+    pwa.init_app(app)
     app.register_blueprint(staff.bp)
     illustrations.init_app(app)
     app.register_blueprint(api.bp)

@@ -32,9 +32,13 @@ class Manifest:
     version: str
 
     def modules(self) -> dict[str, str]:
-        """The import map's entries: each JavaScript module's plain URL to its hashed URL."""
+        """The import map's entries: each script's plain URL to its hashed URL.
+
+        Classic scripts (.js) are in it too: a module may import one for its side effects,
+        as outbox.mjs does with outbox-core.js, which the service worker also loads.
+        """
         return {f"/static/{name}": f"/static/{hashed}" for name, hashed in self.hashed.items()
-                if name.endswith(".mjs")}
+                if name.endswith((".mjs", ".js"))}
 
 
 def build_manifest(folder: Path = STATIC_DIR, salt: str = "") -> Manifest:

@@ -40,7 +40,7 @@ class LiveServer:
     database: Path
 
 
-def _free_port() -> int:
+def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -68,7 +68,7 @@ def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], seconds: flo
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """Start gunicorn as production would (testing settings, own database), stop it after."""
     folder = tmp_path_factory.mktemp("server")
-    port = _free_port()
+    port = free_port()
     environment = {
         **os.environ,
         "VALMIS_ENV": "testing",
@@ -87,22 +87,38 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "init-db"],
                    cwd=ROOT, env=environment, check=True, capture_output=True)
     error_log = folder / "error.log"
-    with error_log.open("wb") as errors:
+    process = start_gunicorn(environment, port, error_log)
+    try:
+        yield LiveServer(f"http://localhost:{port}", folder / "access.log", error_log,
+                         environment, folder / "e2e.db")
+    finally:
+        stop_gunicorn(process)
+
+
+def start_gunicorn(environment: dict[str, str], port: int,
+                   error_log: Path) -> subprocess.Popen[bytes]:
+    """gunicorn with the project's settings on port, healthy before this returns."""
+    with error_log.open("ab") as errors:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
             cwd=ROOT, env=environment, stdout=errors, stderr=subprocess.STDOUT,
         )
     try:
         _wait_until_healthy(f"http://127.0.0.1:{port}", process, seconds=30)
-        yield LiveServer(f"http://localhost:{port}", folder / "access.log", error_log,
-                         environment, folder / "e2e.db")
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    except RuntimeError:
+        stop_gunicorn(process)
+        raise
+    return process
+
+
+def stop_gunicorn(process: subprocess.Popen[bytes]) -> None:
+    """Stop gunicorn: politely, then not."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 @pytest.fixture(scope="session")

@@ -58,13 +58,13 @@ def test_the_salt_changes_every_name_and_the_version(tmp_path: Path) -> None:
 
 
 def test_every_page_maps_every_module_to_its_hashed_file(client: FlaskClient) -> None:
-    """The import map lists each .mjs under static/js, and each mapped URL answers."""
+    """The import map lists each script under static/js, and each mapped URL answers."""
     page = client.get("/?lang=en").get_data(as_text=True)
     match = re.search(r'<script type="importmap" nonce="[^"]+">(.*?)</script>', page, re.S)
     assert match, "no import map"
     imports = json.loads(match.group(1))["imports"]
     modules = {f"/static/{path.relative_to(assets.STATIC_DIR).as_posix()}"
-               for path in assets.STATIC_DIR.rglob("*.mjs")}
+               for pattern in ("*.mjs", "*.js") for path in assets.STATIC_DIR.rglob(pattern)}
     assert set(imports) == modules
     for target in imports.values():
         with client.get(target) as answer:

@@ -64,7 +64,7 @@ def test_device_page_preselects_the_detected_device(client: FlaskClient, user_ag
                                                     selected: str) -> None:
     """The radio of the detected device is checked; the sentence says what was detected."""
     html = text(client.get("/device?lang=en", headers={"User-Agent": user_agent}))
-    checked = re.findall(r'value="([\w-]+)"\s+aria-describedby="[^"]+" checked', html)
+    checked = re.findall(r'value="([\w-]+)"\s+aria-describedby="[^"]+"[^>]* checked', html)
     assert checked == [selected]
     assert "You seem to be using" in html
 

@@ -87,14 +87,20 @@ def _profile() -> DeviceProfile:
 
 
 def _path() -> str:
-    """The join path: the customer's device choice, else what detection says."""
-    return path_for_choice(_state().get("device"), _profile().path)
+    """The join path: the customer's device choice, else ?path= (the service worker keeps the
+    pages of a path without cookies), else what detection says."""
+    asked = request.args.get("path")
+    detected = asked if asked in STEPS and not _state().get("device") else _profile().path
+    return path_for_choice(_state().get("device"), detected)
 
 
 def _render(template: str, step: str | None = None, **context: Any) -> Response:
     """Render a wizard page with its place on the path and the device's Vary headers."""
     path = _path()
     place = position(path, step) if step else None
+    if place is not None:
+        # Offline, pwa.mjs follows this instead of sending the step's form (see continue_form).
+        g.offline_next = url_for(f"wizard.{place.next or 'ready'}")
     response = make_response(render_template(
         template, step=step, place=place, path=path, profile=_profile(),
         state=_state(), **context))
