@@ -42,6 +42,7 @@ JOIN_AS_GUEST = lazy_gettext("Join as a guest")
 SIGN_IN_AND_JOIN = lazy_gettext("Sign in and join")
 RECORD_AUDIO_QUESTION = lazy_gettext("Allow Teams to record audio?")
 OPEN_IN_BROWSER = lazy_gettext("Open in browser")
+ADD_TO_HOME_SCREEN = lazy_gettext("Add to Home Screen")
 
 
 def _registry(*illustrations: Illustration) -> dict[str, Illustration]:
@@ -127,6 +128,13 @@ ILLUSTRATIONS: dict[str, Illustration] = _registry(
         # Translators: the text alternative of a drawing; %(open)s is a menu item.
         lazy_gettext("A web page open inside another app on a phone. The “⋯” menu at the top is "
                      "open and “%(open)s” is circled: tap it.", open=OPEN_IN_BROWSER),
+    ),
+    Illustration(
+        "add-to-home-screen", 360, 540,
+        # Translators: the text alternative of a drawing; %(add)s is an item of iOS's menu.
+        lazy_gettext("Safari on an iPhone. The Share button (a square with an arrow up) at the "
+                     "bottom is circled; above it, the share menu is open and “%(add)s” is "
+                     "circled: tap it.", add=ADD_TO_HOME_SCREEN),
     ),
 )
 

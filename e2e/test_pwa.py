@@ -225,3 +225,55 @@ def test_an_update_is_offered_and_a_reload_brings_only_new_assets(
         assert f"valmis-assets-{old.version}" not in names
     finally:
         page.context.close()
+
+
+FAKE_INSTALL_PROMPT = """() => {
+  const event = new Event("beforeinstallprompt", { cancelable: true });
+  window.promptCalls = 0;
+  event.prompt = () => { window.promptCalls += 1; };
+  event.userChoice = Promise.resolve({ outcome: "accepted", platform: "web" });
+  window.dispatchEvent(event);
+  return event.defaultPrevented;
+}"""
+
+
+def test_the_ready_page_offers_the_browsers_install_prompt_once(page: Page) -> None:
+    """Chromium's beforeinstallprompt (dispatched here as the browser would, since headless
+    Chromium decides on its own when to fire it): no banner, one button on Ready, used once."""
+    page.goto("/ready?lang=fi")
+    offer = page.locator(".install-offer")
+    expect(offer).to_be_hidden()
+    assert page.evaluate(FAKE_INSTALL_PROMPT) is True, "the browser's own banner is not held"
+    expect(offer).to_be_visible()
+    expect(offer.locator(".js-install-ios")).to_be_hidden()
+    offer.get_by_role("button", name=words("Add to home screen")).click()
+    expect(offer).to_be_hidden()
+    assert page.evaluate("() => window.promptCalls") == 1
+    page.reload()
+    page.evaluate(FAKE_INSTALL_PROMPT)
+    expect(page.locator(".install-offer")).to_be_hidden()
+    page.goto("/device?lang=fi")
+    page.evaluate(FAKE_INSTALL_PROMPT)
+    assert page.locator(".install-offer").count() == 0, "offered only on the Ready page"
+
+
+def test_safari_on_an_iphone_gets_illustrated_steps(browser: Browser, playwright: Playwright,
+                                                    base_url: str, artifacts: Path) -> None:
+    """Share → Add to Home Screen, with the drawing; "No thanks" ends the offer for good."""
+    page = customer_devices(playwright.devices)["iphone"].open(browser, base_url)
+    try:
+        page.goto("/ready?lang=fi")
+        offer = page.locator(".install-offer")
+        expect(offer).to_be_visible()
+        steps = offer.locator(".js-install-ios")
+        expect(steps).to_be_visible()
+        expect(steps.get_by_role("img")).to_have_attribute("alt", re.compile("Safari"))
+        expect(offer.locator(".js-install-browser")).to_be_hidden()
+        page.screenshot(path=str(artifacts / "install-ios.png"), full_page=True)
+        assert_no_axe_violations(Axe(), page)
+        offer.get_by_role("button", name=words("No thanks")).click()
+        expect(offer).to_be_hidden()
+        page.reload()
+        expect(page.locator(".install-offer")).to_be_hidden()
+    finally:
+        page.context.close()

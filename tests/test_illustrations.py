@@ -33,6 +33,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     "phone-permission": ("Allow Teams to record audio?", "Allow", "Don't allow"),
     "meeting-controls-phone": ("Tap to turn on",),
     "open-in-browser-menu": ("Open in browser",),
+    "add-to-home-screen": ("Add to Home Screen",),
 }
 
 
