@@ -80,6 +80,7 @@ browser: $(TEST_STAMP) ## Make sure a Chromium exists (Debian's, or Playwright's
 bench: $(TEST_STAMP) ## Benchmarks: print figures (never part of the tests)
 	$(PY) bench/bench_device.py
 	$(PY) bench/bench_reports.py
+	$(PY) bench/bench_precache.py
 
 i18n-extract: $(STAMP) ## Extract messages into translations/messages.pot
 	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k lazy_gettext \
