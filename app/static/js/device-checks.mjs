@@ -1,6 +1,7 @@
 // The device-checks page: starts each check, keeps their results, shows what to do when the
 // camera or microphone is blocked, and sums up. The readiness result stays in this browser
-// (sessionStorage) until a personal link's report sends it; no picture or sound ever leaves.
+// (sessionStorage) until a personal link's report sends it through the outbox (saved on this
+// device first, sent when online); no picture or sound ever leaves.
 import CameraCheck from "./camera-check.mjs";
 import ConnectionCheck from "./connection-check.mjs";
 import MicrophoneCheck from "./microphone-check.mjs";
@@ -8,6 +9,7 @@ import SpeakerCheck from "./speaker-check.mjs";
 import { isIpadInDesktopMode } from "./device-detect.mjs";
 import { buildReadiness, newReportId, summarise } from "./lib/readiness.mjs";
 import { detectBrowser, unblockInstructionKey } from "./lib/unblock.mjs";
+import { nextState, onDelivery, queueReport, startOutbox } from "./outbox.mjs";
 
 export const STORAGE_KEY = "valmis.readiness";
 const MEDIA_BLOCKED = new Set(["blocked", "os-blocked"]);
@@ -57,6 +59,12 @@ export default class DeviceChecks {
     ];
     for (const check of this.checks) check.start();
     this.record("browser", browserCapabilities());
+    if (this.element.dataset.reportUrl) {
+      // Reports of an earlier visit that never got through go now; this page's own say here
+      // whether they are sent or waiting.
+      onDelivery((event) => this.onDelivery(event));
+      startOutbox();
+    }
     // Leaving the page ends every check: camera and microphone off, audio closed.
     window.addEventListener("pagehide", () => this.stopAll());
   }
@@ -83,16 +91,30 @@ export default class DeviceChecks {
 
   send(readiness) {
     // A personal link's page names where results go; the general guide keeps them here.
-    // Each finished round is a report of its own (a check run again gives a new one).
+    // Each finished round is a report of its own (a check run again gives a new one), and the
+    // status line follows the newest.
     const url = this.element.dataset.reportUrl;
     if (!url) return;
     const report = { ...readiness, id: newReportId() };
-    fetch(url, {
-      method: "POST", keepalive: true, credentials: "same-origin",
-      headers: { "Content-Type": "application/json" }, body: JSON.stringify(report),
-    }).catch(() => {
-      // Offline: the result stays in this browser; issue 6's outbox will retry.
-    });
+    this.delivery = { id: report.id, state: null };
+    queueReport(url, report).catch((error) => console.warn("the report was not queued", error));
+  }
+
+  onDelivery(event) {
+    if (!this.delivery || event.id !== this.delivery.id) return;
+    this.delivery.state = nextState(this.delivery.state, event);
+    this.showDelivery(this.delivery.state);
+  }
+
+  showDelivery(state) {
+    // Only two things are worth saying: it arrived, or it waits on this device. While the first
+    // try is on its way the line stays empty; a refused report (an expired link) says nothing,
+    // since "it will be sent" would not be true.
+    const line = this.element.querySelector(".js-delivery");
+    if (!line) return;
+    const words = { sent: line.dataset.i18nSent, saved: line.dataset.i18nSaved };
+    line.dataset.state = state;
+    line.textContent = words[state] ?? "";
   }
 
   showUnblockHelp() {
