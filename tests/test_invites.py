@@ -301,7 +301,8 @@ def test_cli_prints_the_full_link_with_public_url(app: Flask, runner: Any) -> No
     result = runner.invoke(args=["invite", "create", "--at", "2099-12-03 14:00",
                                  "--language", "fi"])
     assert result.exit_code == 0, result.output
-    assert re.search(r"https://valmis\.example\.fi/r/[A-Za-z0-9_-]{32}\b", result.output)
+    assert re.search(r"https://valmis\.example\.fi/r/[A-Za-z0-9_-]{32}(?![A-Za-z0-9_-])",
+                     result.output)
 
 
 @pytest.mark.parametrize(("arguments", "complaint"), [
