@@ -86,6 +86,9 @@ class Config:
         # Mixed into every static file's hash: a new value acts as a new release (used by the
         # end-to-end test of the update flow). Normally empty.
         self.ASSET_SALT = os.environ.get("ASSET_SALT", "")
+        # Look-ups of personal-link and enrollment tokens that find nothing, per address.
+        self.LINK_LOOKUP_RATE_LIMIT = os.environ.get("LINK_LOOKUP_RATE_LIMIT",
+                                                     "30/minute;300/hour")
         # Run `flask purge` on its own, at most once a day (the first request after a day).
         self.AUTO_PURGE = _bool("AUTO_PURGE", True)
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
@@ -118,7 +121,15 @@ class Config:
 
 
     def check_common(self) -> None:
-        """Checks every environment shares, whatever its secret key rules."""
+        """Checks every environment shares, whatever its secret key rules; cookie names."""
+        # __Host-: the browser takes the cookie only if it is Secure, for path / and with no
+        # Domain, so no subdomain or plain-http page can plant or overwrite it. Browsers
+        # refuse such a cookie without Secure, so plain-http development keeps plain names.
+        prefix = "__Host-" if self.SESSION_COOKIE_SECURE else ""
+        self.SESSION_COOKIE_NAME = f"{prefix}session"
+        self.LANGUAGE_COOKIE_NAME = f"{prefix}lang"
+        self.SESSION_COOKIE_PATH = "/"
+        self.SESSION_COOKIE_DOMAIN = None
         self.check_webauthn()
         if self.STAFF_IDLE_MINUTES < 1:
             raise ConfigError(
@@ -137,7 +148,7 @@ class Config:
         from limits import parse_many
 
         for name in ("CEREMONY_RATE_LIMIT", "REPORT_RATE_LIMIT_PER_LINK",
-                     "REPORT_RATE_LIMIT_PER_ADDRESS"):
+                     "REPORT_RATE_LIMIT_PER_ADDRESS", "LINK_LOOKUP_RATE_LIMIT"):
             value = getattr(self, name)
             try:
                 parse_many(value)

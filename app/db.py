@@ -164,6 +164,17 @@ enrollments = Table(
     Column("used_at", UTCDateTime),
 )
 
+# A signed-in staff session: the SHA-256 of the random id in the signed cookie. The cookie
+# alone is not enough: signing out deletes the row, so a copy of the cookie stops working.
+staff_sessions = Table(
+    "staff_sessions",
+    metadata,
+    Column("id_hash", CHAR(64), primary_key=True),
+    Column("staff_id", Integer, ForeignKey("staff.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
 # What staff did (signed in, enrolled, ...). Never customer data: detail is a short code.
 audit_log = Table(
     "audit_log",

@@ -14,7 +14,6 @@ from flask import Flask, Response, current_app, g, request, session
 from flask_babel import Babel, get_locale
 from flask_babel import gettext as _
 
-LANGUAGE_COOKIE = "lang"
 LANGUAGE_PARAMETER = "lang"
 # The language the staff chose for a personal link's invite, kept in the signed session.
 INVITE_LANGUAGE_KEY = "invite_language"
@@ -52,10 +51,10 @@ def select_locale() -> str:
     chosen = supported(request.args.get(LANGUAGE_PARAMETER))
     if chosen:
         # Remember an explicit choice, so that the next page keeps it.
-        if chosen != request.cookies.get(LANGUAGE_COOKIE):
+        if chosen != request.cookies.get(current_app.config["LANGUAGE_COOKIE_NAME"]):
             g.remember_language = chosen
         return chosen
-    remembered = supported(request.cookies.get(LANGUAGE_COOKIE))
+    remembered = supported(request.cookies.get(current_app.config["LANGUAGE_COOKIE_NAME"]))
     if remembered:
         return remembered
     # The customer's own choice wins; without one, the staff know the customer's language
@@ -122,7 +121,7 @@ def _remember_language(response: Response) -> Response:
     chosen = g.pop("remember_language", None)
     if chosen:
         response.set_cookie(
-            LANGUAGE_COOKIE,
+            current_app.config["LANGUAGE_COOKIE_NAME"],
             chosen,
             max_age=current_app.config["LANGUAGE_COOKIE_DAYS"] * 86400,
             secure=current_app.config["SESSION_COOKIE_SECURE"],

@@ -10,7 +10,7 @@ must not be lost because the counter is down.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, Response, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -32,6 +32,23 @@ def report_limit_per_address() -> str:
 def report_limit_per_link() -> str:
     """The limit on report posts per personal link."""
     return str(current_app.config["REPORT_RATE_LIMIT_PER_LINK"])
+
+
+def lookup_limit() -> str:
+    """The limit on failed look-ups of personal-link and enrollment tokens per address."""
+    return str(current_app.config["LINK_LOOKUP_RATE_LIMIT"])
+
+
+def only_not_found(response: Response) -> bool:
+    """Count a look-up only when it found nothing: guessing tokens, not using one's own."""
+    return response.status_code == 404
+
+
+# One budget per address for every kind of token look-up: /r/<token>, its manifest, and
+# /staff/enroll/<token>. A 192-bit token cannot be guessed anyway; this keeps a scanner from
+# trying and from filling the logs.
+lookup_limited = limiter.shared_limit(lookup_limit, scope="token-lookup",
+                                      deduct_when=only_not_found)
 
 
 def personal_link_key() -> str:

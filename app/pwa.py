@@ -33,6 +33,7 @@ from flask_babel import gettext as _
 
 from app import assets, db, invites
 from app.i18n import LANGUAGE_CODES, current_language
+from app.limits import lookup_limited
 from app.wizard.steps import STEPS
 
 bp = Blueprint("pwa", __name__)
@@ -96,6 +97,7 @@ def manifest() -> Response:
 
 
 @bp.get("/r/<token>/manifest.webmanifest")
+@lookup_limited
 def personal_manifest(token: str) -> Response:
     """A personal link's manifest: the installed app opens that link, in the invite's language.
 

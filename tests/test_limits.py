@@ -122,3 +122,26 @@ def test_the_counted_key_is_not_the_token(app: Flask) -> None:
         request.view_args = {"token": token}
         key = personal_link_key()
     assert token not in key and key == "link:" + invites.hash_token(token)[:32]
+
+
+def test_guessing_links_is_limited_but_using_ones_own_is_not(tmp_path: Path) -> None:
+    """Failed look-ups of /r/, its manifest and enrollment links share one budget per
+    address; a found link costs nothing from it."""
+    application = limited_app(tmp_path, LINK_LOOKUP_RATE_LIMIT="3/minute")
+    client = application.test_client()
+    token = new_token(application)
+    desktop = {"User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+                             "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"}
+    for _ in range(5):
+        assert client.get(f"/r/{token}", headers=desktop).status_code == 200
+    wrong = "A" * 32
+    codes = [client.get(f"/r/{wrong}").status_code,
+             client.get(f"/r/{wrong}/manifest.webmanifest").status_code,
+             client.get(f"/staff/enroll/{wrong}").status_code,
+             client.get(f"/r/{wrong}").status_code]
+    assert codes == [404, 404, 404, 429]
+    refused = client.get(f"/r/{token}", headers=desktop)
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    other = client.get(f"/r/{token}", headers=desktop, environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    assert other.status_code == 200
+    application.extensions["valmis.db"].dispose()

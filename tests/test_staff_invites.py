@@ -14,7 +14,7 @@ import pytest
 from babel.dates import format_date
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from app import db, invites
 from app.staff import accounts, auth
@@ -36,6 +36,9 @@ def staff_client(app: Flask, client: FlaskClient) -> FlaskClient:
     """A client signed in as a staff member, set in the session as auth.sign_in does."""
     with app.extensions["valmis.db"].begin() as connection:
         staff_id = accounts.create_staff(connection, "Aino")
+        connection.execute(insert(db.staff_sessions).values(
+            id_hash=auth.session_id_hash("test-session"), staff_id=staff_id,
+            created_at=datetime.now(UTC)))
     with client.session_transaction() as session:
         session[auth.STAFF_KEY] = staff_id
         session[auth.SESSION_ID_KEY] = "test-session"

@@ -1,18 +1,24 @@
 """Who is signed in? The staff session: sign in, sign out, idle timeout, login_required.
 
 The session is Flask's signed cookie. Signing in clears it first, so nothing from before
-(a fixated value, an old CSRF token) survives, and gives it a new random session id.
+(a fixated value, an old CSRF token) survives, and gives it a new random session id, whose
+SHA-256 is kept in staff_sessions. A request counts as signed in only while that row exists:
+signing out, being disabled or an administrator's action deletes it, and a copy of the cookie
+made before then no longer opens anything (a signed cookie alone cannot be revoked).
 """
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import abort, current_app, g, redirect, request, session, url_for
+from sqlalchemy import Connection, delete, insert, select
 
 from app import db
 from app.staff import accounts
@@ -24,17 +30,55 @@ SESSION_ID_KEY = "staff_session"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def session_id_hash(session_id: str) -> str:
+    """What staff_sessions keeps of a session id."""
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
 def sign_in(staff_id: int) -> None:
-    """Start a fresh staff session for staff_id."""
+    """Start a fresh staff session for staff_id, recorded server-side.
+
+    Sessions older than the cookie's lifetime are swept at the same time.
+    """
     session.clear()
+    session_id = secrets.token_urlsafe(32)
+    now = datetime.now(UTC)
+    lifetime = timedelta(seconds=current_app.permanent_session_lifetime.total_seconds())
+    with db.engine().begin() as connection:
+        connection.execute(delete(db.staff_sessions)
+                           .where(db.staff_sessions.c.created_at < now - lifetime))
+        connection.execute(insert(db.staff_sessions).values(
+            id_hash=session_id_hash(session_id), staff_id=staff_id, created_at=now))
     session[STAFF_KEY] = staff_id
-    session[SESSION_ID_KEY] = secrets.token_urlsafe(16)
+    session[SESSION_ID_KEY] = session_id
     session[SEEN_KEY] = int(time.time())
 
 
 def sign_out() -> None:
-    """End the session, staff and everything else in it."""
+    """End the session, staff and everything else in it, here and server-side."""
+    session_id = session.get(SESSION_ID_KEY)
+    if isinstance(session_id, str):
+        with db.engine().begin() as connection:
+            connection.execute(delete(db.staff_sessions)
+                               .where(db.staff_sessions.c.id_hash == session_id_hash(session_id)))
     session.clear()
+
+
+def end_sessions(connection: Connection, staff_id: int) -> int:
+    """End every session of staff_id (disabled, or signed out everywhere); how many."""
+    result = connection.execute(delete(db.staff_sessions)
+                                .where(db.staff_sessions.c.staff_id == staff_id))
+    return int(result.rowcount)
+
+
+def _session_is_live(connection: Connection, staff_id: int) -> bool:
+    """True when this cookie's session id is still recorded for staff_id."""
+    session_id = session.get(SESSION_ID_KEY)
+    if not isinstance(session_id, str):
+        return False
+    return connection.execute(select(db.staff_sessions.c.staff_id).where(
+        db.staff_sessions.c.id_hash == session_id_hash(session_id),
+        db.staff_sessions.c.staff_id == staff_id)).first() is not None
 
 
 def signed_in_staff_id(now: float | None = None, *, touch: bool = True) -> int | None:
@@ -82,8 +126,9 @@ def _protect(view: F, *, touch: bool) -> F:
         if staff_id is not None:
             with db.engine().connect() as connection:
                 member = accounts.staff_by_id(connection, staff_id)
-            if member is None or member.disabled:
-                # Disabled (or removed) since signing in: the session ends now.
+                live = member is not None and _session_is_live(connection, staff_id)
+            if member is None or member.disabled or not live:
+                # Disabled, removed or signed out (elsewhere) since: the session ends now.
                 sign_out()
                 member = None
         if member is None:

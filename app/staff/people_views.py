@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from app import db
-from app.staff import accounts, bp, passkeys
+from app.staff import accounts, auth, bp, passkeys
 from app.staff.auth import login_required
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -150,6 +150,9 @@ def _set_disabled(staff_id: int, *, disabled: bool) -> Response | tuple[str, int
     """Disable or enable, audit it and go back to the list; or say why not (409)."""
     with db.engine().begin() as connection:
         refusal = accounts.set_disabled(connection, staff_id, disabled, by=g.staff.id)
+        if refusal is None and disabled:
+            # Their sessions end for good: enabling them again later revives none.
+            auth.end_sessions(connection, staff_id)
         if refusal is None:
             accounts.audit(connection, "staff-disabled" if disabled else "staff-enabled",
                            staff_id=g.staff.id, detail=f"staff {staff_id}")

@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response
 from app import db, invites
 from app.device import VARY_HEADERS, DeviceProfile, classify_request
 from app.i18n import format_appointment, use_invite_language
+from app.limits import lookup_limited
 from app.wizard import bp, calendar, guidance
 from app.wizard.steps import (
     DEVICE_CHOICES,
@@ -123,6 +124,7 @@ def start() -> Response:
 
 
 @bp.get("/r/<token>")
+@lookup_limited
 def personal_link(token: str) -> Response:
     """A personal link: note that the customer opened it, then the start page with their time."""
     now = datetime.now(UTC)
