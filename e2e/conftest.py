@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -27,6 +28,10 @@ DESKTOP_CHROME_UA = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
     "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 )
+
+
+# A token after /r/, /invites/ or /enroll/ that was not redacted (tokens are 32 characters).
+TOKEN_IN_LOG = re.compile(r"/(?:r|invites|enroll)/(?!\[redacted\])[A-Za-z0-9_-]{22,}")
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
                          environment, folder / "e2e.db")
     finally:
         stop_gunicorn(process)
+    # After every end-to-end test has used this server: no token reached either log.
+    for log in (folder / "access.log", error_log):
+        leaked = TOKEN_IN_LOG.findall(log.read_text(errors="replace"))
+        assert not leaked, f"{log.name} holds tokens: {leaked[:3]}"
 
 
 def start_gunicorn(environment: dict[str, str], port: int,

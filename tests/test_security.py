@@ -99,3 +99,62 @@ def test_log_filter_redacts_mapping_arguments() -> None:
     record.args = {"r": "GET /r/secret?lang=fi HTTP/1.1", "s": 404}
     RedactTokensFilter().filter(record)
     assert record.getMessage() == "GET /r/[redacted]?lang=fi HTTP/1.1 404"
+
+
+def _kinds_of_response(app, client):  # type: ignore[no-untyped-def]
+    """One response of every kind: (kind, response)."""
+    from datetime import UTC, datetime, timedelta
+
+    from flask import url_for
+
+    from app import invites
+
+    with app.extensions["valmis.db"].begin() as connection:
+        token = invites.create_invite(connection, language="fi",
+                                      appointment_at=datetime.now(UTC) + timedelta(days=1))[1]
+    with app.test_request_context():
+        static = url_for("static", filename="css/main.css")
+
+    @app.get("/__boom")
+    def boom() -> str:
+        raise RuntimeError("a bug")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    app.config["REPORT_RATE_LIMIT_PER_LINK"] = "1/minute"
+    report_url = f"/api/v1/invites/{token}/reports"
+    yield "html", client.get("/")
+    yield "json", client.get("/api/v1/device")
+    yield "static", client.get(static)
+    yield "redirect", client.get("/staff/")
+    yield "404", client.get("/no-such-page")
+    yield "405", client.get("/api/v1/upload")
+    yield "413", client.post(report_url, data=b"{" + b" " * 20000 + b"}",
+                             content_type="application/json")
+    client.post(report_url, json={})
+    yield "429", client.post(report_url, json={})
+    yield "500", client.get("/__boom")
+
+
+def test_every_kind_of_response_carries_the_whole_header_set(app, client) -> None:  # type: ignore[no-untyped-def]
+    """HTML, JSON, static, redirect and the errors 404, 405, 413, 429 and 500 alike."""
+    seen = {}
+    for kind, response in _kinds_of_response(app, client):
+        response.close()
+        seen[kind] = response.status_code
+        for header, value in EXPECTED.items():
+            assert response.headers.get(header) == value, (kind, header)
+        assert "Content-Security-Policy" in response.headers, kind
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"], kind
+        assert "Permissions-Policy" in response.headers, kind
+        assert response.headers.get("Cross-Origin-Resource-Policy") == "same-origin", kind
+        if kind not in ("static",):
+            assert response.headers.get("Cache-Control") in ("no-store", "no-cache"), kind
+    assert seen == {"html": 200, "json": 200, "static": 200, "redirect": 302, "404": 404,
+                    "405": 405, "413": 413, "429": 429, "500": 500}
+
+
+def test_hsts_on_every_kind_over_https(app, client) -> None:  # type: ignore[no-untyped-def]
+    """Behind TLS, even an error answer tells the browser to stay on https."""
+    for path in ("/", "/no-such-page", "/api/v1/upload"):
+        response = client.get(path, base_url="https://localhost")
+        assert response.headers["Strict-Transport-Security"].startswith("max-age="), path
