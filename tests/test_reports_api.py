@@ -278,3 +278,16 @@ def test_what_the_browser_builds_is_accepted() -> None:
                             capture_output=True, text=True, check=True)
     built = json.loads(result.stdout)
     assert validate_report(built)["checks"]["camera"] == {"status": "ok", "devices": 1}
+
+
+def test_a_whole_number_written_as_a_float_is_whole() -> None:
+    """JSON's 131.0 is JSON Schema's integer 131 (as schemathesis rightly sends); 131.5 is not."""
+    report = readiness()
+    report["device"]["major"] = 131.0
+    report["checks"]["connection"]["rtt_ms"] = 40.0
+    clean = validate_report(report)
+    assert clean["device"]["major"] == 131 and isinstance(clean["device"]["major"], int)
+    assert clean["checks"]["connection"]["rtt_ms"] == 40
+    report["device"]["major"] = 131.5
+    with pytest.raises(ReportError, match="whole number"):
+        validate_report(report)

@@ -67,6 +67,9 @@ def _count(nullable: bool) -> Validator:
         """Refuse fractions, negatives, text and booleans."""
         if value is None and nullable:
             return None
+        # JSON does not tell 3 from 3.0 (JSON Schema calls both integers); keep it whole.
+        if isinstance(value, float) and value.is_integer() and abs(value) <= 2**53:
+            value = int(value)
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ReportError(field, "must be a whole number, 0 or more"
                               + (", or null" if nullable else ""))
