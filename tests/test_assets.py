@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
@@ -82,3 +83,99 @@ def test_the_app_hashes_with_its_configured_salt(tmp_path: Path) -> None:
         with application.test_request_context():
             names.append(url_for("static", filename="css/main.css"))
     assert names[0] != names[1]
+
+
+GZIP = {"Accept-Encoding": "gzip, deflate, br"}
+
+
+def test_a_text_file_goes_out_gzipped_to_a_browser_that_accepts_it(app: Flask,
+                                                                    client: FlaskClient) -> None:
+    """The same bytes once decompressed, the compressed length, Vary and a weak ETag."""
+    content = (assets.STATIC_DIR / "css" / "main.css").read_bytes()
+    with app.test_request_context():
+        hashed = url_for("static", filename="css/main.css")
+    with client.get(hashed, headers=GZIP) as answer:
+        assert answer.status_code == 200
+        assert answer.headers["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in answer.vary
+        assert int(answer.headers["Content-Length"]) == len(answer.data) < len(content) / 2
+        assert gzip.decompress(answer.data) == content
+        assert answer.get_etag()[1] is True  # weak: another encoding of the same file
+        assert answer.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert "Accept-Ranges" not in answer.headers
+    with client.get(hashed) as identity:  # no Accept-Encoding: the file as it is
+        assert "Content-Encoding" not in identity.headers
+        assert "Accept-Encoding" in identity.vary
+        assert identity.data == content
+
+
+def test_gzip_refused_with_q0_gets_the_file_as_it_is(app: Flask, client: FlaskClient) -> None:
+    """Accept-Encoding: gzip;q=0 means no gzip."""
+    with app.test_request_context():
+        hashed = url_for("static", filename="js/app.mjs")
+    with client.get(hashed, headers={"Accept-Encoding": "gzip;q=0, identity"}) as answer:
+        assert "Content-Encoding" not in answer.headers
+        assert answer.data == (assets.STATIC_DIR / "js" / "app.mjs").read_bytes()
+
+
+def test_a_compressed_file_revalidates_to_a_304(client: FlaskClient) -> None:
+    """The plain name is no-cache: its weak ETag from the gzip answer still gets a 304."""
+    with client.get("/static/js/pwa.mjs", headers=GZIP) as first:
+        assert first.headers["Content-Encoding"] == "gzip"
+        etag = first.headers["ETag"]
+    with client.get("/static/js/pwa.mjs",
+                    headers={**GZIP, "If-None-Match": etag}) as again:
+        assert again.status_code == 304
+        assert "Accept-Encoding" in again.vary
+
+
+def test_each_file_is_compressed_once_per_process(app: Flask, client: FlaskClient) -> None:
+    """The second request is served from the in-memory cache."""
+    assets._gzipped.cache_clear()
+    with app.test_request_context():
+        hashed = url_for("static", filename="js/outbox-core.js")
+    for _ in range(3):
+        with client.get(hashed, headers=GZIP) as answer:
+            assert answer.headers["Content-Encoding"] == "gzip"
+    info = assets._gzipped.cache_info()
+    assert (info.misses, info.hits) == (1, 2)
+
+
+def test_images_and_ranges_are_not_compressed(app: Flask, client: FlaskClient) -> None:
+    """A PNG is compressed already; a range asks for identity bytes."""
+    with app.test_request_context():
+        png = url_for("static", filename="icons/icon-192.png")
+        css = url_for("static", filename="css/main.css")
+    with client.get(png, headers=GZIP) as answer:
+        assert answer.status_code == 200 and "Content-Encoding" not in answer.headers
+        assert "Accept-Encoding" not in answer.vary
+    with client.get(css, headers={**GZIP, "Range": "bytes=0-9"}) as part:
+        assert part.status_code == 206 and "Content-Encoding" not in part.headers
+        assert len(part.data) == 10
+
+
+def test_pages_are_compressed_and_small_answers_are_not(app: Flask) -> None:
+    """A wizard page goes out gzipped with its device Vary headers kept; a tiny JSON does not."""
+    app.test_client_class = FlaskClient  # the page check reads the body as text
+    plain = app.test_client()
+    with plain.get("/?lang=en", headers=GZIP) as page:
+        assert page.status_code == 200 and page.headers["Content-Encoding"] == "gzip"
+        html = gzip.decompress(page.data).decode()
+        assert html.lower().startswith("<!doctype html>")
+        assert "Accept-Encoding" in page.vary and "User-Agent" in page.vary
+        assert int(page.headers["Content-Length"]) == len(page.data)
+    with plain.get("/healthz", headers=GZIP) as small:
+        assert "Content-Encoding" not in small.headers
+
+
+def test_a_generated_etag_still_gets_a_304_when_compressed(app: Flask) -> None:
+    """A drawing (ETag from its body, made conditional by its view) revalidates after gzip."""
+    app.test_client_class = FlaskClient
+    plain = app.test_client()
+    url = "/illustrations/en/store-install.svg"
+    with plain.get(url, headers=GZIP) as first:
+        assert first.status_code == 200 and first.headers["Content-Encoding"] == "gzip"
+        assert gzip.decompress(first.data).startswith(b"<svg")
+        etag = first.headers["ETag"]
+    with plain.get(url, headers={**GZIP, "If-None-Match": etag}) as again:
+        assert again.status_code == 304
