@@ -16,83 +16,27 @@ import http.client
 import json
 import os
 import random
-import secrets
-import socket
 import sqlite3
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-import urllib.request
 import uuid
 from collections import Counter
 from contextlib import closing
-from pathlib import Path
-from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from common import (
+    RATE_LIMIT_NOTE,
+    REPORT,
+    database_path,
+    free_port,
+    gunicorn,
+    make_links,
+    server_environment,
+    temporary_folder,
+)
 
 LINKS = 200
-REPORT: dict[str, Any] = {
-    "version": 1, "kind": "readiness", "created_at": "2026-12-01T09:00:00.000Z",
-    "path": "app", "summary": "ready", "warnings": [], "problems": [],
-    "device": {"form": "phone", "os": "android", "browser": "chrome", "major": 131,
-               "choice": "android"},
-    "checks": {
-        "camera": {"status": "ok", "devices": 2}, "microphone": {"status": "ok", "devices": 1},
-        "speaker": {"status": "ok", "output_selectable": False},
-        "connection": {"status": "ok", "rtt_ms": 35, "jitter_ms": 4, "down_kbps": 18000,
-                       "up_kbps": 6000, "udp": "not-checked", "save_data": False,
-                       "type": "4g"},
-        "browser": {"status": "ok", "secure_context": True, "get_user_media": True,
-                    "webrtc": True},
-    },
-}
-
-
-def free_port() -> int:
-    """A free TCP port on loopback."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def make_links(environment: dict[str, str]) -> list[str]:
-    """Migrate the database and make LINKS personal links; their tokens."""
-    os.environ.update(environment)
-    from datetime import UTC, datetime, timedelta
-
-    from app import create_app, db, invites
-
-    app = create_app()
-    db.upgrade(app)
-    tokens = []
-    with app.extensions["valmis.db"].begin() as connection:
-        for number in range(LINKS):
-            tokens.append(invites.create_invite(
-                connection, language="fi",
-                appointment_at=datetime.now(UTC) + timedelta(hours=1 + number))[1])
-    app.extensions["valmis.db"].dispose()
-    return tokens
-
-
-def start_server(environment: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    """gunicorn with the project's gunicorn.conf.py; answers once /healthz is 200."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
-        cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit("gunicorn did not start within 30 s")
 
 
 def client(port: int, tokens: list[str], stop_at: float, latencies: list[float],
@@ -148,21 +92,13 @@ def main() -> None:
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 8.0
     clients = int(sys.argv[2]) if len(sys.argv) > 2 else 8
     port = free_port()
-    with tempfile.TemporaryDirectory(prefix="valmis-bench-") as folder:
-        database = Path(folder) / "bench.db"
-        environment = {
-            **os.environ, "VALMIS_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
-            "VALMIS_INSTANCE_DIR": folder, "DATABASE_URL": f"sqlite:///{database}",
-            "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "2",
-            "GUNICORN_THREADS": "4", "ACCESS_LOG": os.devnull, "LOG_LEVEL": "warning",
-            "RATELIMIT_ENABLED": "false", "AUTO_PURGE": "false",
-            "WEBAUTHN_ORIGIN": "http://localhost:8000", "WEBAUTHN_RP_ID": "localhost",
-        }
-        tokens = make_links(environment)
-        server = start_server(environment, port)
-        try:
+    with temporary_folder() as folder:
+        environment = server_environment(folder, port, workers=2, threads=4)
+        tokens = make_links(environment, LINKS)
+        with gunicorn(environment):
             print(f"Report POSTs through gunicorn (2 workers x 4 threads) on SQLite (WAL), "
-                  f"{LINKS} links, {os.cpu_count()} cores shared with the clients")
+                  f"{LINKS} links, {os.cpu_count()} cores shared with the clients; "
+                  f"{RATE_LIMIT_NOTE}")
             _latencies, created = run(port, tokens, 1.0, 2)  # warm-up: imports, caches
             latencies, statuses = run(port, tokens, seconds / 2, 1)
             report(" 1 client ", latencies, statuses, seconds / 2)
@@ -170,10 +106,7 @@ def main() -> None:
             latencies, statuses = run(port, tokens, seconds, clients)
             report(f"{clients:2d} clients", latencies, statuses, seconds)
             created.update(statuses)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-        with closing(sqlite3.connect(database)) as connection:
+        with closing(sqlite3.connect(database_path(environment))) as connection:
             stored = connection.execute("SELECT count(*) FROM reports").fetchone()[0]
         verdict = "every one stored once" if stored == created[201] else "MISMATCH"
         print(f"201 answers {created[201]}, rows in reports {stored}: {verdict}")
