@@ -24,6 +24,8 @@ from typing import Any
 from flask import Flask, Response, abort, current_app, request, send_from_directory
 from markupsafe import Markup
 
+from app.security import add_vary
+
 STATIC_DIR = Path(__file__).with_name("static")
 HASH_LENGTH = 10
 YEAR = 365 * 24 * 3600
@@ -129,7 +131,7 @@ def _compress_static(response: Response, name: str) -> Response:
     the browser accepts gzip; always Vary: Accept-Encoding for text files (a 304 too)."""
     if not name.endswith(COMPRESSIBLE_SUFFIXES):
         return response
-    response.vary.add("Accept-Encoding")
+    add_vary(response, ("Accept-Encoding",))
     if response.status_code != 200 or not accepts_gzip():
         return response  # a 304, a range (206) or 416, or identity asked for
     path = STATIC_DIR / name
@@ -157,7 +159,7 @@ def compress_response(response: Response) -> Response:
             or response.direct_passthrough or response.is_streamed
             or "Content-Encoding" in response.headers):
         return response
-    response.vary.add("Accept-Encoding")
+    add_vary(response, ("Accept-Encoding",))
     if response.status_code != 200 or not accepts_gzip():
         return response
     data = response.get_data()

@@ -14,6 +14,8 @@ from flask import Flask, Response, current_app, g, request, session
 from flask_babel import Babel, get_locale
 from flask_babel import gettext as _
 
+from app.security import add_vary
+
 LANGUAGE_PARAMETER = "lang"
 # The language the staff chose for a personal link's invite, kept in the signed session.
 INVITE_LANGUAGE_KEY = "invite_language"
@@ -129,7 +131,7 @@ def _remember_language(response: Response) -> Response:
             samesite="Lax",
         )
     if response.mimetype == "text/html":
-        response.vary.update(("Accept-Language", "Cookie"))
+        add_vary(response, ("Accept-Language", "Cookie"))
     return response
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from flask import Flask, Response, g, request
 from flask_wtf.csrf import CSRFProtect
@@ -34,6 +34,16 @@ PERMISSIONS_POLICY = ", ".join(
 def redact_tokens(text: str) -> str:
     """Replace every personal-link token in text (a path, URL or log line) with a marker."""
     return _TOKEN_IN_PATH.sub(r"\1" + REDACTED, text)
+
+
+def add_vary(response: Response, names: Iterable[str]) -> None:
+    """Add names to the Vary header, working on the text: response.vary parses and rewrites
+    the whole header on each access, which showed in the start page's profile."""
+    current = response.headers.get("Vary", "")
+    present = {item.strip().lower() for item in current.split(",")}
+    extra = [name for name in names if name.lower() not in present]
+    if extra:
+        response.headers["Vary"] = ", ".join([current, *extra] if current else extra)
 
 
 def csp_nonce() -> str:

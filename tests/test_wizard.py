@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from app.i18n import LANGUAGE_CODES
@@ -253,3 +254,28 @@ def test_only_a_change_writes_the_session_cookie(client: FlaskClient) -> None:
         response.close()
         assert "Set-Cookie" not in response.headers, url
     assert "Set-Cookie" in submit(client, "/computer/join").headers
+
+
+def test_a_first_visit_start_page_is_kept_but_never_shares_a_nonce(app: Flask) -> None:
+    """Without cookies the start page comes from a cache keyed by language and device: each
+    answer still has its own nonce (in the page and in its CSP), and the key is respected."""
+    client = app.test_client(use_cookies=False)
+    desktop = {"User-Agent": WINDOWS_CHROME, "Accept-Language": "sv"}
+    first = client.get("/", headers=desktop)
+    second = client.get("/", headers=desktop)
+    nonces = []
+    for response in (first, second):
+        html = response.get_data(as_text=True)
+        (nonce,) = set(re.findall(r'nonce="([^"]+)"', html))
+        assert f"'nonce-{nonce}'" in response.headers["Content-Security-Policy"]
+        assert "__valmis_nonce__" not in html
+        nonces.append(nonce)
+    assert nonces[0] != nonces[1]
+    assert (first.get_data(as_text=True).replace(nonces[0], "")
+            == second.get_data(as_text=True).replace(nonces[1], ""))
+    assert '<html lang="sv"' in first.get_data(as_text=True)
+    finnish = client.get("/", headers={"User-Agent": WINDOWS_CHROME, "Accept-Language": "fi"})
+    assert '<html lang="fi"' in finnish.get_data(as_text=True)
+    phone = client.get("/", headers={"User-Agent": IPHONE, "Accept-Language": "sv"})
+    assert phone.get_data(as_text=True).replace(nonces[0], "") != (
+        first.get_data(as_text=True).replace(nonces[0], ""))

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 from app import db, device, invites
 from app.api.reports import ReportError, validate_report
 from app.limits import limiter, personal_link_key, report_limit_per_address, report_limit_per_link
+from app.security import add_vary
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -31,7 +32,7 @@ def device_profile() -> Response:
     """The server's classification of this request's own User-Agent and client hints."""
     profile = device.classify_request(request.headers)
     response = jsonify(profile.to_json())
-    response.vary.update(device.VARY_HEADERS)
+    add_vary(response, device.VARY_HEADERS)
     return response
 
 
