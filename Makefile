@@ -13,7 +13,7 @@ export VALMIS_ENV ?= development
 FLASK := $(PY) -m flask --app wsgi
 
 
-.PHONY: help run dev test lint unit jstest node e2e bench browser i18n-extract i18n-update i18n-compile i18n-check db clean
+.PHONY: help run dev test lint unit integration services jstest node e2e bench browser i18n-extract i18n-update i18n-compile i18n-check db clean
 
 help: ## List the tasks
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-14s %s\n", $$1, $$2}'
@@ -44,7 +44,7 @@ dev: $(STAMP) i18n-compile db ## Serve with the Flask debugger and auto-reload o
 db: $(STAMP) ## Create or migrate the database (instance/valmis.db unless DATABASE_URL says otherwise)
 	$(FLASK) init-db
 
-test: $(TEST_STAMP) browser node lint i18n-check i18n-compile unit jstest e2e ## Install what the tests need; lint, unit, JavaScript and end-to-end tests
+test: $(TEST_STAMP) browser node services lint i18n-check i18n-compile unit integration jstest e2e ## Install what the tests need; lint, unit, integration, JavaScript and end-to-end tests
 
 lint: $(TEST_STAMP) ## ruff (with security and gettext rules) and mypy
 	$(VENV)/bin/ruff check .
@@ -52,6 +52,22 @@ lint: $(TEST_STAMP) ## ruff (with security and gettext rules) and mypy
 
 unit: $(TEST_STAMP) i18n-compile ## Unit and Flask-client tests
 	$(PY) -m pytest tests
+
+integration: $(TEST_STAMP) services i18n-compile ## Two instances on a throwaway PostgreSQL and Redis (started on loopback, stopped after)
+	timeout 120 $(PY) -m pytest integration
+
+services: ## Make sure PostgreSQL and Redis exist (Debian's, installed with apt where they are missing)
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || missing="postgresql"; \
+	command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ] || missing="$$missing redis-server"; \
+	if [ -z "$$missing" ]; then \
+	  echo "PostgreSQL and Redis: installed"; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else \
+	  echo "make integration needs PostgreSQL (initdb, pg_ctl) and redis-server: install$$missing"; \
+	  echo "(Debian/Ubuntu: sudo apt-get install$$missing)"; exit 1; \
+	fi
 
 jstest: node ## The browser code's pure logic, with Node's built-in test runner
 	node --test tests/js/
@@ -77,10 +93,15 @@ browser: $(TEST_STAMP) ## Make sure a Chromium exists (Debian's, or Playwright's
 	  $(PY) -m playwright install chromium; \
 	fi
 
-bench: $(TEST_STAMP) ## Benchmarks: print figures (never part of the tests)
-	$(PY) bench/bench_device.py
-	$(PY) bench/bench_reports.py
-	$(PY) bench/bench_precache.py
+bench: $(TEST_STAMP) ## Benchmarks: print figures and the budget table (never part of the tests; a few minutes)
+	@command -v wrk >/dev/null || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
+	  echo "wrk is missing: the load benchmarks use Python clients, which share the CPU with the server"
+	@status=0; \
+	for bench in "bench_device.py" "bench_reports.py" "bench_precache.py" "bench_load.py 30 64" \
+	             "bench_fault.py 12 32" "bench_perf.py 20"; do \
+	  echo ""; echo "== bench/$$bench"; $(PY) bench/$$bench || status=1; \
+	done; exit $$status
 
 i18n-extract: $(STAMP) ## Extract messages into translations/messages.pot
 	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k lazy_gettext \

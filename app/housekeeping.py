@@ -41,13 +41,15 @@ def claim(connection: Connection, job: str, now: datetime, interval: timedelta) 
                           .where(db.housekeeping.c.job == job)).first() is not None:
         return False
     # The very first run: whoever inserts the row runs it. ON CONFLICT DO NOTHING keeps the
-    # loser's transaction usable (on PostgreSQL an IntegrityError would abort it).
+    # loser's transaction usable (on PostgreSQL an IntegrityError would abort it); RETURNING
+    # says who inserted, as an INSERT's rowcount need not (app.invites._insert_once).
     dialect = connection.dialect.name
     if dialect in ("sqlite", "postgresql"):
         module = sqlite if dialect == "sqlite" else postgresql
         statement = module.insert(db.housekeeping).values(
-            job=job, last_run_at=now).on_conflict_do_nothing(index_elements=["job"])
-        return connection.execute(statement).rowcount == 1
+            job=job, last_run_at=now).on_conflict_do_nothing(
+            index_elements=["job"]).returning(db.housekeeping.c.job)
+        return connection.execute(statement).first() is not None
     try:
         connection.execute(insert(db.housekeeping).values(job=job, last_run_at=now))
     except IntegrityError:

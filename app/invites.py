@@ -165,14 +165,15 @@ def _insert_once(connection: Connection, values: dict[str, Any]) -> bool:
     """Insert a report unless its (invite_id, report_id) exists; True when inserted.
 
     ON CONFLICT DO NOTHING is race-free and leaves the transaction usable (an IntegrityError
-    would abort it on PostgreSQL); other databases look first.
+    would abort it on PostgreSQL); other databases look first. RETURNING says whether a row
+    went in: an INSERT's rowcount is -1 on PostgreSQL, where SQLAlchemy fetches the new id.
     """
     dialect = connection.dialect.name
     if dialect in ("sqlite", "postgresql"):
         module = sqlite if dialect == "sqlite" else postgresql
         statement = module.insert(reports).values(**values).on_conflict_do_nothing(
-            index_elements=["invite_id", "report_id"])
-        return connection.execute(statement).rowcount == 1
+            index_elements=["invite_id", "report_id"]).returning(reports.c.id)
+        return connection.execute(statement).first() is not None
     exists = connection.execute(select(reports.c.id).where(
         reports.c.invite_id == values["invite_id"],
         reports.c.report_id == values["report_id"])).first()
