@@ -35,6 +35,11 @@ LANGUAGES: tuple[Language, ...] = (
     Language("fi", "Suomi"),
     Language("sv", "Svenska"),
     Language("en", "English"),
+    Language("uk", "Українська"),
+    Language("ru", "Русский"),
+    Language("et", "Eesti"),
+    Language("ar", "العربية", "rtl"),
+    Language("so", "Soomaali"),
 )
 LANGUAGE_BY_CODE = {language.code: language for language in LANGUAGES}
 LANGUAGE_CODES = tuple(LANGUAGE_BY_CODE)

@@ -9,7 +9,7 @@ from flask_babel import force_locale, gettext, lazy_gettext
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup
 
-from app.i18n import LANGUAGE_CODES, current_language
+from app.i18n import LANGUAGE_BY_CODE, LANGUAGE_CODES, current_language
 
 bp = Blueprint("illustrations", __name__)
 
@@ -203,7 +203,10 @@ def illustration(lang: str, name: str) -> Response:
     if name not in ILLUSTRATIONS or lang not in LANGUAGE_CODES:
         abort(404)
     with force_locale(lang):
-        svg = render_template(f"illustrations/{name}.svg", lang=lang, _=svg_text, tspans=tspans)
+        # rtl: a drawing mirrors what a right-to-left interface shows mirrored (toolbars,
+        # back and forward arrows); its text stays as it is.
+        svg = render_template(f"illustrations/{name}.svg", lang=lang, _=svg_text, tspans=tspans,
+                              rtl=LANGUAGE_BY_CODE[lang].direction == "rtl")
     response = Response(svg, mimetype="image/svg+xml")
     response.headers["Cache-Control"] = CACHE_CONTROL
     response.add_etag()

@@ -42,6 +42,12 @@ class Walk:
     names_browser: bool  # whether the sentence goes on to name the browser
     path: str  # "web" or "app"
 
+    @property
+    def name(self) -> str:
+        """The walk's name: the device, and the language when it is not the device's usual."""
+        usual = self.language in ("fi", "sv", "en")
+        return self.device if usual else f"{self.device}-{self.language}"
+
 
 WALKS = [
     Walk("iphone", "fi-FI", "fi", "iphone-ipad", "You seem to be using an iPhone.", True, "app"),
@@ -56,6 +62,14 @@ WALKS = [
     Walk("desktop-chrome", "fi-FI", "fi", "computer",
          "You seem to be using a Windows computer.", True, "web"),
     Walk("desktop-firefox", "fi-FI", "fi", "computer",
+         "You seem to be using a Windows computer.", True, "web"),
+    # Right to left, and a Cyrillic script: on a phone and on a computer each.
+    Walk("android-phone", "ar", "ar", "android",
+         "You seem to be using an Android phone.", True, "app"),
+    Walk("desktop-chrome", "ar", "ar", "computer",
+         "You seem to be using a Windows computer.", True, "web"),
+    Walk("iphone", "uk-UA", "uk", "iphone-ipad", "You seem to be using an iPhone.", True, "app"),
+    Walk("desktop-chrome", "uk-UA", "uk", "computer",
          "You seem to be using a Windows computer.", True, "web"),
 ]
 
@@ -92,10 +106,10 @@ def record_taps(artifacts: Path, walk: Walk, taps: int, pages: list[str]) -> Non
     """Add this walk's tap count to e2e/artifacts/taps.json."""
     file = artifacts / "taps.json"
     counts = json.loads(file.read_text()) if file.exists() else {}
-    counts[walk.device] = {"path": walk.path, "language": walk.language, "taps": taps,
+    counts[walk.name] = {"path": walk.path, "language": walk.language, "taps": taps,
                            "pages": pages}
     file.write_text(json.dumps(counts, indent=2, sort_keys=True) + "\n")
-    print(f"{walk.device}: {taps} taps from start to ready ({' → '.join(pages)})")
+    print(f"{walk.name}: {taps} taps from start to ready ({' → '.join(pages)})")
 
 
 @pytest.fixture
@@ -164,7 +178,7 @@ def check_back_button_after_post(wizard: Wizard, requests: RequestLog, previous:
     assert "POST" not in requests.methods[before:], "Forward re-sent a form"
 
 
-@pytest.mark.parametrize("walk", WALKS, ids=[walk.device for walk in WALKS])
+@pytest.mark.parametrize("walk", WALKS, ids=[walk.name for walk in WALKS])
 def test_walk_from_start_to_ready(browser: Browser, base_url: str, artifacts: Path,
                                   devices: dict[str, Device], walk: Walk) -> None:
     """Start → device → each step → "You are ready", with one tap a page and nothing foreign."""
@@ -173,7 +187,7 @@ def test_walk_from_start_to_ready(browser: Browser, base_url: str, artifacts: Pa
     try:
         requests = RequestLog(page)
         wizard = Wizard(page, walk.language, touch=device.has_touch)
-        album = Album(wizard, artifacts / walk.device)
+        album = Album(wizard, artifacts / walk.name)
         steps = STEPS[walk.path]
 
         wizard.open("/")

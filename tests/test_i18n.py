@@ -6,6 +6,7 @@ import re
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 
 from app.i18n import LANGUAGE_CODES, LANGUAGES
 
@@ -87,3 +88,38 @@ def test_language_parameter_survives_a_redirect(client) -> None:  # type: ignore
     assert "lang=sv" in response.headers["Set-Cookie"]
     follow = client.get(response.headers["Location"], headers={"User-Agent": instagram})
     assert _lang(follow) == "sv"
+
+
+def test_arabic_pages_run_right_to_left_and_others_left_to_right(client: FlaskClient) -> None:
+    """dir="rtl" for Arabic only; the manifest says so too."""
+    assert '<html lang="ar" dir="rtl">' in client.get("/?lang=ar").get_data(as_text=True)
+    for code in ("uk", "ru", "et", "so"):
+        assert f'<html lang="{code}" dir="ltr">' in client.get(f"/?lang={code}").get_data(
+            as_text=True)
+    assert client.get("/manifest.webmanifest?lang=ar").get_json(force=True)["dir"] == "rtl"
+
+
+def test_the_menu_names_every_language_in_itself(client: FlaskClient) -> None:
+    """Eight languages, each in its own script and marked with its lang and hreflang."""
+    html = client.get("/?lang=en").get_data(as_text=True)
+    for code, name in (("uk", "Українська"), ("ru", "Русский"), ("et", "Eesti"),
+                       ("ar", "العربية"), ("so", "Soomaali")):
+        assert f'lang="{code}" hreflang="{code}"' in html
+        assert f">{name}</a>" in html
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("uk", "грудня"), ("ru", "декабря"), ("et", "detsember"), ("ar", "ديسمبر"), ("so", "Diseembar"),
+])
+def test_appointment_times_are_written_the_local_way(app: Flask, language: str,
+                                                     expected: str) -> None:
+    """Babel writes the date with the language's own month name."""
+    from datetime import UTC, datetime
+
+    from flask_babel import force_locale
+
+    from app.i18n import format_appointment
+
+    with app.test_request_context(), force_locale(language):
+        text = format_appointment(datetime(2026, 12, 3, 12, 0, tzinfo=UTC), "Europe/Helsinki")
+    assert expected.lower() in text.lower(), text

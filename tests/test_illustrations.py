@@ -182,3 +182,15 @@ def test_tspans_escape_and_centre_the_lines() -> None:
     markup = str(tspans("Tom & <Jerry> sign in", 13, 100, 50, 20))
     assert markup == ('<tspan x="100" y="40">Tom &amp; &lt;Jerry&gt;</tspan>'
                       '<tspan x="100" y="60">sign in</tspan>')
+
+
+def test_right_to_left_mirrors_the_toolbar_not_the_text(client: FlaskClient) -> None:
+    """In Arabic, Safari's toolbar (back, forward, Share…) is drawn mirrored, as a
+    right-to-left iOS shows it; the Share button stays in the middle, the text is not flipped."""
+    arabic = client.get("/illustrations/ar/add-to-home-screen.svg").get_data(as_text=True)
+    finnish = client.get("/illustrations/fi/add-to-home-screen.svg").get_data(as_text=True)
+    assert arabic.count('transform="matrix(-1 0 0 1') == 2
+    assert "matrix(-1" not in finnish
+    root = ET.fromstring(arabic)  # noqa: S314 (our own response)
+    for text in root.iter(f"{SVG}text"):
+        assert "matrix(-1" not in (text.get("transform") or "")
