@@ -11,7 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, Playwright, expect
 
-from app.i18n import LANGUAGES
+from app.i18n import LANGUAGE_BY_CODE, LANGUAGES
 from e2e.devices import WINDOWS_FIREFOX_UA, WINDOWS_IE_UA, desktop, facebook_on_android
 from e2e.pages import KeyboardUser, Layout, Wizard
 
@@ -233,15 +233,18 @@ def test_layout_holds_narrow_zoomed_and_right_to_left(layout_page: Page, screen:
 
     back = wizard.back_link()
     has_back = back.count() == 1
-    if has_back:
-        edges = layout.inline_edges(back)
-        assert abs(edges["left"] - edges["contentLeft"]) <= 1, edges
-    layout.right_to_left()
-    assert layout.horizontal_overflow() == 0, "overflows right-to-left"
-    if has_back:
-        edges = layout.inline_edges(back)
-        assert abs(edges["right"] - edges["contentRight"]) <= 1, edges
-        assert edges["left"] > edges["contentLeft"] + 1, "Back should have moved to the right"
+    native = LANGUAGE_BY_CODE[language].direction
+    assert page.locator("html").get_attribute("dir") == native
+    # Back starts the line in the page's own direction, and in the other one when flipped.
+    for direction in (native, "ltr" if native == "rtl" else "rtl"):
+        page.evaluate(f"document.documentElement.dir = '{direction}'")
+        assert layout.horizontal_overflow() == 0, f"overflows {direction}"
+        if has_back:
+            edges = layout.inline_edges(back)
+            start, end = ("right", "left") if direction == "rtl" else ("left", "right")
+            content = {"left": "contentLeft", "right": "contentRight"}
+            assert abs(edges[start] - edges[content[start]]) <= 1, (direction, edges)
+            assert abs(edges[end] - edges[content[end]]) > 1, (direction, edges)
 
     page.evaluate("document.documentElement.dir = 'ltr'")
     page.set_viewport_size({"width": 640, "height": 800})
