@@ -35,7 +35,12 @@ def _load_config(app: Flask, overrides: dict[str, Any]) -> None:
 
 
 def _trust_proxies(app: Flask) -> None:
-    """Believe X-Forwarded-* only from as many proxies as PROXY_FIX_HOPS says."""
+    """Replay first visitors' start pages (app/firstvisit.py), then, outside that, believe
+    X-Forwarded-* only from as many proxies as PROXY_FIX_HOPS says."""
+    from app.firstvisit import FirstVisitReplay
+
+    if app.config["FIRST_VISIT_REPLAY"]:
+        app.wsgi_app = FirstVisitReplay(app.wsgi_app)  # type: ignore[method-assign]
     hops = app.config["PROXY_FIX_HOPS"]
     if hops:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
