@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,23 +39,36 @@ class PageCheckingClient(FlaskClient):
         # A redirect or an answer to HEAD has no page to check.
         if (response.mimetype == "text/html" and not 300 <= response.status_code < 400
                 and response.request.method != "HEAD"):
-            problems = check_page(response.get_data(as_text=True),
+            body = response.get_data()
+            if response.headers.get("Content-Encoding") == "gzip":
+                body = gzip.decompress(body)
+            problems = check_page(body.decode("utf-8"),
                                   response.headers.get("Content-Security-Policy"))
             assert not problems, f"{response.request.path}: {problems}"
         return response
 
 
+@contextmanager
+def migrated_app(database: Path, **overrides: Any) -> Iterator[Flask]:
+    """An app in testing mode (with overrides) on the SQLite file database, migrated as
+    `flask init-db` does, whose clients check every page; its connections closed after."""
+    from app import db
+
+    application = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{database}",
+                              **overrides})
+    application.test_client_class = PageCheckingClient
+    db.upgrade(application)
+    try:
+        yield application
+    finally:
+        application.extensions["valmis.db"].dispose()
+
+
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Flask]:
     """An app in testing mode on its own SQLite database, migrated as `flask init-db` does."""
-    application = create_app({"TESTING": True,
-                              "DATABASE_URL": f"sqlite:///{tmp_path / 'test.db'}"})
-    application.test_client_class = PageCheckingClient
-    from app import db
-
-    db.upgrade(application)
-    yield application
-    application.extensions["valmis.db"].dispose()
+    with migrated_app(tmp_path / "test.db") as application:
+        yield application
 
 
 @pytest.fixture

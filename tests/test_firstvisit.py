@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from app import create_app, db
 from app.firstvisit import FirstVisitReplay
+from tests.conftest import migrated_app
 
 CHROME = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
           "Chrome/131.0.0.0 Safari/537.36")
@@ -23,8 +23,12 @@ IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/60
 @pytest.fixture
 def counted(tmp_path: Path) -> Iterator[tuple[Flask, list[str]]]:
     """An app whose Flask side records each request it sees (the replay does not reach it)."""
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'r.db'}"})
-    db.upgrade(app)
+    with migrated_app(tmp_path / "r.db") as app:
+        yield from _counting(app)
+
+
+def _counting(app: Flask) -> Iterator[tuple[Flask, list[str]]]:
+    """app, with its Flask side wrapped to record the paths it is asked for."""
     replay = app.wsgi_app
     assert isinstance(replay, FirstVisitReplay)
     inner = replay.wsgi_app
@@ -36,7 +40,6 @@ def counted(tmp_path: Path) -> Iterator[tuple[Flask, list[str]]]:
 
     replay.wsgi_app = counting
     yield app, seen
-    app.extensions["valmis.db"].dispose()
 
 
 def nonce_of(response: Any) -> str:

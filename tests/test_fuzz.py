@@ -104,15 +104,10 @@ def test_a_valid_report_with_one_part_replaced(path: list[str], value: Any) -> N
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Flask]:
     """The test app without rate limits: hundreds of posts to one link are the point here."""
-    from app import create_app, db
-    from tests.conftest import PageCheckingClient
+    from tests.conftest import migrated_app
 
-    application = create_app({"TESTING": True, "RATELIMIT_ENABLED": False,
-                              "DATABASE_URL": f"sqlite:///{tmp_path / 'fuzz.db'}"})
-    application.test_client_class = PageCheckingClient
-    db.upgrade(application)
-    yield application
-    application.extensions["valmis.db"].dispose()
+    with migrated_app(tmp_path / "fuzz.db", RATELIMIT_ENABLED=False) as application:
+        yield application
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from app import create_app, db, housekeeping, invites
+from app import db, housekeeping, invites
+from tests.conftest import migrated_app
 
 NOW = datetime(2099, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -73,11 +74,8 @@ def test_a_manual_purge_postpones_the_automatic_one(app: Flask, runner: Any) -> 
 @pytest.fixture
 def auto_app(tmp_path: Path) -> Iterator[Flask]:
     """An app with the automatic purge on, as outside tests."""
-    application = create_app({"TESTING": True, "AUTO_PURGE": True,
-                              "DATABASE_URL": f"sqlite:///{tmp_path / 'auto.db'}"})
-    db.upgrade(application)
-    yield application
-    application.extensions["valmis.db"].dispose()
+    with migrated_app(tmp_path / "auto.db", AUTO_PURGE=True) as application:
+        yield application
 
 
 def test_a_request_runs_the_purge_after_its_response(auto_app: Flask) -> None:

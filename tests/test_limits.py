@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,27 +15,22 @@ from flask.testing import FlaskClient
 
 from app import create_app, db, invites
 from app.config import ConfigError
-from tests.conftest import PageCheckingClient
+from tests.conftest import migrated_app
 from tests.test_reports_api import readiness
 
 
-def limited_app(tmp_path: Path, **limits: Any) -> Flask:
+def limited_app(tmp_path: Path, **limits: Any) -> AbstractContextManager[Flask]:
     """A migrated testing app with the given limit settings."""
-    application = create_app({"TESTING": True,
-                              "DATABASE_URL": f"sqlite:///{tmp_path / 'limits.db'}", **limits})
-    application.test_client_class = PageCheckingClient
-    db.upgrade(application)
-    return application
+    return migrated_app(tmp_path / "limits.db", **limits)
 
 
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Flask]:
     """Small limits, so that a test reaches them in a few requests."""
-    application = limited_app(tmp_path, REPORT_RATE_LIMIT_PER_LINK="3/minute",
-                              REPORT_RATE_LIMIT_PER_ADDRESS="5/minute",
-                              CEREMONY_RATE_LIMIT="4/minute")
-    yield application
-    application.extensions["valmis.db"].dispose()
+    with limited_app(tmp_path, REPORT_RATE_LIMIT_PER_LINK="3/minute",
+                     REPORT_RATE_LIMIT_PER_ADDRESS="5/minute",
+                     CEREMONY_RATE_LIMIT="4/minute") as application:
+        yield application
 
 
 def new_token(app: Flask) -> str:
@@ -98,12 +94,11 @@ def test_ceremonies_share_one_budget_per_address(client: FlaskClient) -> None:
 
 def test_limits_can_be_turned_off(tmp_path: Path) -> None:
     """RATELIMIT_ENABLED=false (e.g. for a benchmark) lets everything through."""
-    application = limited_app(tmp_path, REPORT_RATE_LIMIT_PER_LINK="1/minute",
-                              RATELIMIT_ENABLED=False)
-    client = application.test_client()
-    token = new_token(application)
-    assert {post_report(client, token).status_code for _ in range(3)} == {201}
-    application.extensions["valmis.db"].dispose()
+    with limited_app(tmp_path, REPORT_RATE_LIMIT_PER_LINK="1/minute",
+                     RATELIMIT_ENABLED=False) as application:
+        client = application.test_client()
+        token = new_token(application)
+        assert {post_report(client, token).status_code for _ in range(3)} == {201}
 
 
 def test_a_malformed_limit_stops_the_app(tmp_path: Path) -> None:
@@ -127,21 +122,21 @@ def test_the_counted_key_is_not_the_token(app: Flask) -> None:
 def test_guessing_links_is_limited_but_using_ones_own_is_not(tmp_path: Path) -> None:
     """Failed look-ups of /r/, its manifest and enrollment links share one budget per
     address; a found link costs nothing from it."""
-    application = limited_app(tmp_path, LINK_LOOKUP_RATE_LIMIT="3/minute")
-    client = application.test_client()
-    token = new_token(application)
-    desktop = {"User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
-                             "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"}
-    for _ in range(5):
-        assert client.get(f"/r/{token}", headers=desktop).status_code == 200
-    wrong = "A" * 32
-    codes = [client.get(f"/r/{wrong}").status_code,
-             client.get(f"/r/{wrong}/manifest.webmanifest").status_code,
-             client.get(f"/staff/enroll/{wrong}").status_code,
-             client.get(f"/r/{wrong}").status_code]
-    assert codes == [404, 404, 404, 429]
-    refused = client.get(f"/r/{token}", headers=desktop)
-    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
-    other = client.get(f"/r/{token}", headers=desktop, environ_base={"REMOTE_ADDR": "192.0.2.7"})
-    assert other.status_code == 200
-    application.extensions["valmis.db"].dispose()
+    with limited_app(tmp_path, LINK_LOOKUP_RATE_LIMIT="3/minute") as application:
+        client = application.test_client()
+        token = new_token(application)
+        desktop = {"User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+                                 "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"}
+        for _ in range(5):
+            assert client.get(f"/r/{token}", headers=desktop).status_code == 200
+        wrong = "A" * 32
+        codes = [client.get(f"/r/{wrong}").status_code,
+                 client.get(f"/r/{wrong}/manifest.webmanifest").status_code,
+                 client.get(f"/staff/enroll/{wrong}").status_code,
+                 client.get(f"/r/{wrong}").status_code]
+        assert codes == [404, 404, 404, 429]
+        refused = client.get(f"/r/{token}", headers=desktop)
+        assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+        other = client.get(f"/r/{token}", headers=desktop,
+                           environ_base={"REMOTE_ADDR": "192.0.2.7"})
+        assert other.status_code == 200

@@ -11,8 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from app import create_app, db, invites
-from tests.conftest import PageCheckingClient
+from app import db, invites
+from tests.conftest import migrated_app
 from tests.test_staff import SoftAuthenticator, _add, _csrf, _sign_in, enrolled  # noqa: F401
 
 
@@ -96,12 +96,8 @@ def test_old_sessions_are_swept_at_sign_in(app: Flask, client: FlaskClient,
 @pytest.fixture
 def https_app(tmp_path: Path) -> Iterator[Flask]:
     """An app as in production: cookies only over https."""
-    application = create_app({"TESTING": True, "SESSION_COOKIE_SECURE": True,
-                              "DATABASE_URL": f"sqlite:///{tmp_path / 'https.db'}"})
-    application.test_client_class = PageCheckingClient
-    db.upgrade(application)
-    yield application
-    application.extensions["valmis.db"].dispose()
+    with migrated_app(tmp_path / "https.db", SESSION_COOKIE_SECURE=True) as application:
+        yield application
 
 
 def cookie_flags(header: str) -> tuple[str, set[str]]:
