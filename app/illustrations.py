@@ -149,11 +149,22 @@ def illustration_url(name: str) -> str:
     return url_for("illustrations.illustration", lang=current_language().code, name=name)
 
 
+# Right-to-left embedding and its end. An SVG text line is laid out left to right from its x;
+# inside these marks a line that mixes Arabic with "teams.microsoft.com" or a colon keeps the
+# order an Arabic reader expects.
+RLE, PDF = "\u202b", "\u202c"
+
+
+def _embedded(line: str) -> str:
+    """line inside right-to-left marks when the drawing's language runs right to left."""
+    return f"{RLE}{line}{PDF}" if line and current_language().direction == "rtl" else line
+
+
 def svg_text(string: str, **variables: object) -> str:
     """Translate like gettext, but as plain text, so that autoescaping makes it safe XML."""
     # Jinja's own _() marks a translation as Markup (trusted HTML); in SVG an "&" or "<" in a
     # translation would then break the whole image.
-    return str(gettext(string, **variables))
+    return _embedded(str(gettext(string, **variables)))
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -188,7 +199,9 @@ def tspans(text: str, width: int, x: float, y: float, line_height: float = 20,
            grow: str = "both") -> Markup:
     """Text as <tspan> lines of at most width characters, centred on baseline y (or from y down)."""
     # A long translation wraps instead of overflowing its box; SVG text does not wrap by itself.
-    lines = wrap(text, width)
+    # Each line gets its own right-to-left marks (a mark opened on one line and closed on
+    # another would leave the lines between unmarked).
+    lines = [_embedded(line) for line in wrap(str(text).replace(RLE, "").replace(PDF, ""), width)]
     first = y if grow == "down" else y - (len(lines) - 1) * line_height / 2
     return Markup("").join(
         Markup('<tspan x="{}" y="{}">{}</tspan>').format(f"{x:g}", f"{first + i * line_height:g}",

@@ -38,8 +38,9 @@ LABELS: dict[str, tuple[str, ...]] = {
 
 
 def _words(text: str) -> str:
-    """Text with its whitespace (and the drawing's line breaks) made single spaces."""
-    return " ".join(text.split())
+    """Text with its whitespace (and the drawing's line breaks) made single spaces, and
+    without the right-to-left marks an Arabic drawing's lines carry."""
+    return " ".join(text.replace("\u202b", "").replace("\u202c", "").split())
 
 
 def _shown_text(root: ET.Element) -> str:
@@ -194,3 +195,18 @@ def test_right_to_left_mirrors_the_toolbar_not_the_text(client: FlaskClient) -> 
     root = ET.fromstring(arabic)  # noqa: S314 (our own response)
     for text in root.iter(f"{SVG}text"):
         assert "matrix(-1" not in (text.get("transform") or "")
+
+
+def test_arabic_lines_are_embedded_right_to_left(client: FlaskClient) -> None:
+    """Each text line of an Arabic drawing sits inside RLE … PDF, so a line that mixes Arabic
+    and "teams.microsoft.com" reads in Arabic order; other languages carry no marks."""
+    arabic = client.get("/illustrations/ar/browser-permission.svg").get_data(as_text=True)
+    root = ET.fromstring(arabic)  # noqa: S314 (our own response)
+    # Translated lines only: the address bar's "teams.microsoft.com" is drawn as it is.
+    lines = [element.text for element in root.iter()
+             if element.tag in (f"{SVG}text", f"{SVG}tspan") and element.text
+             and any("\u0600" <= character <= "\u06ff" for character in element.text)]
+    assert lines and all(line.startswith("\u202b") and line.endswith("\u202c")
+                         for line in lines), lines
+    finnish = client.get("/illustrations/fi/browser-permission.svg").get_data(as_text=True)
+    assert "\u202b" not in finnish
