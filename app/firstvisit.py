@@ -26,6 +26,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from werkzeug.http import parse_accept_header
+
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 # Everything the start page's answer can depend on. Sec-CH-* and the language decide its
@@ -91,12 +93,8 @@ def replayable(environ: dict[str, Any]) -> bool:
 
 
 def wants_gzip(environ: dict[str, Any]) -> bool:
-    """The client accepts gzip (a q=0 refusal aside)."""
-    for part in environ.get("HTTP_ACCEPT_ENCODING", "").lower().split(","):
-        coding, _, params = part.strip().partition(";")
-        if coding.strip() in ("gzip", "*"):
-            return params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
-    return False
+    """The client accepts gzip (q=0 refuses it), read as Flask reads it for everything else."""
+    return parse_accept_header(environ.get("HTTP_ACCEPT_ENCODING"))["gzip"] > 0
 
 
 class FirstVisitReplay:

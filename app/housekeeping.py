@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from app import db, invites
+from app.staff import accounts
 
 JOB = "purge"
 INTERVAL = timedelta(days=1)
@@ -64,8 +65,7 @@ def purge_if_due(engine: Engine, retention_days: int, now: datetime | None = Non
         if not claim(connection, JOB, now, INTERVAL):
             return None
         count = invites.purge_expired(connection, now, retention_days)
-        connection.execute(insert(db.audit_log).values(
-            at=now, staff_id=None, action="purge-automatic", detail=str(count)))
+        accounts.audit(connection, "purge-automatic", detail=str(count), now=now)
     return count
 
 

@@ -190,7 +190,7 @@ def sign_in() -> Response | str:
 @bp.post("/sign-in/options")
 @_ceremony_limit
 def sign_in_options() -> Response:
-    """1. Authentication options; the challenge waits in the session."""
+    """1. Authentication options; the challenge waits server-side (app/staff/passkeys.py)."""
     return jsonify(passkeys.authentication_options())
 
 

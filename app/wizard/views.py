@@ -18,15 +18,14 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from app import assets, db, invites
+from app import db, invites
 from app.device import VARY_HEADERS, DeviceProfile, classify_request
 from app.i18n import format_appointment, use_invite_language
 from app.limits import lookup_limited
-from app.security import add_vary, csp_nonce
+from app.security import add_vary
 from app.wizard import bp, calendar, guidance
 from app.wizard.steps import (
     DEVICE_CHOICES,
@@ -119,35 +118,13 @@ def _next(step: str) -> Response:
     return redirect(url_for(f"wizard.{place.next}"))
 
 
-# The start page of a first visit (no cookie, no query) depends only on the language, the
-# device and the release: it is rendered once per such key and kept, with a placeholder where
-# each response's own CSP nonce goes. Most visits start here, from the link in an email.
-_FIRST_VISITS: dict[tuple[str, DeviceProfile, str], str] = {}
-_FIRST_VISITS_MAX = 512
-_NONCE_PLACEHOLDER = "__valmis_nonce__"
-
-
-def _first_visit_start() -> Response:
-    """The start page for a visitor without cookies, from the cache when it is there."""
-    key = (str(get_locale()), _profile(), assets.manifest().version)
-    body = _FIRST_VISITS.get(key)
-    if body is None:
-        g.csp_nonce = _NONCE_PLACEHOLDER
-        body = _render("wizard/start.html", appointment=None).get_data(as_text=True)
-        del g.csp_nonce
-        if len(_FIRST_VISITS) >= _FIRST_VISITS_MAX:
-            _FIRST_VISITS.clear()
-        _FIRST_VISITS[key] = body
-    response = make_response(body.replace(_NONCE_PLACEHOLDER, csp_nonce()))
-    add_vary(response, VARY_HEADERS)
-    return response
-
-
 @bp.get("/")
 def start() -> Response:
-    """The start page: what you need, how long it takes, and how you will join."""
-    if not request.cookies and not request.args:
-        return _first_visit_start()
+    """The start page: what you need, how long it takes, and how you will join.
+
+    A first visit's page (no cookie, no query) is replayed by app/firstvisit.py in front of
+    Flask, so this renders it once per set of request headers.
+    """
     return _render("wizard/start.html", appointment=None)
 
 
