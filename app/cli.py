@@ -10,25 +10,37 @@ import click
 from flask import Flask, current_app, url_for
 from flask.cli import AppGroup
 
-from app import db, housekeeping, invites
+from app import appointment_time, db, housekeeping, invites
 from app.i18n import LANGUAGE_CODES
 from app.staff import accounts
+from app.text import unsafe_character
 
 invite_cli = AppGroup("invite", help="Personal links for appointments.")
 staff_cli = AppGroup("staff", help="Staff members and their enrollment links.")
 
 
-def _appointment(at: str, zone: str) -> datetime:
+def _appointment(at: str, zone: str, fold: str | None) -> datetime:
     """The appointment as an aware datetime, from "YYYY-MM-DD HH:MM" local time in zone."""
     try:
-        local = datetime.strptime(at.strip(), "%Y-%m-%d %H:%M")
-    except ValueError:
-        raise click.BadParameter("use YYYY-MM-DD HH:MM, e.g. 2026-12-03 14:00",
-                                 param_hint="--at") from None
-    try:
-        return local.replace(tzinfo=ZoneInfo(zone))
+        zone_info = ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):
         raise click.BadParameter(f"unknown time zone {zone!r}", param_hint="--timezone") from None
+    try:
+        day, clock = appointment_time.parse_date_and_clock(at)
+        return appointment_time.appointment_moment(day, clock, zone_info, now=datetime.now(UTC),
+                                                   fold=fold)
+    except appointment_time.AppointmentTimeError as error:
+        # Only the option that settles it is named: an ambiguous --at is right as it is.
+        hint = "--fold" if error.code == "time-ambiguous" else "--at"
+        raise click.BadParameter(str(error), param_hint=hint) from None
+
+
+def _refuse_hidden(text: str | None, param_hint: str) -> None:
+    """Stop with status 2 when text has a character that hides or breaks text."""
+    hidden = unsafe_character(text or "")
+    if hidden is not None:
+        raise click.BadParameter(f"contains {hidden}, a character that cannot be seen or "
+                                 "changes how text is shown", param_hint=param_hint)
 
 
 def _app_path(endpoint: str, **values: Any) -> str:
@@ -39,7 +51,11 @@ def _app_path(endpoint: str, **values: Any) -> str:
 
 
 @invite_cli.command("create")
-@click.option("--at", "at", required=True, help='Local date and time, "YYYY-MM-DD HH:MM".')
+@click.option("--at", "at", required=True,
+              help='Local date and time, "YYYY-MM-DD HH:MM", from now to 730 days ahead.')
+@click.option("--fold", type=click.Choice(appointment_time.FOLDS), default=None,
+              help="When --at occurs twice (the night the clocks go back): the first one "
+                   "(still summer time) or the second.")
 @click.option("--language", required=True, type=click.Choice(LANGUAGE_CODES),
               help="The customer's language.")
 @click.option("--reference", default=None,
@@ -47,14 +63,15 @@ def _app_path(endpoint: str, **values: Any) -> str:
 @click.option("--teams-url", default=None, help="The Teams meeting link, if you have it.")
 @click.option("--timezone", "zone", default=None,
               help="Time zone of --at [DEFAULT_TIMEZONE, Europe/Helsinki].")
-def create_command(at: str, language: str, reference: str | None, teams_url: str | None,
-                   zone: str | None) -> None:
+def create_command(at: str, fold: str | None, language: str, reference: str | None,
+                   teams_url: str | None, zone: str | None) -> None:
     """Create a personal link for one appointment and print it (it is shown only now)."""
     zone = zone or current_app.config["DEFAULT_TIMEZONE"]
-    appointment_at = _appointment(at, zone)
+    appointment_at = _appointment(at, zone, fold)
     if reference is not None and len(reference) > invites.MAX_REFERENCE:
         raise click.BadParameter(f"at most {invites.MAX_REFERENCE} characters",
                                  param_hint="--reference")
+    _refuse_hidden(reference, "--reference")
     if teams_url:
         try:
             teams_url = invites.validate_teams_url(teams_url)
@@ -65,7 +82,9 @@ def create_command(at: str, language: str, reference: str | None, teams_url: str
             connection, appointment_at=appointment_at, language=language,
             reference=reference, teams_url=teams_url, timezone=zone)
     path = _app_path("wizard.personal_link", token=token)
-    click.echo(f"Invite {invite_id} for {appointment_at:%Y-%m-%d %H:%M} ({zone}).")
+    local = appointment_at.astimezone(ZoneInfo(zone))
+    click.echo(f"Invite {invite_id} for {local:%Y-%m-%d %H:%M} "
+               f"(UTC{appointment_time.utc_offset_text(local)}, {zone}).")
     click.echo(f"Personal link: {current_app.config['PUBLIC_URL']}{path}"
                if current_app.config["PUBLIC_URL"] else f"Personal link path: {path}")
     if not current_app.config["PUBLIC_URL"]:
@@ -89,6 +108,7 @@ def add_staff_command(name: str, admin: bool) -> None:
     """Add a staff member and print a one-time enrollment link (valid 24 hours)."""
     if not name.strip() or len(name.strip()) > accounts.MAX_NAME:
         raise click.BadParameter(f"1 to {accounts.MAX_NAME} characters", param_hint="NAME")
+    _refuse_hidden(name.strip(), "NAME")
     staff_id, path = _new_member(name, admin)
     public_url = current_app.config["PUBLIC_URL"]
     role = "Administrator" if admin else "Staff member"

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Row, delete, func, insert, or_, select, updat
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.db import invites, reports
+from app.text import unsafe_character
 
 DEFAULT_RETENTION_DAYS = 14
 DEFAULT_TIMEZONE = "Europe/Helsinki"
@@ -61,6 +62,10 @@ def validate_teams_url(url: str) -> str:
     if len(url) > MAX_TEAMS_URL:
         raise TeamsUrlError("too-long", f"The Teams meeting link is longer than {MAX_TEAMS_URL} "
                                         "characters.")
+    hidden = unsafe_character(url)
+    if hidden is not None:
+        raise TeamsUrlError("hidden", f"The Teams meeting link contains {hidden}, a character "
+                                      "that cannot be seen or changes how the link is shown.")
     # Browsers read a backslash as a slash and drop control characters; Python's parser does
     # neither, so "https://evil.example\\@teams.microsoft.com" would fool the host check.
     if "\\" in url or any(ord(character) < 33 or ord(character) == 127 for character in url):
@@ -93,6 +98,9 @@ def create_invite(connection: Connection, *, appointment_at: datetime, language:
         raise ValueError("appointment_at needs a time zone")
     if reference is not None and len(reference) > MAX_REFERENCE:
         raise ValueError(f"the reference is longer than {MAX_REFERENCE} characters")
+    hidden = unsafe_character(reference or "")
+    if hidden is not None:
+        raise ValueError(f"the reference contains {hidden}")
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):

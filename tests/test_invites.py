@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
 from sqlalchemy import Connection, func, select
 
 from app import db, invites
+from tests.test_appointment_time import next_clock_change
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
 
 NOW = datetime(2099, 12, 1, 9, 0, tzinfo=UTC)
 APPOINTMENT = datetime(2099, 12, 3, 12, 0, tzinfo=UTC)
@@ -124,6 +128,12 @@ def test_teams_links_are_accepted(url: str) -> None:
     ("https://teams.microsoft.com:abc/", "malformed"),
     ("https://" + "a" * 2048 + ".teams.microsoft.com/", "too-long"),
     ("", "empty"),
+    ("https://teams.microsoft.com/l/x\u202e", "hidden"),
+    ("https://teams.microsoft.com.\u202emoc.live/x", "hidden"),
+    ("https://teams.microsoft.com/l/a\u2028b", "hidden"),
+    ("https://teams.microsoft.com/l/a\u00a0b", "hidden"),
+    ("https://teams.microsoft.com/l/a\u200bb", "hidden"),
+    ("https://teams.microsoft.com/l/a\x00b", "hidden"),
 ])
 def test_other_links_are_refused_with_a_reason(url: str, reason: str) -> None:
     """Anything else raises a ValueError with a clear message and a reason code."""
@@ -147,6 +157,9 @@ def test_create_invite_checks_its_input(connection: Connection) -> None:
     with pytest.raises(ValueError, match="Teams"):
         invites.create_invite(connection, appointment_at=APPOINTMENT, language="fi",
                               teams_url="https://zoom.us/j/1")
+    with pytest.raises(ValueError, match="U\\+0000 NULL"):
+        invites.create_invite(connection, appointment_at=APPOINTMENT, language="fi",
+                              reference="Mon\x0014")
 
 
 def test_mark_opened_keeps_the_first_time(connection: Connection) -> None:
@@ -279,18 +292,31 @@ def test_deleting_an_invite_cascades_to_its_reports(connection: Connection) -> N
     assert connection.execute(select(func.count()).select_from(db.reports)).scalar_one() == 0
 
 
+def _soon(days: int = 30, clock: str = "14:00") -> str:
+    """A local date and time that many days ahead in Helsinki, as --at takes it."""
+    return f"{(datetime.now(HELSINKI) + timedelta(days=days)).date().isoformat()} {clock}"
+
+
+def _at(day: date, clock: str) -> str:
+    """--at for that day and time."""
+    return f"{day.isoformat()} {clock}"
+
+
 def test_cli_creates_an_invite_and_prints_its_path(app: Flask, runner: Any) -> None:
     """`flask invite create` stores the invite in Helsinki time and prints /r/<token> once."""
-    result = runner.invoke(args=["invite", "create", "--at", "2099-12-03 14:00",
+    at = _soon()
+    result = runner.invoke(args=["invite", "create", "--at", at,
                                  "--language", "sv", "--reference", "Mon 14",
                                  "--teams-url", "https://teams.microsoft.com/l/meetup-join/x"])
     assert result.exit_code == 0, result.output
     token = re.search(r"/r/([A-Za-z0-9_-]+)", result.output).group(1)  # type: ignore[union-attr]
     assert "PUBLIC_URL" in result.output
+    assert f"for {at} (UTC+0" in result.output
     with app.extensions["valmis.db"].connect() as connection:
-        found = invites.find_invite(connection, token, now=NOW)
+        found = invites.find_invite(connection, token, now=datetime.now(UTC))
     assert found is not None
-    assert found.appointment_at == APPOINTMENT  # 14:00 in Helsinki in December is 12:00 UTC
+    expected = datetime.strptime(at, "%Y-%m-%d %H:%M").replace(tzinfo=HELSINKI)
+    assert found.appointment_at == expected
     assert (found.language, found.reference) == ("sv", "Mon 14")
     assert found.teams_url == "https://teams.microsoft.com/l/meetup-join/x"
 
@@ -298,8 +324,7 @@ def test_cli_creates_an_invite_and_prints_its_path(app: Flask, runner: Any) -> N
 def test_cli_prints_the_full_link_with_public_url(app: Flask, runner: Any) -> None:
     """With PUBLIC_URL set, the whole link is printed."""
     app.config["PUBLIC_URL"] = "https://valmis.example.fi"
-    result = runner.invoke(args=["invite", "create", "--at", "2099-12-03 14:00",
-                                 "--language", "fi"])
+    result = runner.invoke(args=["invite", "create", "--at", _soon(), "--language", "fi"])
     assert result.exit_code == 0, result.output
     assert re.search(r"https://valmis\.example\.fi/r/[A-Za-z0-9_-]{32}(?![A-Za-z0-9_-])",
                      result.output)
@@ -307,17 +332,89 @@ def test_cli_prints_the_full_link_with_public_url(app: Flask, runner: Any) -> No
 
 @pytest.mark.parametrize(("arguments", "complaint"), [
     (["--at", "3.12.2026 14:00", "--language", "fi"], "YYYY-MM-DD HH:MM"),
-    (["--at", "2099-12-03 14:00", "--language", "de"], "de"),
-    (["--at", "2099-12-03 14:00", "--language", "fi", "--teams-url", "https://zoom.us/j/1"],
-     "Teams"),
-    (["--at", "2099-12-03 14:00", "--language", "fi", "--reference", "x" * 41], "40"),
-    (["--at", "2099-12-03 14:00", "--language", "fi", "--timezone", "Nowhere/Land"], "time zone"),
+    (["--at", _soon(), "--language", "de"], "de"),
+    (["--at", _soon(), "--language", "fi", "--teams-url", "https://zoom.us/j/1"], "Teams"),
+    (["--at", _soon(), "--language", "fi", "--reference", "x" * 41], "40"),
+    (["--at", _soon(), "--language", "fi", "--timezone", "Nowhere/Land"], "time zone"),
 ])
 def test_cli_refuses_bad_input(runner: Any, arguments: list[str], complaint: str) -> None:
     """A clear message and a non-zero exit, nothing stored."""
     result = runner.invoke(args=["invite", "create", *arguments])
     assert result.exit_code != 0
     assert complaint in result.output
+
+
+def _refused(app: Flask, runner: Any, *arguments: str) -> str:
+    """Run `flask invite create` with these arguments; assert status 2, nothing stored and no
+    traceback; answer what it printed."""
+    result = runner.invoke(args=["invite", "create", "--language", "fi", *arguments])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    with app.extensions["valmis.db"].connect() as connection:
+        assert connection.execute(select(func.count()).select_from(db.invites)).scalar() == 0
+    return str(result.output)
+
+
+@pytest.mark.parametrize("at", [_soon(clock="1400"), _soon(clock="14:00+05:00"), "2026-W50-4",
+                                "20261210 1400", _soon().replace(" ", "T")])
+def test_cli_takes_only_the_documented_format(app: Flask, runner: Any, at: str) -> None:
+    """An ISO week date, the basic format or an offset is refused, never read some other way."""
+    assert "use YYYY-MM-DD HH:MM" in _refused(app, runner, "--at", at)
+
+
+@pytest.mark.parametrize(("at", "complaint"), [
+    ("0001-01-01 00:00", "0001-01-01 has already passed"),
+    (_soon(days=-1), "has already passed"),
+    ((datetime.now(HELSINKI) - timedelta(hours=2)).strftime("%Y-%m-%d %H:%M"),
+     "has already passed"),
+    ("9999-12-31 23:59", "more than 730 days ahead"),
+    (_soon(days=800), "more than 730 days ahead"),
+])
+def test_cli_refuses_the_past_and_the_far_future(app: Flask, runner: Any, at: str,
+                                                 complaint: str) -> None:
+    """A link that would be dead at once, or a year typed wrong, is a clear status 2."""
+    output = _refused(app, runner, "--at", at)
+    assert complaint in output
+    assert "--at" in output
+
+
+def test_cli_refuses_a_time_the_clocks_skip(app: Flask, runner: Any) -> None:
+    """03:30 on the spring night does not exist in Helsinki; the hour after is offered."""
+    day = next_clock_change(3)
+    output = _refused(app, runner, "--at", _at(day, "03:30"))
+    assert "does not exist" in output and f"Did you mean {_at(day, '04:30')}?" in output
+
+
+def test_cli_asks_which_of_a_time_that_comes_twice(app: Flask, runner: Any) -> None:
+    """03:30 on the autumn night needs --fold, and --fold chooses the moment."""
+    day = next_clock_change(10)
+    output = _refused(app, runner, "--at", _at(day, "03:30"))
+    assert "--fold" in output and "occurs twice" in output
+    for fold, offset in (("first", "+03:00"), ("second", "+02:00")):
+        result = runner.invoke(args=["invite", "create", "--language", "fi",
+                                     "--at", _at(day, "03:30"), "--fold", fold])
+        assert result.exit_code == 0, result.output
+        assert f"(UTC{offset}, Europe/Helsinki)" in result.output
+    with app.extensions["valmis.db"].connect() as connection:
+        moments = connection.execute(select(db.invites.c.appointment_at)
+                                     .order_by(db.invites.c.id)).scalars().all()
+    assert moments == [datetime.combine(day, time(0, 30), tzinfo=UTC),
+                       datetime.combine(day, time(1, 30), tzinfo=UTC)]
+
+
+@pytest.mark.parametrize(("option", "value", "named"), [
+    ("--reference", "Mon\u202e41 noM", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+    ("--reference", "Mon\x0014", "U+0000 NULL"),
+    ("--teams-url", "https://teams.microsoft.com/l/meetup-join/\u2028x", "U+2028 LINE SEPARATOR"),
+    ("--teams-url", "https://teams.microsoft.com.\u202emoc.live/x",
+     "U+202E RIGHT-TO-LEFT OVERRIDE"),
+])
+def test_cli_refuses_hidden_characters(app: Flask, runner: Any, option: str, value: str,
+                                       named: str) -> None:
+    """A character that hides or disguises text is named, with status 2."""
+    output = _refused(app, runner, "--at", _soon(), option, value)
+    assert named in output and option in output
 
 
 def test_cli_purge_prints_the_count(app: Flask, runner: Any) -> None:

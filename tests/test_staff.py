@@ -183,6 +183,29 @@ def test_staff_add_refuses_an_empty_or_long_name(runner: Any) -> None:
     assert runner.invoke(args=["staff", "add", "x" * 81]).exit_code != 0
 
 
+@pytest.mark.parametrize(("name", "named"), [
+    ("Aino\x00", "U+0000 NULL"),
+    ("Aino\nVirtanen", "U+000A LINE FEED"),
+    ("Aino \u202eenitraV", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+    ("Aino\u00a0Virtanen", "U+00A0 NO-BREAK SPACE"),
+])
+def test_staff_add_refuses_hidden_characters(app: Flask, runner: Any, name: str,
+                                             named: str) -> None:
+    """A name that hides or breaks text is a clear status 2, and nobody is added."""
+    result = runner.invoke(args=["staff", "add", name])
+    assert result.exit_code == 2, result.output
+    assert named in result.output
+    with app.extensions["valmis.db"].connect() as connection:
+        assert not accounts.any_staff(connection)
+
+
+def test_staff_add_takes_a_name_in_any_script(runner: Any) -> None:
+    """An Arabic name needs no bidi controls and is added as written."""
+    result = runner.invoke(args=["staff", "add", "عائشة محمد"])
+    assert result.exit_code == 0, result.output
+    assert "(عائشة محمد) added" in result.output
+
+
 def test_bootstrap_makes_the_first_administrator_once(app: Flask, runner: Any) -> None:
     """On an empty table: an administrator and a link; afterwards: where to sign in."""
     first = runner.invoke(args=["staff", "bootstrap", "--base-url", "http://localhost:8123"])

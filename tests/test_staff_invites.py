@@ -20,6 +20,7 @@ from app import db, invites
 from app.staff import accounts, auth
 from app.staff.invite_form import read_invite_form
 from app.staff.status import invite_status
+from tests.test_appointment_time import next_clock_change
 
 ZONE = "Europe/Helsinki"
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
@@ -94,6 +95,18 @@ def test_a_complete_form_is_read_in_the_default_zone() -> None:
     ({"reference": "x" * 41}, "reference", "reference-too-long"),
     ({"teams-url": "https://evil.example/l/meetup-join/1"}, "teams-url", "teams-not-teams"),
     ({"teams-url": "http://teams.microsoft.com/l/1"}, "teams-url", "teams-not-https"),
+    ({"date": "2026-W50-4"}, "date", "date-invalid"),
+    ({"date": "20261210"}, "date", "date-invalid"),
+    ({"time": "1400"}, "time", "time-invalid"),
+    ({"time": "14:00+05:00"}, "time", "time-invalid"),
+    ({"date": "0001-01-01", "time": "00:00"}, "date", "date-past"),
+    ({"date": "9999-12-31"}, "date", "date-too-far"),
+    ({"date": "2027-03-28", "time": "03:30"}, "time", "time-nonexistent"),
+    ({"date": "2027-10-31", "time": "03:30"}, "fold", "time-ambiguous"),
+    ({"date": "2027-10-31", "time": "03:30", "fold": "third"}, "fold", "time-ambiguous"),
+    ({"reference": "Mon\u202e41 noM"}, "reference", "reference-hidden"),
+    ({"reference": "Mon\x0014"}, "reference", "reference-hidden"),
+    ({"teams-url": "https://teams.microsoft.com/l/\u2028x"}, "teams-url", "teams-hidden"),
 ])
 def test_each_wrong_field_has_its_code(fields: dict[str, str], field: str, code: str) -> None:
     """One error code per wrong field, keyed by the field's id."""
@@ -101,6 +114,19 @@ def test_each_wrong_field_has_its_code(fields: dict[str, str], field: str, code:
     invite, errors = read_invite_form(form, zone=ZONE, now=NOW)
     assert invite is None
     assert errors == {field: code}
+
+
+@pytest.mark.parametrize(("fold", "moment"), [
+    ("first", datetime(2027, 10, 31, 0, 30, tzinfo=UTC)),
+    ("second", datetime(2027, 10, 31, 1, 30, tzinfo=UTC)),
+])
+def test_the_fold_chooses_which_of_a_time_that_comes_twice(fold: str, moment: datetime) -> None:
+    """03:30 on the autumn night: the first is still summer time (UTC+3), the second is not."""
+    invite, errors = read_invite_form({"date": "2027-10-31", "time": "03:30", "fold": fold,
+                                       "language": "fi"}, zone=ZONE, now=NOW)
+    assert errors == {}
+    assert invite is not None
+    assert invite.appointment_at == moment
 
 
 # invite_status
@@ -168,6 +194,59 @@ def test_past_dates_and_plain_http_teams_links_are_refused(
     answer = _post(staff_client, "en", **fields)
     assert answer.status_code == 400
     assert words in unescape(answer.get_data(as_text=True))
+
+
+def test_a_time_the_clocks_skip_is_refused_with_the_hour_after(
+        app: Flask, staff_client: FlaskClient) -> None:
+    """03:30 on the spring night does not exist: the page says so and offers 04:30."""
+    answer = _post(staff_client, "en", date=next_clock_change(3).isoformat(), time="03:30")
+    assert answer.status_code == 400
+    html = unescape(answer.get_data(as_text=True))
+    assert re.search(r'href="#time">There is no 03:30 on that day: the clocks go forward an hour '
+                     r'that night\. Did you mean 04:30\?', html)
+    assert 'name="fold"' not in html
+    assert _invite_rows(app) == []
+
+
+def test_a_time_that_comes_twice_is_asked_about_then_made(app: Flask,
+                                                          staff_client: FlaskClient) -> None:
+    """03:30 on the autumn night: a choice of the two, linked from the summary; then the link."""
+    day = next_clock_change(10)
+    answer = _post(staff_client, "en", date=day.isoformat(), time="03:30")
+    assert answer.status_code == 400
+    html = unescape(answer.get_data(as_text=True))
+    assert re.search(r'href="#fold-first">03:30 comes twice on that day', html)
+    assert "Which 03:30 do you mean?" in html
+    assert re.search(r'id="fold-first" name="fold" value="first">\s*<label[^>]*>The first 03:30, '
+                     r'before the clocks go back \(UTC\+03:00\)</label>', html)
+    assert re.search(r'id="fold-second" name="fold" value="second">\s*<label[^>]*>The second '
+                     r'03:30, after the clocks go back \(UTC\+02:00\)</label>', html)
+    assert _invite_rows(app) == []
+    chosen = _post(staff_client, "en", date=day.isoformat(), time="03:30", fold="second")
+    assert chosen.status_code == 200
+    [row] = _invite_rows(app)
+    assert row.appointment_at == datetime.combine(day, datetime.min.time(), tzinfo=UTC) \
+        + timedelta(hours=1, minutes=30)
+
+
+@pytest.mark.parametrize(("fields", "words"), [
+    ({"date": "2026-W50-4"}, "Enter the date of the appointment as a real date"),
+    ({"time": "14:00+05:00"}, "Enter the time of the appointment as hours and minutes"),
+    ({"date": "9999-12-31"}, "must be at most 730 days from today"),
+    ({"reference": "Mon\u202e41 noM"}, "The reference contains a character that cannot be seen "
+                                       "or that changes how text is shown (U+202E RIGHT-TO-LEFT "
+                                       "OVERRIDE)"),
+    ({"teams_url": "https://teams.microsoft.com/l/a\u00a0b"},
+     "The Teams meeting link contains a character that cannot be seen or that changes how the "
+     "link is shown (U+00A0 NO-BREAK SPACE)"),
+])
+def test_other_writings_and_hidden_characters_are_refused(
+        app: Flask, staff_client: FlaskClient, fields: dict[str, str], words: str) -> None:
+    """The documented format only, and no character that hides or disguises text."""
+    answer = _post(staff_client, "en", **fields)
+    assert answer.status_code == 400
+    assert words in unescape(answer.get_data(as_text=True))
+    assert _invite_rows(app) == []
 
 
 def test_the_form_needs_its_csrf_token(app: Flask, staff_client: FlaskClient) -> None:

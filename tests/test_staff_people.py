@@ -194,6 +194,12 @@ def test_a_person_is_not_an_administrator_unless_ticked(
 @pytest.mark.parametrize(("name", "words"), [
     ("   ", "Enter the person's name"),
     ("x" * 81, "80 characters or fewer"),
+    ("Aino\x00", "(U+0000 NULL)"),
+    ("Aino\r\nAdmin", "(U+000D CARRIAGE RETURN)"),
+    ("Aino \u202eenitraV", "(U+202E RIGHT-TO-LEFT OVERRIDE)"),
+    ("Aino\u2028Virtanen", "(U+2028 LINE SEPARATOR)"),
+    ("Aino\u00a0Virtanen", "(U+00A0 NO-BREAK SPACE)"),
+    ("Aino\u200bVirtanen", "(U+200B ZERO WIDTH SPACE)"),
 ])
 def test_a_name_is_needed_and_not_too_long(app: Flask, client: FlaskClient,
                                            admin: tuple[int, SoftAuthenticator],
@@ -207,6 +213,18 @@ def test_a_name_is_needed_and_not_too_long(app: Flask, client: FlaskClient,
     assert 'id="name-error"' in html
     with _engine(app).connect() as connection:
         assert len(accounts.list_staff(connection)) == 1
+
+
+@pytest.mark.parametrize("name", ["Äijälä Öörni", "Олена Коваленко", "عائشة محمد",
+                                  "Cabdullaahi Xasan", "Jüri Õunapuu", "Åsa Öberg"])
+def test_names_in_every_script_are_added(app: Flask, client: FlaskClient,
+                                         admin: tuple[int, SoftAuthenticator],
+                                         name: str) -> None:
+    """Refusing hidden characters leaves every language's letters alone."""
+    answer = _post(client, "/staff/people", {"name": name})
+    assert answer.status_code == 200
+    with _engine(app).connect() as connection:
+        assert name in [person.name for person in accounts.list_staff(connection)]
 
 
 # Disabling and enabling
@@ -435,6 +453,10 @@ def test_renaming_a_passkey(app: Flask, client: FlaskClient,
 @pytest.mark.parametrize(("name", "words"), [
     ("  ", "Enter a name for the passkey"),
     ("x" * 61, "60 characters or fewer"),
+    ("phone\x00", "(U+0000 NULL)"),
+    ("phone\nlaptop", "(U+000A LINE FEED)"),
+    ("enohp\u202e", "(U+202E RIGHT-TO-LEFT OVERRIDE)"),
+    ("my\u202fphone", "(U+202F NARROW NO-BREAK SPACE)"),
 ])
 def test_a_passkey_name_is_1_to_60_characters(app: Flask, client: FlaskClient,
                                               admin: tuple[int, SoftAuthenticator],

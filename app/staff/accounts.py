@@ -15,6 +15,7 @@ from webauthn.helpers import bytes_to_base64url
 
 from app.db import audit_log, enrollments, passkeys, staff
 from app.invites import hash_token
+from app.text import unsafe_character
 
 ENROLLMENT_HOURS = 24
 # token_urlsafe(24): 192 random bits.
@@ -40,6 +41,9 @@ def create_staff(connection: Connection, name: str, *, is_admin: bool = False,
     name = name.strip()
     if not name or len(name) > MAX_NAME:
         raise ValueError(f"a name of 1 to {MAX_NAME} characters is needed")
+    hidden = unsafe_character(name)
+    if hidden is not None:
+        raise ValueError(f"the name contains {hidden}")
     staff_id = connection.execute(insert(staff).returning(staff.c.id).values(
         name=name, is_admin=is_admin, created_at=_now(now),
         # The WebAuthn user handle: random, so that it says nothing about the person.
@@ -219,10 +223,13 @@ def passkeys_of(connection: Connection, staff_id: int) -> list[Row[Any]]:
 
 
 def clean_passkey_name(name: str) -> str:
-    """The name without surrounding spaces; ValueError unless 1 to MAX_PASSKEY_NAME characters."""
+    """The name without surrounding spaces; ValueError unless 1 to MAX_PASSKEY_NAME safe ones."""
     name = name.strip()
     if not name or len(name) > MAX_PASSKEY_NAME:
         raise ValueError(f"a name of 1 to {MAX_PASSKEY_NAME} characters is needed")
+    hidden = unsafe_character(name)
+    if hidden is not None:
+        raise ValueError(f"the name contains {hidden}")
     return name
 
 

@@ -10,11 +10,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from app.appointment_time import (
+    AppointmentTimeError,
+    appointment_moment,
+    first_existing_after,
+    moments_of,
+    parse_clock,
+    parse_date,
+)
 from app.i18n import LANGUAGE_CODES
 from app.invites import MAX_REFERENCE, TeamsUrlError, validate_teams_url
+from app.text import unsafe_character
 
 # The form's field ids, in the order the error summary lists them.
-FIELDS = ("date", "time", "language", "reference", "teams-url")
+FIELDS = ("date", "time", "fold", "language", "reference", "teams-url")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,40 +40,15 @@ def read_invite_form(form: Mapping[str, str], *, zone: str,
                      now: datetime) -> tuple[InviteRequest | None, dict[str, str]]:
     """The request and no errors, or None and an error code for each field that is wrong."""
     errors: dict[str, str] = {}
-    raw_date = form.get("date", "").strip()
-    raw_time = form.get("time", "").strip()
-    local_now = now.astimezone(ZoneInfo(zone))
-    day: date | None = None
-    moment: time | None = None
-    if not raw_date:
-        errors["date"] = "date-missing"
-    else:
-        try:
-            day = date.fromisoformat(raw_date)
-        except ValueError:
-            errors["date"] = "date-invalid"
-        else:
-            if day < local_now.date():
-                errors["date"] = "date-past"
-    if not raw_time:
-        errors["time"] = "time-missing"
-    else:
-        try:
-            moment = time.fromisoformat(raw_time)
-        except ValueError:
-            errors["time"] = "time-invalid"
-    appointment_at = None
-    if day is not None and moment is not None and not errors:
-        appointment_at = datetime.combine(day, moment.replace(tzinfo=None),
-                                          tzinfo=ZoneInfo(zone))
-        if appointment_at < local_now:
-            errors["time"] = "time-past"
+    appointment_at = _read_appointment(form, ZoneInfo(zone), now, errors)
     language = form.get("language", "")
     if language not in LANGUAGE_CODES:
         errors["language"] = "language-missing"
     reference = form.get("reference", "").strip()
     if len(reference) > MAX_REFERENCE:
         errors["reference"] = "reference-too-long"
+    elif unsafe_character(reference) is not None:
+        errors["reference"] = "reference-hidden"
     teams_url = form.get("teams-url", "").strip()
     if teams_url:
         try:
@@ -75,3 +59,58 @@ def read_invite_form(form: Mapping[str, str], *, zone: str,
         return None, {field: errors[field] for field in FIELDS if field in errors}
     return InviteRequest(appointment_at=appointment_at, language=language,
                          reference=reference or None, teams_url=teams_url or None), {}
+
+
+def _date_and_clock(form: Mapping[str, str]) -> tuple[date, time] | None:
+    """The form's date and time when both are well written, else None."""
+    try:
+        return parse_date(form.get("date", "")), parse_clock(form.get("time", ""))
+    except AppointmentTimeError:
+        return None
+
+
+def _read_appointment(form: Mapping[str, str], zone: ZoneInfo, now: datetime,
+                      errors: dict[str, str]) -> datetime | None:
+    """The appointment's moment, or None with an error code added for the field at fault."""
+    raw_date, raw_time = form.get("date", "").strip(), form.get("time", "").strip()
+    day = clock = None
+    if not raw_date:
+        errors["date"] = "date-missing"
+    else:
+        try:
+            day = parse_date(raw_date)
+        except AppointmentTimeError as error:
+            errors["date"] = error.code
+    if not raw_time:
+        errors["time"] = "time-missing"
+    else:
+        try:
+            clock = parse_clock(raw_time)
+        except AppointmentTimeError as error:
+            errors["time"] = error.code
+    if day is None or clock is None:
+        return None
+    try:
+        return appointment_moment(day, clock, zone, now=now, fold=form.get("fold") or None)
+    except AppointmentTimeError as error:
+        field = {"date-past": "date", "date-too-far": "date",
+                 "time-ambiguous": "fold"}.get(error.code, "time")
+        errors[field] = error.code
+        return None
+
+
+def twice_occurring(form: Mapping[str, str], zone: str) -> list[datetime]:
+    """The two moments the form's date and time name on the night the clocks go back, else []."""
+    written = _date_and_clock(form)
+    if written is None:
+        return []
+    moments = moments_of(*written, ZoneInfo(zone))
+    return moments if len(moments) == 2 else []
+
+
+def skipped_to(form: Mapping[str, str], zone: str) -> datetime | None:
+    """Where the form's time lands when the clocks skip it (usually an hour on), else None."""
+    written = _date_and_clock(form)
+    if written is None or moments_of(*written, ZoneInfo(zone)):
+        return None
+    return first_existing_after(*written, ZoneInfo(zone))

@@ -18,10 +18,17 @@ from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
 from app import db, invites
+from app.appointment_time import MAX_DAYS_AHEAD, utc_offset_text
 from app.i18n import LANGUAGE_BY_CODE, format_appointment
 from app.staff import accounts, bp
 from app.staff.auth import login_required
-from app.staff.invite_form import FIELDS, InviteRequest, read_invite_form
+from app.staff.invite_form import (
+    FIELDS,
+    InviteRequest,
+    read_invite_form,
+    skipped_to,
+    twice_occurring,
+)
 from app.staff.status import (
     HISTORY_CHECK_NAMES,
     check_results,
@@ -33,19 +40,30 @@ from app.staff.status import (
     status_words,
     step_text,
 )
+from app.text import unsafe_character
 
 
-def _error_messages() -> dict[str, str]:
-    """Each error code's sentence, in the staff member's language."""
+def _error_messages(form: dict[str, Any]) -> dict[str, str]:
+    """Each error code's sentence, in the staff member's language, with what the form says."""
     not_teams = _("Enter a Microsoft Teams meeting link (teams.microsoft.com, teams.live.com "
                   "or teams.cloud.microsoft), or leave it empty")
+    zone = current_app.config["DEFAULT_TIMEZONE"]
+    skipped = skipped_to(form, zone)
     return {
         "date-missing": _("Enter the date of the appointment"),
         "date-invalid": _("Enter the date of the appointment as a real date"),
         "date-past": _("The date of the appointment must be today or later"),
+        "date-too-far": _("The date of the appointment must be at most %(count)d days from "
+                          "today", count=MAX_DAYS_AHEAD),
         "time-missing": _("Enter the time of the appointment"),
         "time-invalid": _("Enter the time of the appointment as hours and minutes, like 14:00"),
         "time-past": _("The time of the appointment has already passed"),
+        "time-nonexistent": _("There is no %(time)s on that day: the clocks go forward an hour "
+                              "that night. Did you mean %(later)s?",
+                              time=form.get("time", ""),
+                              later=f"{skipped:%H:%M}" if skipped else ""),
+        "time-ambiguous": _("%(time)s comes twice on that day: the clocks go back an hour that "
+                            "night. Choose which one you mean", time=form.get("time", "")),
         "language-missing": _("Choose the customer's language"),
         "reference-too-long": _("The reference must be %(count)d characters or fewer",
                                 count=invites.MAX_REFERENCE),
@@ -56,7 +74,31 @@ def _error_messages() -> dict[str, str]:
                              "cannot have"),
         "teams-too-long": _("The Teams meeting link is too long"),
         "teams-empty": not_teams,
+        "teams-hidden": _("The Teams meeting link contains a character that cannot be seen or "
+                          "that changes how the link is shown (%(character)s). Copy the link "
+                          "again from the meeting invitation.",
+                          character=unsafe_character(form.get("teams-url", "").strip()) or ""),
+        "reference-hidden": _("The reference contains a character that cannot be seen or that "
+                              "changes how text is shown (%(character)s). Remove it.",
+                              character=unsafe_character(form.get("reference", "").strip())
+                              or ""),
     }
+
+
+def _fold_choices(form: dict[str, Any]) -> list[dict[str, str]]:
+    """The two meanings of a time that comes twice, as radio choices; [] for any other time."""
+    moments = twice_occurring(form, current_app.config["DEFAULT_TIMEZONE"])
+    if not moments:
+        return []
+    first, second = moments
+    return [
+        {"value": "first", "label": _("The first %(time)s, before the clocks go back "
+                                      "(UTC%(offset)s)", time=f"{first:%H:%M}",
+                                      offset=utc_offset_text(first))},
+        {"value": "second", "label": _("The second %(time)s, after the clocks go back "
+                                       "(UTC%(offset)s)", time=f"{second:%H:%M}",
+                                       offset=utc_offset_text(second))},
+    ]
 
 
 def _absolute_link(token: str) -> str:
@@ -112,7 +154,7 @@ def new_invite() -> Response | tuple[str, int] | str:
         if invite is not None:
             return _created(invite, now)
     page = render_template("staff/new_invite.html", form=form, errors=errors,
-                           messages=_error_messages(),
+                           messages=_error_messages(form), fold_choices=_fold_choices(form),
                            max_reference=invites.MAX_REFERENCE)
     return (page, 400) if errors else page
 

@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response
 from app import db
 from app.staff import accounts, auth, bp, passkeys
 from app.staff.auth import login_required
+from app.text import unsafe_character
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -49,12 +50,19 @@ def _when(moment: datetime | None) -> str:
     return format_datetime(moment, "short") if moment else ""
 
 
-def _people_messages() -> dict[str, str]:
-    """Each error code's sentence on the people page."""
+def _hidden_in_name(character: str) -> str:
+    """The sentence for a name with a character that hides or breaks text, naming it."""
+    return _("The name contains a character that cannot be seen or that changes how text is "
+             "shown (%(character)s). Remove it.", character=character)
+
+
+def _people_messages(hidden: str) -> dict[str, str]:
+    """Each error code's sentence on the people page; hidden names a refused character."""
     return {
         "name-missing": _("Enter the person's name"),
         "name-too-long": _("The name must be %(count)d characters or fewer",
                            count=accounts.MAX_NAME),
+        "name-hidden": _hidden_in_name(hidden),
         accounts.SELF: _("You cannot disable yourself. Ask another administrator."),
         accounts.LAST_ADMIN: _("This is the last administrator who can sign in, so they cannot "
                                "be disabled. Add another administrator first."),
@@ -63,7 +71,7 @@ def _people_messages() -> dict[str, str]:
 
 
 def _people_page(*, errors: dict[str, str] | None = None, form: dict[str, Any] | None = None,
-                 status: int = 200) -> tuple[str, int]:
+                 status: int = 200, hidden: str = "") -> tuple[str, int]:
     """The people page: everyone, the add form, and any confirmation or refusal."""
     with db.engine().connect() as connection:
         people = accounts.list_staff(connection)
@@ -73,7 +81,7 @@ def _people_page(*, errors: dict[str, str] | None = None, form: dict[str, Any] |
         person = next((p for p in people if str(p.id) == request.args.get("person")), None)
     page = render_template(
         "staff/people.html", people=people, errors=errors or {},
-        messages=_people_messages(), form=form or {"name": "", "admin": False},
+        messages=_people_messages(hidden), form=form or {"name": "", "admin": False},
         done=done if person is not None else None, person=person, when=_when,
         max_name=accounts.MAX_NAME)
     return page, status
@@ -94,10 +102,12 @@ def add_person() -> Response | tuple[str, int]:
     """Add a person and show their one-time enrollment link."""
     name = request.form.get("name", "").strip()
     is_admin = request.form.get("admin") == "yes"
-    if not name or len(name) > accounts.MAX_NAME:
-        code = "name-missing" if not name else "name-too-long"
+    hidden = unsafe_character(name)
+    if not name or len(name) > accounts.MAX_NAME or hidden is not None:
+        code = ("name-missing" if not name else "name-too-long"
+                if len(name) > accounts.MAX_NAME else "name-hidden")
         return _people_page(errors={"name": code}, form={"name": name, "admin": is_admin},
-                            status=400)
+                            status=400, hidden=hidden or "")
     now = datetime.now(UTC)
     with db.engine().begin() as connection:
         staff_id = accounts.create_staff(connection, name, is_admin=is_admin, now=now)
@@ -183,26 +193,28 @@ def reissue_enrollment(staff_id: int) -> Response | tuple[str, int]:
 # The signed-in person's own passkeys
 
 
-def _passkey_messages() -> dict[str, str]:
-    """Each error code's sentence on the passkeys page."""
+def _passkey_messages(hidden: str) -> dict[str, str]:
+    """Each error code's sentence on the passkeys page; hidden names a refused character."""
     return {
         "name-missing": _("Enter a name for the passkey"),
         "name-too-long": _("The name must be %(count)d characters or fewer",
                            count=accounts.MAX_PASSKEY_NAME),
+        "name-hidden": _hidden_in_name(hidden),
         "last-passkey": _("You cannot remove your only passkey: you could no longer sign in. "
                           "Add another passkey first."),
     }
 
 
 def _passkeys_page(*, errors: dict[int, str] | None = None,
-                   values: dict[int, str] | None = None, status: int = 200) -> tuple[str, int]:
+                   values: dict[int, str] | None = None, status: int = 200,
+                   hidden: str = "") -> tuple[str, int]:
     """The passkeys page; errors and entered names are keyed by passkey id."""
     with db.engine().connect() as connection:
         rows = accounts.passkeys_of(connection, g.staff.id)
     done = request.args.get("done") if request.method == "GET" else None
     page = render_template(
         "staff/my_passkeys.html", passkeys=rows, errors=errors or {}, values=values or {},
-        messages=_passkey_messages(), done=done if done in PASSKEYS_DONE else None,
+        messages=_passkey_messages(hidden), done=done if done in PASSKEYS_DONE else None,
         when=_when, max_name=accounts.MAX_PASSKEY_NAME)
     return page, status
 
@@ -231,8 +243,11 @@ def rename_passkey(passkey_id: int) -> Response | tuple[str, int]:
     try:
         accounts.clean_passkey_name(name)
     except ValueError:
-        code = "name-missing" if not name.strip() else "name-too-long"
-        return _passkeys_page(errors={passkey_id: code}, values={passkey_id: name}, status=400)
+        hidden = unsafe_character(name.strip())
+        code = ("name-missing" if not name.strip() else "name-too-long"
+                if len(name.strip()) > accounts.MAX_PASSKEY_NAME else "name-hidden")
+        return _passkeys_page(errors={passkey_id: code}, values={passkey_id: name}, status=400,
+                              hidden=hidden or "")
     with db.engine().begin() as connection:
         accounts.rename_passkey(connection, g.staff.id, passkey_id, name)
         accounts.audit(connection, "passkey-renamed", staff_id=g.staff.id,
