@@ -49,6 +49,7 @@ def _error_messages(form: dict[str, Any]) -> dict[str, str]:
                   "or teams.cloud.microsoft), or leave it empty")
     zone = current_app.config["DEFAULT_TIMEZONE"]
     skipped = skipped_to(form, zone)
+    later = skipped.strftime("%H:%M") if skipped else ""
     return {
         "date-missing": _("Enter the date of the appointment"),
         "date-invalid": _("Enter the date of the appointment as a real date"),
@@ -61,7 +62,7 @@ def _error_messages(form: dict[str, Any]) -> dict[str, str]:
         "time-nonexistent": _("There is no %(time)s on that day: the clocks go forward an hour "
                               "that night. Did you mean %(later)s?",
                               time=form.get("time", ""),
-                              later=f"{skipped:%H:%M}" if skipped else ""),
+                              later=later),
         "time-ambiguous": _("%(time)s comes twice on that day: the clocks go back an hour that "
                             "night. Choose which one you mean", time=form.get("time", "")),
         "language-missing": _("Choose the customer's language"),
@@ -91,12 +92,13 @@ def _fold_choices(form: dict[str, Any]) -> list[dict[str, str]]:
     if not moments:
         return []
     first, second = moments
+    clock = first.strftime("%H:%M")
     return [
         {"value": "first", "label": _("The first %(time)s, before the clocks go back "
-                                      "(UTC%(offset)s)", time=f"{first:%H:%M}",
+                                      "(UTC%(offset)s)", time=clock,
                                       offset=utc_offset_text(first))},
         {"value": "second", "label": _("The second %(time)s, after the clocks go back "
-                                       "(UTC%(offset)s)", time=f"{second:%H:%M}",
+                                       "(UTC%(offset)s)", time=clock,
                                        offset=utc_offset_text(second))},
     ]
 
