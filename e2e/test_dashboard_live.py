@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 import uuid
+from datetime import date
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
@@ -20,6 +21,8 @@ from e2e.test_accessibility import assert_no_axe_violations
 from e2e.test_staff_passkeys import add_staff, add_virtual_authenticator
 from tests.test_reports_api import readiness
 
+# Far ahead yet within the 730 days that `flask invite create --at` accepts.
+NEXT_YEAR = date.today().year + 1
 REFERENCE = "Live 1"
 # The page is Finnish (fi-FI): "Not opened" and "Ready".
 NOT_OPENED = "Ei avattu"
@@ -30,7 +33,7 @@ def create_invite(server: LiveServer, reference: str) -> str:
     """An invite far in the future with this reference, made with `flask invite create`."""
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "invite", "create",
-         "--at", "2099-12-03 14:00", "--language", "fi", "--reference", reference],
+         "--at", f"{NEXT_YEAR}-12-03 14:00", "--language", "fi", "--reference", reference],
         cwd=ROOT, env=server.environment, check=True, capture_output=True, text=True)
     match = re.search(r"/r/([A-Za-z0-9_-]+)", result.stdout)
     assert match, result.stdout

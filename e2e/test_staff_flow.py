@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import closing
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -130,16 +130,22 @@ def test_from_a_new_administrator_to_a_live_ready_and_a_call(
 
 def test_purge_removes_what_has_expired(page: Page, live_server: LiveServer) -> None:
     """An appointment 30 days ago goes; one tomorrow stays, and its link still opens."""
-    past = (datetime.now(ZoneInfo("Europe/Helsinki")) - timedelta(days=30))
     soon = (datetime.now(ZoneInfo("Europe/Helsinki")) + timedelta(days=1))
     tokens = []
-    for moment in (past, soon):
-        output = flask(live_server, "invite", "create", "--at", moment.strftime("%Y-%m-%d %H:%M"),
+    for _ in range(2):
+        output = flask(live_server, "invite", "create", "--at", soon.strftime("%Y-%m-%d %H:%M"),
                        "--language", "fi")
         match = re.search(r"/r/([A-Za-z0-9_-]+)", output)
         assert match, output
         tokens.append(match.group(1))
     expired, kept = tokens
+    # `--at` refuses the past, so the first appointment is moved back in the database itself
+    # (naive UTC, as SQLAlchemy stores it in SQLite).
+    past = datetime.now(UTC) - timedelta(days=30)
+    with closing(sqlite3.connect(live_server.database)) as connection:
+        connection.execute("UPDATE invites SET appointment_at = ? WHERE token_hash = ?",
+                           (past.strftime("%Y-%m-%d %H:%M:%S.%f"), hash_token(expired)))
+        connection.commit()
     assert invite_count(live_server, expired) == 1
 
     output = flask(live_server, "purge")
