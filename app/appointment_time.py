@@ -97,6 +97,17 @@ def utc_offset_text(moment: datetime) -> str:
     return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def check_day(day: date, zone: ZoneInfo, *, now: datetime) -> None:
+    """AppointmentTimeError date-past before today in zone, date-too-far past MAX_DAYS_AHEAD."""
+    today = now.astimezone(zone).date()
+    if day < today:
+        raise AppointmentTimeError("date-past", f"{day.isoformat()} has already passed "
+                                                f"(today is {today.isoformat()} in {zone.key}).")
+    if day > today + timedelta(days=MAX_DAYS_AHEAD):
+        raise AppointmentTimeError("date-too-far", f"{day.isoformat()} is more than "
+                                                   f"{MAX_DAYS_AHEAD} days ahead.")
+
+
 def appointment_moment(day: date, clock: time, zone: ZoneInfo, *, now: datetime,
                        fold: str | None = None) -> datetime:
     """The appointment as a moment in UTC, or AppointmentTimeError saying why not.
@@ -105,14 +116,8 @@ def appointment_moment(day: date, clock: time, zone: ZoneInfo, *, now: datetime,
     ahead), time-nonexistent (the clocks skip it), time-ambiguous (it occurs twice and fold is
     not "first" or "second"), time-past (earlier than the current minute).
     """
-    today = now.astimezone(zone).date()
     # The date is checked first: converting year 1 or 9999 to UTC would overflow.
-    if day < today:
-        raise AppointmentTimeError("date-past", f"{day.isoformat()} has already passed "
-                                                f"(today is {today.isoformat()} in {zone.key}).")
-    if day > today + timedelta(days=MAX_DAYS_AHEAD):
-        raise AppointmentTimeError("date-too-far", f"{day.isoformat()} is more than "
-                                                   f"{MAX_DAYS_AHEAD} days ahead.")
+    check_day(day, zone, now=now)
     moments = moments_of(day, clock, zone)
     when = f"{day.isoformat()} {clock:%H:%M}"
     if not moments:

@@ -233,6 +233,9 @@ def test_a_time_that_comes_twice_is_asked_about_then_made(app: Flask,
     ({"date": "2026-W50-4"}, "Enter the date of the appointment as a real date"),
     ({"time": "14:00+05:00"}, "Enter the time of the appointment as hours and minutes"),
     ({"date": "9999-12-31"}, "must be at most 730 days from today"),
+    ({"date": "9999-12-31", "time": "23:59"}, "must be at most 730 days from today"),
+    ({"date": "0001-01-01", "time": "00:00"}, "must be today or later"),
+    ({"date": "0001-01-01", "time": "1400"}, "must be today or later"),
     ({"reference": "Mon\u202e41 noM"}, "The reference contains a character that cannot be seen "
                                        "or that changes how text is shown (U+202E RIGHT-TO-LEFT "
                                        "OVERRIDE)"),

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from app.appointment_time import (
     AppointmentTimeError,
     appointment_moment,
+    check_day,
     first_existing_after,
     moments_of,
     parse_clock,
@@ -61,12 +62,16 @@ def read_invite_form(form: Mapping[str, str], *, zone: str,
                          reference=reference or None, teams_url=teams_url or None), {}
 
 
-def _date_and_clock(form: Mapping[str, str]) -> tuple[date, time] | None:
-    """The form's date and time when both are well written, else None."""
+def _date_and_clock(form: Mapping[str, str], zone: ZoneInfo,
+                    now: datetime) -> tuple[date, time] | None:
+    """The form's date and time when both are well written and the day is allowed, else None."""
     try:
-        return parse_date(form.get("date", "")), parse_clock(form.get("time", ""))
+        day, clock = parse_date(form.get("date", "")), parse_clock(form.get("time", ""))
+        # Only an allowed day is looked at further: year 1 or 9999 would overflow in UTC.
+        check_day(day, zone, now=now)
     except AppointmentTimeError:
         return None
+    return day, clock
 
 
 def _read_appointment(form: Mapping[str, str], zone: ZoneInfo, now: datetime,
@@ -79,6 +84,8 @@ def _read_appointment(form: Mapping[str, str], zone: ZoneInfo, now: datetime,
     else:
         try:
             day = parse_date(raw_date)
+            # Said even when the time is wrong too, so that both are fixed at once.
+            check_day(day, zone, now=now)
         except AppointmentTimeError as error:
             errors["date"] = error.code
     if not raw_time:
@@ -88,29 +95,27 @@ def _read_appointment(form: Mapping[str, str], zone: ZoneInfo, now: datetime,
             clock = parse_clock(raw_time)
         except AppointmentTimeError as error:
             errors["time"] = error.code
-    if day is None or clock is None:
+    if day is None or clock is None or "date" in errors:
         return None
     try:
         return appointment_moment(day, clock, zone, now=now, fold=form.get("fold") or None)
     except AppointmentTimeError as error:
-        field = {"date-past": "date", "date-too-far": "date",
-                 "time-ambiguous": "fold"}.get(error.code, "time")
-        errors[field] = error.code
+        errors["fold" if error.code == "time-ambiguous" else "time"] = error.code
         return None
 
 
-def twice_occurring(form: Mapping[str, str], zone: str) -> list[datetime]:
+def twice_occurring(form: Mapping[str, str], zone: str, now: datetime) -> list[datetime]:
     """The two moments the form's date and time name on the night the clocks go back, else []."""
-    written = _date_and_clock(form)
+    written = _date_and_clock(form, ZoneInfo(zone), now)
     if written is None:
         return []
     moments = moments_of(*written, ZoneInfo(zone))
     return moments if len(moments) == 2 else []
 
 
-def skipped_to(form: Mapping[str, str], zone: str) -> datetime | None:
+def skipped_to(form: Mapping[str, str], zone: str, now: datetime) -> datetime | None:
     """Where the form's time lands when the clocks skip it (usually an hour on), else None."""
-    written = _date_and_clock(form)
+    written = _date_and_clock(form, ZoneInfo(zone), now)
     if written is None or moments_of(*written, ZoneInfo(zone)):
         return None
     return first_existing_after(*written, ZoneInfo(zone))

@@ -43,12 +43,12 @@ from app.staff.status import (
 from app.text import unsafe_character
 
 
-def _error_messages(form: dict[str, Any]) -> dict[str, str]:
+def _error_messages(form: dict[str, Any], now: datetime) -> dict[str, str]:
     """Each error code's sentence, in the staff member's language, with what the form says."""
     not_teams = _("Enter a Microsoft Teams meeting link (teams.microsoft.com, teams.live.com "
                   "or teams.cloud.microsoft), or leave it empty")
     zone = current_app.config["DEFAULT_TIMEZONE"]
-    skipped = skipped_to(form, zone)
+    skipped = skipped_to(form, zone, now)
     later = skipped.strftime("%H:%M") if skipped else ""
     return {
         "date-missing": _("Enter the date of the appointment"),
@@ -86,9 +86,9 @@ def _error_messages(form: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def _fold_choices(form: dict[str, Any]) -> list[dict[str, str]]:
+def _fold_choices(form: dict[str, Any], now: datetime) -> list[dict[str, str]]:
     """The two meanings of a time that comes twice, as radio choices; [] for any other time."""
-    moments = twice_occurring(form, current_app.config["DEFAULT_TIMEZONE"])
+    moments = twice_occurring(form, current_app.config["DEFAULT_TIMEZONE"], now)
     if not moments:
         return []
     first, second = moments
@@ -148,15 +148,16 @@ def new_invite() -> Response | tuple[str, int] | str:
     """The form; on a valid POST, the invite is made and its link shown once."""
     form: dict[str, Any] = {"language": "fi"}
     errors: dict[str, str] = {}
+    now = datetime.now(UTC)
     if request.method == "POST":
         form = {field: request.form.get(field, "") for field in FIELDS}
-        now = datetime.now(UTC)
         invite, errors = read_invite_form(form, zone=current_app.config["DEFAULT_TIMEZONE"],
                                           now=now)
         if invite is not None:
             return _created(invite, now)
     page = render_template("staff/new_invite.html", form=form, errors=errors,
-                           messages=_error_messages(form), fold_choices=_fold_choices(form),
+                           messages=_error_messages(form, now),
+                           fold_choices=_fold_choices(form, now),
                            max_reference=invites.MAX_REFERENCE)
     return (page, 400) if errors else page
 
