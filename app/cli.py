@@ -30,9 +30,8 @@ def _appointment(at: str, zone: str, fold: str | None) -> datetime:
         return appointment_time.appointment_moment(day, clock, zone_info, now=datetime.now(UTC),
                                                    fold=fold)
     except appointment_time.AppointmentTimeError as error:
-        # Only the option that settles it is named: an ambiguous --at is right as it is.
-        hint = "--fold" if error.code == "time-ambiguous" else "--at"
-        raise click.BadParameter(str(error), param_hint=hint) from None
+        advice = " Add --fold first or --fold second." if error.code == "time-ambiguous" else ""
+        raise click.BadParameter(f"{error}{advice}", param_hint="--at") from None
 
 
 def _refuse_hidden(text: str | None, param_hint: str) -> None:

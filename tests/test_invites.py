@@ -390,7 +390,7 @@ def test_cli_asks_which_of_a_time_that_comes_twice(app: Flask, runner: Any) -> N
     """03:30 on the autumn night needs --fold, and --fold chooses the moment."""
     day = next_clock_change(10)
     output = _refused(app, runner, "--at", _at(day, "03:30"))
-    assert "--fold" in output and "occurs twice" in output
+    assert "occurs twice" in output and "Add --fold first or --fold second" in output
     for fold, offset in (("first", "+03:00"), ("second", "+02:00")):
         result = runner.invoke(args=["invite", "create", "--language", "fi",
                                      "--at", _at(day, "03:30"), "--fold", fold])
