@@ -248,10 +248,10 @@ def take_recovery_notices(connection: Connection, staff_id: int, *,
         select(passkeys.c.id, passkeys.c.created_at, passkeys.c.recovery_notice_pending)
         .where(passkeys.c.staff_id == staff_id)).all()
     age = {row.id: (row.created_at, row.id) for row in rows}
+    oldest = min(age.values(), default=None)
     pending = [row.id for row in rows if row.recovery_notice_pending]
     told = [passkey_id for passkey_id in pending
-            if age.get(signed_in_with, age[passkey_id]) < age[passkey_id]
-            or not any(other < age[passkey_id] for other in age.values())]
+            if age[signed_in_with] < age[passkey_id] or age[passkey_id] == oldest]
     if told:
         connection.execute(update(passkeys).where(passkeys.c.id.in_(told))
                            .values(recovery_notice_pending=False))
