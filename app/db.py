@@ -103,6 +103,9 @@ invites = Table(
     # ({"form": "phone", "os": "android", "browser": "chrome"}), for the dashboard's one query.
     Column("latest_checks", JSON),
     Column("latest_device", JSON),
+    # Who made the link, for the invite's page: the team shares every invite (README,
+    # "Decisions"), but each knows whom to ask. Empty for the command line.
+    Column("created_by", Integer, ForeignKey("staff.id", ondelete="SET NULL")),
 )
 
 # What the customer's browser reported, as validated by app/api/reports.py. The browser's own
@@ -150,6 +153,11 @@ passkeys = Table(
     Column("name", String(60), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("last_used_at", UTCDateTime),
+    # The administrator whose recovery link added this passkey to a person who already had
+    # one; empty for every other passkey. The person is told once at their next sign-in
+    # (recovery_notice_pending), and the passkeys page always says so.
+    Column("added_by", Integer, ForeignKey("staff.id", ondelete="SET NULL")),
+    Column("recovery_notice_pending", Boolean, nullable=False, server_default=false()),
 )
 
 # A one-time link that lets a staff member register a passkey; only the token's SHA-256 is kept.
@@ -162,6 +170,9 @@ enrollments = Table(
     Column("token_hash", CHAR(64), nullable=False, unique=True),
     Column("expires_at", UTCDateTime, nullable=False),
     Column("used_at", UTCDateTime),
+    # The administrator who made the link (empty from the command line): a passkey added
+    # through it to someone who already has one names them.
+    Column("issued_by", Integer, ForeignKey("staff.id", ondelete="SET NULL")),
 )
 
 # A signed-in staff session: the SHA-256 of the random id in the signed cookie. The cookie

@@ -92,8 +92,12 @@ def validate_teams_url(url: str) -> str:
 
 def create_invite(connection: Connection, *, appointment_at: datetime, language: str,
                   reference: str | None = None, teams_url: str | None = None,
-                  timezone: str = DEFAULT_TIMEZONE, now: datetime | None = None) -> tuple[int, str]:
-    """Store a new invite; answer its id and the plain token, which is never stored."""
+                  timezone: str = DEFAULT_TIMEZONE, now: datetime | None = None,
+                  created_by: int | None = None) -> tuple[int, str]:
+    """Store a new invite; answer its id and the plain token, which is never stored.
+
+    created_by is the staff member who made it (None from the command line).
+    """
     if appointment_at.tzinfo is None:
         raise ValueError("appointment_at needs a time zone")
     if reference is not None and len(reference) > MAX_REFERENCE:
@@ -114,6 +118,7 @@ def create_invite(connection: Connection, *, appointment_at: datetime, language:
         reference=reference or None,
         teams_url=validate_teams_url(teams_url) if teams_url else None,
         created_at=now or datetime.now(UTC),
+        created_by=created_by,
     )).scalar_one()
     return int(invite_id), token
 

@@ -123,3 +123,60 @@ def test_an_administrator_adds_a_person(page: Page, live_server: LiveServer,
         expect(other.locator("main")).to_contain_text("Bo Uusi")
     finally:
         newcomer.close()
+
+
+def _enroll_elsewhere(page: Page, server: LiveServer, link: str) -> None:
+    """Open an enrollment link in a browser of its own, with its own authenticator, and enroll."""
+    context = page.context.browser.new_context(base_url=server.base_url, locale="en",
+                                               user_agent=DESKTOP_CHROME_UA)
+    try:
+        other = context.new_page()
+        add_virtual_authenticator(other)
+        other.goto(link)
+        other.locator(".js-passkey-button").click()
+        expect(other).to_have_url(re.compile(r"/staff/$"))
+        expect(other.locator(".js-recovery-notice")).to_have_count(0)
+    finally:
+        context.close()
+
+
+def test_a_recovery_is_told_at_the_persons_next_sign_in(page: Page, live_server: LiveServer,
+                                                        artifacts: object) -> None:
+    """A person with a passkey gets a recovery link used elsewhere; signing in with their old
+    passkey, they are told who added a passkey, and the notice passes axe."""
+    axe = Axe()
+    _enroll_admin(page, live_server)
+    page.goto("/staff/people")
+    page.get_by_label("Name", exact=True).fill("Cecilia Palautus")
+    page.get_by_role("button", name="Add the person and make an enrollment link").click()
+    first_link = page.get_by_label("Enrollment link").input_value()
+
+    person_context = page.context.browser.new_context(
+        base_url=live_server.base_url, locale="en", user_agent=DESKTOP_CHROME_UA)
+    try:
+        person = person_context.new_page()
+        add_virtual_authenticator(person)
+        person.goto(first_link)
+        person.locator(".js-passkey-button").click()
+        expect(person).to_have_url(re.compile(r"/staff/$"))
+        person.locator("form[action$='/staff/sign-out'] button").click()
+
+        page.goto("/staff/people")
+        page.get_by_role("button", name="New enrollment link for Cecilia Palautus").click()
+        _enroll_elsewhere(page, live_server, page.get_by_label("Enrollment link").input_value())
+        assert audit_actions(live_server)[-2:] == ["recovery-issued",
+                                                   "passkey-added-by-recovery"]
+
+        person.goto("/staff/sign-in")
+        person.locator(".js-passkey-button").click()
+        expect(person).to_have_url(re.compile(r"/staff/$"))
+        notice = person.get_by_role("status").filter(has_text="recovery link")
+        expect(notice).to_contain_text(f"through a recovery link from {NAME}")
+        assert_no_axe_violations(axe, person)
+        person.screenshot(path=f"{artifacts}/staff-recovery-notice.png", full_page=True)
+        notice.get_by_role("link", name="Your passkeys").click()
+        expect(person.locator("main")).to_contain_text(f"Added through a recovery link from {NAME}")
+        person.goto("/staff/")
+        expect(person.locator(".js-recovery-notice")).to_have_count(0)
+    finally:
+        person_context.close()

@@ -316,6 +316,26 @@ def test_creating_an_invite_is_audited_without_customer_data(
     assert entries[0].staff_id is not None
 
 
+def test_the_invite_page_names_who_created_it(app: Flask, staff_client: FlaskClient) -> None:
+    """The team shares every invite (README, "Decisions"), but each page says whose it is."""
+    _post(staff_client)
+    invite_id = _invite_rows(app)[0].id
+    with app.extensions["valmis.db"].connect() as connection:
+        aino = connection.execute(select(db.staff.c.id).where(
+            db.staff.c.name == "Aino")).scalar_one()
+    assert _invite_rows(app)[0].created_by == aino
+    html = unescape(staff_client.get(f"/staff/invites/{invite_id}",
+                                     headers={"Accept-Language": "en"}).get_data(as_text=True))
+    assert "<dt>Created by</dt><dd>Aino</dd>" in html
+    # One made on the command line has nobody to name.
+    with app.extensions["valmis.db"].begin() as connection:
+        other, _token = invites.create_invite(
+            connection, appointment_at=datetime.now(UTC) + timedelta(days=1), language="fi")
+    html = unescape(staff_client.get(f"/staff/invites/{other}",
+                                     headers={"Accept-Language": "en"}).get_data(as_text=True))
+    assert "<dt>Created by</dt><dd>Not recorded</dd>" in html
+
+
 # The dashboard
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import format_datetime
 from sqlalchemy import select, update
 from webauthn.helpers import bytes_to_base64url
 
@@ -333,7 +334,118 @@ def test_a_new_enrollment_link_works_and_old_unused_ones_die(
     key = SoftAuthenticator()
     assert _enroll(anonymous, token, key).status_code == 200
     assert _audit(app)[-2] == ("enrollment-issued", admin_id, f"staff {bo}")
+    assert _audit(app)[-1] == ("enrolled", bo, None)
     assert _sign_in(app.test_client(), key).status_code == 200
+
+
+def _recover(app: Flask, client: FlaskClient, person: int) -> tuple[SoftAuthenticator, Any]:
+    """An administrator (signed in on client) makes a recovery link for person, and it is used
+    on a client of its own; the new passkey and that client, signed in by the enrollment."""
+    token = _enrollment_token(_post(client, f"/staff/people/{person}/enrollment"))
+    key, user = SoftAuthenticator(), app.test_client()
+    assert _enroll(user, token, key).status_code == 200
+    return key, user
+
+
+def _dashboard(client: FlaskClient) -> str:
+    """The dashboard in English."""
+    return _text(client.get("/staff/" + EN))
+
+
+def _recovery_notice(html: str) -> str | None:
+    """The dashboard's recovery notice, tags removed; None when there is none."""
+    match = re.search(r'<div class="panel js-recovery-notice" role="status">(.*?)</div>',
+                      html, re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(1))).strip() if match else None
+
+
+def test_a_link_for_someone_with_a_passkey_is_audited_as_recovery(
+        app: Flask, client: FlaskClient, admin: tuple[int, SoftAuthenticator]) -> None:
+    """Issuing names the administrator as actor and the person as target; using it names the
+    new passkey and who issued the link, and the passkey remembers them."""
+    admin_id, _key = admin
+    bo, _bo_key = _member(app, "Bo")
+    _recover(app, client, bo)
+    entries = _audit(app)
+    new_passkey = _passkey_rows(app, bo)[-1]
+    assert entries[-2] == ("recovery-issued", admin_id, f"staff {bo}")
+    assert entries[-1] == ("passkey-added-by-recovery", bo,
+                           f"passkey {new_passkey.id} by staff {admin_id}")
+    assert "enrolled" not in [entry[0] for entry in entries[-2:]]
+    assert [row.added_by for row in _passkey_rows(app, bo)] == [None, admin_id]
+    # The recovery sign-in counts as the person's last sign-in, like an enrollment.
+    with _engine(app).connect() as connection:
+        bo_row = next(p for p in accounts.list_staff(connection) if p.id == bo)
+    assert bo_row.last_signed_in is not None
+
+
+def test_after_recovery_the_next_sign_in_tells_the_person_once(
+        app: Flask, client: FlaskClient, admin: tuple[int, SoftAuthenticator]) -> None:
+    """Not in the session the link started, but at the next sign-in with an old passkey: who
+    made the link and when, with the way to remove it; once. A first enrollment tells nothing."""
+    admin_id, _key = admin
+    bo, old_key = _member(app, "Bo")
+    _new_key, recovered = _recover(app, client, bo)
+    assert _recovery_notice(_dashboard(recovered)) is None
+
+    person = app.test_client()
+    assert _sign_in(person, old_key).status_code == 200
+    html = _dashboard(person)
+    notice = _recovery_notice(html)
+    assert notice is not None
+    assert "recovery link" in notice and "Aino Admin" in notice
+    added = _passkey_rows(app, bo)[-1].created_at
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert re.sub(r"\s+", " ", format_datetime(added, "short")) in notice
+    block = html.split('js-recovery-notice')[1].split("</div>")[0]
+    assert 'href="/staff/passkeys"' in block
+    assert _recovery_notice(_dashboard(person)) is None
+    again = app.test_client()
+    _sign_in(again, old_key)
+    assert _recovery_notice(_dashboard(again)) is None
+    # The passkeys page keeps saying where the passkey came from.
+    passkeys_page = _text(person.get("/staff/passkeys" + EN))
+    assert passkeys_page.count("Added through a recovery link from Aino Admin") == 1
+
+    # A first enrollment, even through a link from the People page, is no recovery.
+    cecilia, _first_token = _add(app, "Cecilia")
+    token = _enrollment_token(_post(client, f"/staff/people/{cecilia}/enrollment"))
+    assert _audit(app)[-1] == ("enrollment-issued", admin_id, f"staff {cecilia}")
+    first_key, newcomer = SoftAuthenticator(), app.test_client()
+    _enroll(newcomer, token, first_key)
+    assert _audit(app)[-1] == ("enrolled", cecilia, None)
+    later = app.test_client()
+    _sign_in(later, first_key)
+    assert _recovery_notice(_dashboard(later)) is None
+    assert "recovery link" not in _text(later.get("/staff/passkeys" + EN))
+
+
+def test_the_recovered_passkey_cannot_swallow_the_notice(
+        app: Flask, client: FlaskClient, admin: tuple[int, SoftAuthenticator]) -> None:
+    """Signing in again with the new passkey shows the notice but keeps it for the person's
+    own passkey; once no older passkey is left, one showing is enough."""
+    bo, old_key = _member(app, "Bo")
+    new_key, _recovered = _recover(app, client, bo)
+    impostor = app.test_client()
+    _sign_in(impostor, new_key)
+    assert "Aino Admin" in (_recovery_notice(_dashboard(impostor)) or "")
+    person = app.test_client()
+    _sign_in(person, old_key)
+    assert "Aino Admin" in (_recovery_notice(_dashboard(person)) or "")
+    later = app.test_client()
+    _sign_in(later, new_key)
+    assert _recovery_notice(_dashboard(later)) is None
+
+    # Lost the old device: recovered, then removed the old passkey.
+    cecilia, _cecilia_key = _member(app, "Cecilia")
+    cecilia_new, recovered = _recover(app, client, cecilia)
+    old = _passkey_rows(app, cecilia)[0]
+    _post(recovered, f"/staff/passkeys/{old.id}/remove", page="/staff/passkeys")
+    first, second = app.test_client(), app.test_client()
+    _sign_in(first, cecilia_new)
+    assert _recovery_notice(_dashboard(first)) is not None
+    _sign_in(second, cecilia_new)
+    assert _recovery_notice(_dashboard(second)) is None
 
 
 def test_a_disabled_person_gets_no_new_link(

@@ -57,12 +57,15 @@ def staff_by_id(connection: Connection, staff_id: int) -> Row[Any] | None:
     return connection.execute(select(staff).where(staff.c.id == staff_id)).first()
 
 
-def create_enrollment(connection: Connection, staff_id: int, *,
+def create_enrollment(connection: Connection, staff_id: int, *, issued_by: int | None = None,
                       now: datetime | None = None) -> str:
-    """A one-time enrollment link for staff_id, valid ENROLLMENT_HOURS; answer the plain token."""
+    """A one-time enrollment link for staff_id, valid ENROLLMENT_HOURS; answer the plain token.
+
+    issued_by is the administrator who made it (None from the command line).
+    """
     token = secrets.token_urlsafe(ENROLLMENT_TOKEN_BYTES)
     connection.execute(insert(enrollments).values(
-        staff_id=staff_id, token_hash=hash_token(token),
+        staff_id=staff_id, token_hash=hash_token(token), issued_by=issued_by,
         expires_at=_now(now) + timedelta(hours=ENROLLMENT_HOURS)))
     return token
 
@@ -71,12 +74,14 @@ def find_enrollment(connection: Connection, token: str, *,
                     now: datetime | None = None) -> Row[Any] | None:
     """The unused, unexpired enrollment of this token joined with its (enabled) staff member.
 
-    The row's `id`, `name` and so on are the staff member's; the enrollment's is `enrollment_id`.
+    The row's `id`, `name` and so on are the staff member's; the enrollment's is `enrollment_id`
+    (and `expires_at`, `issued_by`).
     """
     if not 22 <= len(token) <= 64:
         return None
     return connection.execute(
-        select(enrollments.c.id.label("enrollment_id"), enrollments.c.expires_at, staff)
+        select(enrollments.c.id.label("enrollment_id"), enrollments.c.expires_at,
+               enrollments.c.issued_by, staff)
         .join(staff, staff.c.id == enrollments.c.staff_id)
         .where(enrollments.c.token_hash == hash_token(token),
                enrollments.c.used_at.is_(None),
@@ -103,11 +108,16 @@ def credential_ids(connection: Connection, staff_id: int) -> list[str]:
 
 def add_passkey(connection: Connection, staff_id: int, *, credential_id: str,
                 public_key: bytes, sign_count: int, name: str,
-                now: datetime | None = None) -> int:
-    """Store a verified passkey; answer its id."""
+                recovered_by: int | None = None, now: datetime | None = None) -> int:
+    """Store a verified passkey; answer its id.
+
+    recovered_by is the administrator whose recovery link added it to a person who already had
+    a passkey: the person is told at their next sign-in (take_recovery_notices).
+    """
     passkey_id = connection.execute(insert(passkeys).returning(passkeys.c.id).values(
         staff_id=staff_id, credential_id=credential_id, public_key=public_key,
         sign_count=sign_count, name=name[:MAX_PASSKEY_NAME], created_at=_now(now),
+        added_by=recovered_by, recovery_notice_pending=recovered_by is not None,
     )).scalar_one()
     return int(passkey_id)
 
@@ -152,13 +162,14 @@ def audit(connection: Connection, action: str, *, staff_id: int | None = None,
 def list_staff(connection: Connection) -> list[Row[Any]]:
     """Every staff member, by name, with the number of passkeys and when they last signed in.
 
-    `last_signed_in` is the latest sign-in or enrollment (which signs the person in) in the
-    audit log.
+    `last_signed_in` is the latest sign-in or enrollment (which signs the person in, a
+    recovery too) in the audit log.
     """
     counts = (select(passkeys.c.staff_id, func.count().label("passkey_count"))
               .group_by(passkeys.c.staff_id).subquery())
     signed_in = (select(audit_log.c.staff_id, func.max(audit_log.c.at).label("at"))
-                 .where(audit_log.c.action.in_(("sign-in", "enrolled")))
+                 .where(audit_log.c.action.in_(("sign-in", "enrolled",
+                                                "passkey-added-by-recovery")))
                  .group_by(audit_log.c.staff_id).subquery())
     return list(connection.execute(
         select(staff.c.id, staff.c.name, staff.c.is_admin, staff.c.disabled,
@@ -207,18 +218,63 @@ def revoke_enrollments(connection: Connection, staff_id: int) -> int:
     return int(result.rowcount)
 
 
-def reissue_enrollment(connection: Connection, staff_id: int, *,
+def reissue_enrollment(connection: Connection, staff_id: int, *, issued_by: int,
                        now: datetime | None = None) -> str:
     """Recovery: a fresh enrollment link for staff_id; their earlier unused links stop working."""
     revoke_enrollments(connection, staff_id)
-    return create_enrollment(connection, staff_id, now=now)
+    return create_enrollment(connection, staff_id, issued_by=issued_by, now=now)
 
 
 def passkeys_of(connection: Connection, staff_id: int) -> list[Row[Any]]:
-    """staff_id's passkeys (never the key material), oldest first."""
+    """staff_id's passkeys (never the key material), oldest first.
+
+    `added_by` and `added_by_name` name the administrator whose recovery link added one.
+    """
+    issuer = staff.alias("issuer")
     return list(connection.execute(
-        select(passkeys.c.id, passkeys.c.name, passkeys.c.created_at, passkeys.c.last_used_at)
+        select(passkeys.c.id, passkeys.c.name, passkeys.c.created_at, passkeys.c.last_used_at,
+               passkeys.c.added_by, issuer.c.name.label("added_by_name"))
+        .outerjoin(issuer, issuer.c.id == passkeys.c.added_by)
         .where(passkeys.c.staff_id == staff_id)
+        .order_by(passkeys.c.created_at, passkeys.c.id)))
+
+
+def take_recovery_notices(connection: Connection, staff_id: int, *,
+                          signed_in_with: int) -> list[int]:
+    """At a sign-in: the ids of passkeys a recovery link added that staff_id is to be told of.
+
+    A notice is shown at every sign-in until one with a passkey older than the recovered one
+    (the person's own) has shown it, or until no older passkey is left (the old device was
+    lost and its passkey removed). So whoever used the recovery link cannot use up the notice
+    by signing in again with the new passkey, or with one they added in that session.
+    """
+    rows = connection.execute(
+        select(passkeys.c.id, passkeys.c.created_at, passkeys.c.recovery_notice_pending)
+        .where(passkeys.c.staff_id == staff_id)).all()
+    age = {row.id: (row.created_at, row.id) for row in rows}
+    oldest = min(age.values(), default=None)
+    pending = [row.id for row in rows if row.recovery_notice_pending]
+    told = [passkey_id for passkey_id in pending
+            if age[signed_in_with] < age[passkey_id] or age[passkey_id] == oldest]
+    if told:
+        connection.execute(update(passkeys).where(passkeys.c.id.in_(told))
+                           .values(recovery_notice_pending=False))
+    return pending
+
+
+def recovery_notices(connection: Connection, staff_id: int,
+                     passkey_ids: list[int]) -> list[Row[Any]]:
+    """The passkeys of passkey_ids that are still staff_id's, with who issued the link and when.
+
+    Rows have `id`, `created_at` and `added_by_name`; a removed passkey needs no notice.
+    """
+    if not passkey_ids:
+        return []
+    issuer = staff.alias("issuer")
+    return list(connection.execute(
+        select(passkeys.c.id, passkeys.c.created_at, issuer.c.name.label("added_by_name"))
+        .join(issuer, issuer.c.id == passkeys.c.added_by)
+        .where(passkeys.c.staff_id == staff_id, passkeys.c.id.in_(passkey_ids))
         .order_by(passkeys.c.created_at, passkeys.c.id)))
 
 

@@ -15,6 +15,7 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
+from sqlalchemy import Connection
 from werkzeug.wrappers import Response
 
 from app import db, invites
@@ -168,7 +169,8 @@ def _created(invite: InviteRequest, now: datetime) -> Response:
     with db.engine().begin() as connection:
         invite_id, token = invites.create_invite(
             connection, appointment_at=invite.appointment_at, language=invite.language,
-            reference=invite.reference, teams_url=invite.teams_url, timezone=zone, now=now)
+            reference=invite.reference, teams_url=invite.teams_url, timezone=zone, now=now,
+            created_by=g.staff.id)
         accounts.audit(connection, "invite-created", staff_id=g.staff.id,
                        detail=f"invite {invite_id}", now=now)
     link = _absolute_link(token)
@@ -187,8 +189,8 @@ def _moment(moment: datetime | None, empty: str = "") -> str:
     return format_datetime(moment, "medium") if moment else empty
 
 
-def _invite_facts(invite: Any) -> dict[str, Any]:
-    """What the invite's page says about the invite itself, in words."""
+def _invite_facts(invite: Any, creator: str | None = None) -> dict[str, Any]:
+    """What the invite's page says about the invite itself, in words; creator is a name."""
     status = invite_status(invite)
     language = LANGUAGE_BY_CODE.get(invite.language)
     return {
@@ -203,6 +205,7 @@ def _invite_facts(invite: Any) -> dict[str, Any]:
         "checks": check_results(invite.latest_checks),
         "teams_link": bool(invite.teams_url),
         "created": _moment(invite.created_at),
+        "created_by": creator or "",
         "opened": _moment(invite.opened_at),
         "last_activity": _moment(invite.last_activity_at),
     }
@@ -234,9 +237,17 @@ def _history(reports: list[Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _invite_page(invite: Any, reports: list[Any], *, confirm_error: bool = False) -> str:
+def _creator_name(connection: Connection, invite: Any) -> str | None:
+    """The name of the staff member who made the invite; None from the command line."""
+    creator = (accounts.staff_by_id(connection, invite.created_by)
+               if invite.created_by is not None else None)
+    return creator.name if creator is not None else None
+
+
+def _invite_page(invite: Any, reports: list[Any], creator: str | None, *,
+                 confirm_error: bool = False) -> str:
     """The invite's page: its facts, its report history and the form that deletes it."""
-    return render_template("staff/invite.html", invite=_invite_facts(invite),
+    return render_template("staff/invite.html", invite=_invite_facts(invite, creator),
                            history=_history(reports), confirm_error=confirm_error)
 
 
@@ -256,10 +267,11 @@ def invite_page(invite_id: int) -> str:
         if invite is None:
             abort(404)
         reports = invites.report_history(connection, invite_id)
+        creator = _creator_name(connection, invite)
         # The id only: the reference may name the customer.
         accounts.audit(connection, "invite-viewed", staff_id=g.staff.id,
                        detail=f"invite {invite_id}", now=now)
-    return _invite_page(invite, reports)
+    return _invite_page(invite, reports, creator)
 
 
 @bp.post("/invites/<int:invite_id>/delete")
@@ -273,7 +285,7 @@ def delete_invite(invite_id: int) -> Response | tuple[str, int]:
             abort(404)
         if request.form.get("confirm") != "yes":
             return _invite_page(invite, invites.report_history(connection, invite_id),
-                                confirm_error=True), 400
+                                _creator_name(connection, invite), confirm_error=True), 400
         invites.delete_invite(connection, invite_id)
         accounts.audit(connection, "invite-deleted", staff_id=g.staff.id,
                        detail=f"invite {invite_id}", now=now)

@@ -111,7 +111,7 @@ def add_person() -> Response | tuple[str, int]:
     now = datetime.now(UTC)
     with db.engine().begin() as connection:
         staff_id = accounts.create_staff(connection, name, is_admin=is_admin, now=now)
-        token = accounts.create_enrollment(connection, staff_id, now=now)
+        token = accounts.create_enrollment(connection, staff_id, issued_by=g.staff.id, now=now)
         accounts.audit(connection, "staff-added", staff_id=g.staff.id,
                        detail=f"staff {staff_id}", now=now)
     return _enrollment_link(name, token, now, new_person=True)
@@ -178,15 +178,20 @@ def _set_disabled(staff_id: int, *, disabled: bool) -> Response | tuple[str, int
 @login_required
 @admin_required
 def reissue_enrollment(staff_id: int) -> Response | tuple[str, int]:
-    """Recovery: a fresh enrollment link for a person; their earlier unused ones stop working."""
+    """Recovery: a fresh enrollment link for a person; their earlier unused ones stop working.
+
+    For someone who already has a passkey it is a recovery, audited as such: the link lets
+    whoever holds it add a passkey to that person's account and sign in as them.
+    """
     member = _target(staff_id)
     if member.disabled:
         return _people_page(errors={"person": "disabled-person"}, status=409)
     now = datetime.now(UTC)
     with db.engine().begin() as connection:
-        token = accounts.reissue_enrollment(connection, staff_id, now=now)
-        accounts.audit(connection, "enrollment-issued", staff_id=g.staff.id,
-                       detail=f"staff {staff_id}", now=now)
+        token = accounts.reissue_enrollment(connection, staff_id, issued_by=g.staff.id, now=now)
+        recovery = accounts.passkey_count(connection, staff_id) > 0
+        accounts.audit(connection, "recovery-issued" if recovery else "enrollment-issued",
+                       staff_id=g.staff.id, detail=f"staff {staff_id}", now=now)
     return _enrollment_link(member.name, token, now, new_person=False)
 
 

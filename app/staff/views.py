@@ -13,7 +13,17 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -37,6 +47,10 @@ from app.staff.status import (
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(9998, 12, 31)
+
+# The session key for the ids of passkeys a recovery link added, which the dashboard shown
+# after a sign-in tells the person about (ids only: the cookie is signed, not encrypted).
+RECOVERY_NOTICES_KEY = "recovery_notices"
 
 # One budget for every ceremony request of an address: sign-in and enrollment, options and verify.
 _ceremony_limit = limiter.shared_limit(ceremony_limit, scope="passkey-ceremony")
@@ -154,9 +168,22 @@ def dashboard() -> str | tuple[str, int]:
         return page, 400
     return render_template(
         "staff/dashboard.html", member=g.staff, invites=_dashboard_rows(day), day=day,
+        recovery_notices=_recovery_notices(),
         day_error=False, day_value=day.isoformat() if day else "",
         day_title=format_date(day, "full") if day else "", links=_day_links(day),
         data_url=url_for("staff.dashboard_json", day=day.isoformat() if day else None))
+
+
+def _recovery_notices() -> list[dict[str, str]]:
+    """Once after a sign-in: each passkey a recovery link added, as who issued it and when."""
+    passkey_ids = session.pop(RECOVERY_NOTICES_KEY, None)
+    if not isinstance(passkey_ids, list):
+        return []
+    with db.engine().connect() as connection:
+        rows = accounts.recovery_notices(
+            connection, g.staff.id, [i for i in passkey_ids if isinstance(i, int)])
+    return [{"name": row.added_by_name, "when": format_datetime(row.created_at, "short")}
+            for row in rows]
 
 
 @bp.get("/dashboard.json")
@@ -233,7 +260,11 @@ def sign_in_verify() -> Response | tuple[Response, int]:
                                    new=new_count, now=now):
             return _refuse("sign-count")
         accounts.audit(connection, "sign-in", staff_id=passkey.staff_id, now=now)
+        notices = accounts.take_recovery_notices(connection, passkey.staff_id,
+                                                 signed_in_with=passkey.id)
     auth.sign_in(passkey.staff_id)
+    if notices:
+        session[RECOVERY_NOTICES_KEY] = notices
     return jsonify(redirect=url_for("staff.dashboard"))
 
 
@@ -291,11 +322,21 @@ def enroll_verify(token: str) -> Response | tuple[Response, int]:
         with db.engine().begin() as connection:
             if not accounts.use_enrollment(connection, enrollment.enrollment_id, now=now):
                 raise _Used
-            accounts.add_passkey(connection, enrollment.id, credential_id=new.credential_id,
-                                 public_key=new.public_key, sign_count=new.sign_count,
-                                 # Translators: a new passkey's name; the person can rename it.
-                                 name=_("Passkey"), now=now)
-            accounts.audit(connection, "enrolled", staff_id=enrollment.id, now=now)
+            # Someone who already has a passkey is being recovered: the new passkey names the
+            # administrator who made the link, and the person hears of it at their next sign-in.
+            # Only the People page makes a link for such a person, so issued_by is set.
+            recovered_by = (enrollment.issued_by
+                            if accounts.passkey_count(connection, enrollment.id) > 0 else None)
+            passkey_id = accounts.add_passkey(
+                connection, enrollment.id, credential_id=new.credential_id,
+                public_key=new.public_key, sign_count=new.sign_count,
+                # Translators: a new passkey's name; the person can rename it.
+                name=_("Passkey"), recovered_by=recovered_by, now=now)
+            if recovered_by is None:
+                accounts.audit(connection, "enrolled", staff_id=enrollment.id, now=now)
+            else:
+                accounts.audit(connection, "passkey-added-by-recovery", staff_id=enrollment.id,
+                               detail=f"passkey {passkey_id} by staff {recovered_by}", now=now)
     except _Used:
         return _refuse("link-used", 404)
     except IntegrityError:
