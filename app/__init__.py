@@ -62,10 +62,12 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    """The customer wizard and its drawings, the staff area, the JSON API, the health check,
-    the commands."""
-    from app import api, cli, health, illustrations, pwa, staff, wizard
+    """The URL converters, then the customer wizard and its drawings, the staff area, the JSON
+    API, the health check, the commands."""
+    from app import api, cli, converters, health, illustrations, pwa, staff, wizard
 
+    # Routes are compiled as they are registered, so their converters must exist first.
+    converters.init_app(app)
     app.register_blueprint(wizard.bp)
     pwa.init_app(app)
     app.register_blueprint(staff.bp)

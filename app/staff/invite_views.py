@@ -201,7 +201,7 @@ def _retention_days() -> int:
     return days
 
 
-@bp.get("/invites/<int:invite_id>")
+@bp.get("/invites/<row_id:invite_id>")
 @login_required
 def invite_page(invite_id: int) -> str:
     """One invite: its status, its reports newest first, and deleting it; audited as viewed."""
@@ -217,7 +217,7 @@ def invite_page(invite_id: int) -> str:
     return _invite_page(invite, reports)
 
 
-@bp.post("/invites/<int:invite_id>/delete")
+@bp.post("/invites/<row_id:invite_id>/delete")
 @login_required
 def delete_invite(invite_id: int) -> Response | tuple[str, int]:
     """Delete the invite and its reports once the box "I understand" is ticked; audited."""
