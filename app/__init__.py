@@ -49,10 +49,11 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    """Hashed static files, languages, security headers, the database, rate limits and the
-    daily purge."""
-    from app import assets, db, housekeeping, i18n, limits, security
+    """JSON with bounded nesting, hashed static files, languages, security headers, the
+    database, rate limits and the daily purge."""
+    from app import assets, db, housekeeping, i18n, jsonbody, limits, security
 
+    app.json = jsonbody.DepthLimitedJSONProvider(app)
     assets.init_app(app, app.config["ASSET_SALT"])
     i18n.init_app(app)
     security.init_app(app)
