@@ -12,13 +12,13 @@ from typing import Any
 
 import segno
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
 from app import db, invites
-from app.i18n import LANGUAGE_BY_CODE, format_appointment
+from app.i18n import LANGUAGE_BY_CODE, format_appointment, format_moment
 from app.staff import accounts, bp
 from app.staff.auth import login_required
 from app.staff.invite_form import FIELDS, InviteRequest, read_invite_form
@@ -137,9 +137,9 @@ def _created(invite: InviteRequest, now: datetime) -> Response:
     return response
 
 
-def _moment(moment: datetime | None, empty: str = "") -> str:
+def _moment(moment: datetime | None) -> str:
     """A stored moment in the staff member's language and DEFAULT_TIMEZONE, with seconds."""
-    return format_datetime(moment, "medium") if moment else empty
+    return format_moment(moment, "medium")
 
 
 def _invite_facts(invite: Any) -> dict[str, Any]:
