@@ -27,6 +27,8 @@ DEEP_OBJECT = '{"a":' * 2000 + "1" + "}" * 2000
     ('["[[[[", "\\"[[[", {"x": "]]]{{{"}]', 2),  # brackets inside strings do not count
     ('"\\\\"', 0), ('["\\\\", [[]]]', 3),  # an escaped backslash ends before the quote
     (DEEP, 7000),
+    # An unterminated string holds the rest of the text (JSON refuses it anyway).
+    ('[["' + "[" * 100, 2), ('["' + '\\"[' * 1000, 1),
 ])
 def test_nesting_depth_counts_brackets_outside_strings(text: str, depth: int) -> None:
     """The scan counts arrays and objects, never what a string holds."""
