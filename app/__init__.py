@@ -49,10 +49,11 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    """Hashed static files, languages, security headers, the database, rate limits and the
-    daily purge."""
-    from app import assets, db, housekeeping, i18n, limits, security
+    """JSON with bounded nesting, hashed static files, languages, security headers, the
+    database, rate limits and the daily purge."""
+    from app import assets, db, housekeeping, i18n, jsonbody, limits, security
 
+    app.json = jsonbody.DepthLimitedJSONProvider(app)
     assets.init_app(app, app.config["ASSET_SALT"])
     i18n.init_app(app)
     security.init_app(app)
@@ -62,10 +63,12 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    """The customer wizard and its drawings, the staff area, the JSON API, the health check,
-    the commands."""
-    from app import api, cli, health, illustrations, pwa, staff, wizard
+    """The URL converters, then the customer wizard and its drawings, the staff area, the JSON
+    API, the health check, the commands."""
+    from app import api, cli, converters, health, illustrations, pwa, staff, wizard
 
+    # Routes are compiled as they are registered, so their converters must exist first.
+    converters.init_app(app)
     app.register_blueprint(wizard.bp)
     pwa.init_app(app)
     app.register_blueprint(staff.bp)

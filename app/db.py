@@ -96,8 +96,8 @@ invites = Table(
     Column("latest_path", String(24)),
     Column("needs_help", Boolean, nullable=False, server_default=false()),
     Column("prefers_phone", Boolean, nullable=False, server_default=false()),
-    # The browser's moment (created_at) of the readiness report latest_* came from: a report
-    # that arrives late but was made earlier must not overwrite a newer one.
+    # The effective moment (reports.effective_at) of the readiness report latest_* came from:
+    # a report that arrives late but was made earlier must not overwrite a newer one.
     Column("latest_report_at", UTCDateTime),
     # The latest readiness report's check statuses ({"camera": "ok", ...}) and device words
     # ({"form": "phone", "os": "android", "browser": "chrome"}), for the dashboard's one query.
@@ -119,8 +119,11 @@ reports = Table(
     Column("report_id", String(36), nullable=False),
     Column("received_at", UTCDateTime, nullable=False),
     Column("kind", String(16), nullable=False),
-    # The browser's own moment of the report (its created_at), for ordering late arrivals.
+    # The browser's own moment of the report (its created_at), as it came: shown, not trusted.
     Column("created_at", UTCDateTime),
+    # The moment the report counts as made, for ordering: the browser's when it lies between
+    # the invite's creation and the receipt, the receipt otherwise (app/invites.py).
+    Column("effective_at", UTCDateTime, nullable=False),
     Column("summary", String(24)),
     Column("body", JSON, nullable=False),
     UniqueConstraint("invite_id", "report_id"),

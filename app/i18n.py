@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_date, format_time
 from flask import Flask, Response, current_app, g, request, session
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, format_datetime, get_locale
 from flask_babel import gettext as _
 
 from app.security import add_vary
@@ -107,6 +107,21 @@ def format_appointment(moment: datetime, zone: str) -> str:
     # Translators: an appointment's date and time, e.g. "Thursday, December 3, 2026 at 2:00 PM".
     return _("%(date)s at %(time)s", date=format_date(local, pattern, locale=locale),
              time=format_time(local, "short", locale=locale))
+
+
+def format_moment(moment: datetime | None, width: str = "medium") -> str:
+    """A stored moment in the request's language and DEFAULT_TIMEZONE; "" for None.
+
+    A moment at the calendar's very ends (a browser's 9999-12-31, stored before created_at was
+    bounded) cannot be moved into the time zone: it is written as ISO 8601 in UTC instead, so
+    that the page still shows it rather than failing.
+    """
+    if moment is None:
+        return ""
+    try:
+        return format_datetime(moment, width)
+    except (OverflowError, ValueError):
+        return moment.isoformat(sep=" ", timespec="seconds")
 
 
 def current_language() -> Language:

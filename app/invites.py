@@ -201,6 +201,20 @@ def report_moment(report: dict[str, Any]) -> datetime:
     return datetime.fromisoformat(report["created_at"]).astimezone(UTC)
 
 
+def effective_moment(claimed: datetime, *, received: datetime, not_before: datetime) -> datetime:
+    """The moment a report counts as made: the browser's claim where it can be true, else
+    the server's receipt.
+
+    A report is made after its invite exists and before the server receives it. Inside that
+    span the browser's clock decides, so that reports queued offline sort where they were
+    made, however long they waited (the outbox keeps a report until the link expires). A claim
+    outside it is a wrong clock or a made-up date: it counts from its receipt, so it can
+    neither outrank every later report (a date in 2099) nor sink below older ones (1970).
+    The report is kept either way: the outbox deletes a refused report, which would lose it.
+    """
+    return claimed if not_before <= claimed <= received else received
+
+
 def _invite_changes(report: dict[str, Any], now: datetime) -> dict[str, Any]:
     """What any report says about the invite as a whole, whatever order reports arrive in."""
     changes: dict[str, Any] = {"last_activity_at": now}
@@ -231,15 +245,20 @@ def record_report(connection: Connection, invite_id: int, report: dict[str, Any]
                   now: datetime) -> bool:
     """Store a validated report and update the invite from it; False when it came before.
 
-    A readiness report replaces the invite's latest summary only when the browser made it at
-    or after the one shown now: a resend from an offline queue can arrive after a newer one.
+    A readiness report replaces the invite's latest summary only when it was made (by its
+    effective moment) at or after the one shown now: a resend from an offline queue can
+    arrive after a newer one.
     """
-    moment = report_moment(report)
+    claimed = report_moment(report)
+    invite_created = connection.execute(
+        select(invites.c.created_at).where(invites.c.id == invite_id)).scalar_one()
+    moment = effective_moment(claimed, received=now, not_before=invite_created)
     stored = _insert_once(connection, {
         "invite_id": invite_id,
         "report_id": report["id"],
         "received_at": now,
-        "created_at": moment,
+        "created_at": claimed,
+        "effective_at": moment,
         "kind": report["kind"],
         "summary": report.get("summary") if report["kind"] == "readiness" else None,
         "body": report,
@@ -259,10 +278,10 @@ def record_report(connection: Connection, invite_id: int, report: dict[str, Any]
 
 
 def report_history(connection: Connection, invite_id: int) -> list[Row[Any]]:
-    """An invite's reports, newest first by the browser's moment, then by arrival."""
+    """An invite's reports, newest first by their effective moment, then by arrival."""
     return list(connection.execute(
         select(reports).where(reports.c.invite_id == invite_id)
-        .order_by(reports.c.created_at.desc(), reports.c.id.desc())))
+        .order_by(reports.c.effective_at.desc(), reports.c.id.desc())))
 
 
 def purge_expired(connection: Connection, now: datetime, days: int) -> int:

@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
-from sqlalchemy import insert, inspect, select
+from sqlalchemy import column, insert, inspect, select, table
 from sqlalchemy.exc import StatementError
 
 from app import db
@@ -75,3 +75,61 @@ def test_naive_times_are_refused(app: Flask) -> None:
         c.execute(insert(db.invites).values(
             token_hash="1" * 64, appointment_at=datetime(2099, 12, 3, 14, 0),
             language="fi", created_at=datetime.now(UTC)))
+
+
+def _downgrade(app: Flask, revision: str) -> None:
+    """Migrate app's database down to revision."""
+    from alembic import command
+    config = db.alembic_config()
+    with app.extensions["valmis.db"].begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+def test_report_moments_migration_bounds_the_browsers_clock(app: Flask) -> None:
+    """0006 gives each stored report its effective moment (the browser's only between the
+    invite's creation and the receipt) and takes an invite's summary away from a report
+    dated in the future, back to its newest real one; other invites stay as they were."""
+    _downgrade(app, "0005")
+    made = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    future = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+    # The reports table as 0005 left it: without effective_at.
+    reports_0004 = table("reports", *[column(c.name, c.type) for c in db.reports.c
+                                      if c.name != "effective_at"])
+
+    def report(invite_id: int, number: int, claimed: datetime, received: datetime,
+               summary: str, path: str) -> dict[str, Any]:
+        """A readiness report's row as 0004 stored it."""
+        body = {"kind": "readiness", "summary": summary, "path": path,
+                "checks": {"camera": {"status": "ok"}}, "device": {"form": "phone"}}
+        return {"invite_id": invite_id, "report_id": f"{number:036d}", "received_at": received,
+                "kind": "readiness", "created_at": claimed, "summary": summary, "body": body}
+
+    with app.extensions["valmis.db"].begin() as connection:
+        for invite_id, summary in ((1, "ready"), (2, "not-ready")):
+            connection.execute(insert(db.invites).values(
+                id=invite_id, token_hash=str(invite_id) * 64, appointment_at=made,
+                language="fi", created_at=made, latest_summary=summary, latest_path="web",
+                latest_report_at=future if invite_id == 1 else made + timedelta(minutes=1)))
+        connection.execute(insert(reports_0004), [
+            report(1, 1, future, made + timedelta(minutes=1), "ready", "web"),
+            report(1, 2, made + timedelta(minutes=2), made + timedelta(minutes=2),
+                   "not-ready", "app"),
+            report(2, 3, made + timedelta(minutes=1), made + timedelta(minutes=5),
+                   "not-ready", "web"),
+        ])
+    db.upgrade(app)
+    with app.extensions["valmis.db"].connect() as connection:
+        moments = dict(connection.execute(select(db.reports.c.report_id,
+                                                 db.reports.c.effective_at)).all())
+        invite_rows = {row.id: row for row in connection.execute(select(db.invites))}
+    assert moments == {f"{1:036d}": made + timedelta(minutes=1),
+                       f"{2:036d}": made + timedelta(minutes=2),
+                       f"{3:036d}": made + timedelta(minutes=1)}
+    repaired = invite_rows[1]
+    assert (repaired.latest_summary, repaired.latest_path) == ("not-ready", "app")
+    assert repaired.latest_report_at == made + timedelta(minutes=2)
+    assert repaired.latest_checks == {"camera": "ok"}
+    assert repaired.latest_device == {"form": "phone"}
+    untouched = invite_rows[2]
+    assert (untouched.latest_summary, untouched.latest_checks) == ("not-ready", None)

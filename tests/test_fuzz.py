@@ -5,12 +5,20 @@
 - validate_report: any JSON, and valid reports with one part replaced by anything; only a
   ReportError (a 400) or a clean report comes out.
 - The reports API: any body, any content type: never a 5xx.
+- The shapes that once made a 500 (issue 13) are generated on purpose, inside JSON and as
+  bodies of their own: nesting thousands deep, dates at the calendar's ends with extreme
+  offsets, integers beyond 64 bits, control, bidi and separator characters. They go to the
+  reports API, the passkey ceremonies and, as ids, every staff route that takes one; the
+  invite's page and the dashboard must still render whatever was stored.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +27,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from werkzeug.routing import IntegerConverter
 
-from app import device
+from app import device, invites
 from app.api.reports import ReportError, validate_report
+from tests.test_converters import admin_client  # noqa: F401 (a fixture)
 from tests.test_reports_api import readiness
+from tests.test_staff import _add, _csrf
 
 FORMS = {"desktop", "phone", "tablet", "bot", "other"}
 OSES = {"windows", "macos", "linux", "chromeos", "ios", "ipados", "android", "other"}
@@ -37,8 +48,33 @@ HINT_TEXT = st.one_of(
     st.sampled_from(['?0', '?1', '"Android"', '"iOS"', '"Windows"', '"13.0.0"', '""', '?',
                      '"Chromium";v="131", "Not_A Brand";v="24"', '";v=', '"\\"']),
 )
+# JSON nested far deeper than Python's recursion limit, and bracket soup with strings in it.
+DEEP_JSON = st.one_of(
+    st.integers(1, 6000).map(lambda depth: "[" * depth + "]" * depth),
+    st.integers(1, 2500).map(lambda depth: '{"a":' * depth + "1" + "}" * depth),
+    st.text(alphabet='[]{}",:\\1 ', max_size=4000),
+)
+# Offsets up to ±23:59 on dates from year 1 to 9999: some cannot be turned into UTC at all.
+OFFSETS = st.integers(-(23 * 60 + 59), 23 * 60 + 59).map(
+    lambda minutes: timezone(timedelta(minutes=minutes)))
+EXTREME_MOMENTS = st.one_of(
+    st.builds(lambda moment, zone: moment.replace(tzinfo=zone).isoformat(),
+              st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime.max), OFFSETS),
+    st.sampled_from(["9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+01:00",
+                     "9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z", "2099-01-01T00:00:00Z",
+                     "1970-01-01T00:00:00Z", "9999-12-31T23:59:59.999999+00:00"]),
+)
+# Beyond PostgreSQL's 32-bit and SQLite's 64-bit integers, and below them.
+HUGE_INTEGERS = st.one_of(st.integers(2**31 - 2, 2**64 + 2), st.integers(10**20, 10**40),
+                          st.integers(max_value=-(2**31)))
+# NUL, CR/LF, right-to-left override, line separator, no-break space and their kin.
+CONTROL_TEXT = st.text(st.one_of(
+    st.characters(categories=("Cc", "Cf", "Zl", "Zp", "Zs")),
+    st.sampled_from("\x00\r\n\u202e\u2028\u2029\xa0\ufeff"),
+    st.characters(codec="ascii")), min_size=1, max_size=30)
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=50),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=50)
+    | EXTREME_MOMENTS | HUGE_INTEGERS | CONTROL_TEXT,
     lambda children: st.lists(children, max_size=5)
     | st.dictionaries(st.text(max_size=20), children, max_size=5),
     max_leaves=30,
@@ -113,10 +149,6 @@ def app(tmp_path: Path) -> Iterator[Flask]:
 @pytest.fixture
 def token(app: Flask) -> str:
     """A personal link for tomorrow."""
-    from datetime import UTC, datetime, timedelta
-
-    from app import invites
-
     with app.extensions["valmis.db"].begin() as connection:
         return invites.create_invite(connection, language="fi",
                                      appointment_at=datetime.now(UTC) + timedelta(days=1))[1]
@@ -125,7 +157,7 @@ def token(app: Flask) -> str:
 @settings(max_examples=150, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(body=st.one_of(JSON.map(lambda value: json.dumps(value).encode()),
-                      st.binary(max_size=2000)),
+                      st.binary(max_size=2000), DEEP_JSON.map(str.encode)),
        content_type=st.sampled_from(["application/json", "text/plain", "", "application/xml"]))
 def test_the_reports_api_never_answers_5xx(app: Flask, client: FlaskClient, token: str,
                                           body: bytes, content_type: str) -> None:
@@ -135,3 +167,78 @@ def test_the_reports_api_never_answers_5xx(app: Flask, client: FlaskClient, toke
     assert response.status_code in (200, 201, 400, 413), response.get_data(as_text=True)
     if response.status_code == 400:
         assert "message" in response.get_json()["error"]
+
+
+def _report_with(path: list[str], value: Any) -> dict[str, Any]:
+    """A fresh readiness report (its own id) with the value at path."""
+    report = _replace(readiness(), path, value)
+    report["id"] = str(uuid.uuid4())
+    return report
+
+
+STAFF_PAGES_FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[
+    HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+@STAFF_PAGES_FUZZ
+@given(report=st.one_of(
+    st.builds(_report_with, st.just(["created_at"]), EXTREME_MOMENTS),
+    st.builds(_report_with, st.sampled_from([["device", "major"], ["checks", "camera", "devices"],
+                                             ["checks", "connection", "rtt_ms"]]),
+              HUGE_INTEGERS),
+    st.builds(_report_with, st.sampled_from([["device", "os"], ["summary"], ["path"]]),
+              CONTROL_TEXT)))
+def test_whatever_a_report_carries_the_staff_pages_render(
+        app: Flask, admin_client: FlaskClient, token: str,  # noqa: F811
+        report: dict[str, Any]) -> None:
+    """Stored (201) or refused by name (400), never a 5xx; and with everything stored so far,
+    the invite's page, the dashboard and its live JSON still answer 200."""
+    answer = admin_client.post(f"/api/v1/invites/{token}/reports", json=report)
+    assert answer.status_code in (201, 400), answer.get_data(as_text=True)
+    with app.extensions["valmis.db"].connect() as connection:
+        invite = invites.find_invite(connection, token)
+    assert invite is not None
+    for url in (f"/staff/invites/{invite.id}", "/staff/", "/staff/dashboard.json"):
+        assert admin_client.get(url).status_code == 200, url
+
+
+def _id_urls(app: Flask, number: int) -> list[tuple[str, str]]:
+    """(method, URL) of every route that takes a number, with number in each one's place."""
+    urls = []
+    for rule in app.url_map.iter_rules():
+        names = [name for name, converter in rule._converters.items()
+                 if isinstance(converter, IntegerConverter)]
+        if names:
+            url = rule.rule
+            for name in names:
+                url = re.sub(rf"<[^>:]+:{name}>", str(number), url)
+            urls.append(("POST" if "POST" in (rule.methods or ()) else "GET", url))
+    return urls
+
+
+@STAFF_PAGES_FUZZ
+@given(number=st.one_of(HUGE_INTEGERS, st.integers(0, 2**31 - 1)))
+def test_any_number_as_an_id_is_never_a_5xx(app: Flask, admin_client: FlaskClient,  # noqa: F811
+                                            number: int) -> None:
+    """Any whole number, of any size or sign, in any staff route's id: a page or a 404."""
+    csrf = _csrf(admin_client, "/staff/people")
+    for method, url in _id_urls(app, number):
+        answer = admin_client.open(url, method=method,
+                                   data={"csrf_token": csrf, "name": "x", "confirm": "yes"})
+        assert answer.status_code < 500, (method, url, answer.status_code)
+
+
+@STAFF_PAGES_FUZZ
+@given(body=st.one_of(DEEP_JSON, JSON.map(json.dumps),
+                      DEEP_JSON.map(lambda deep: json.dumps({"credential": deep}))))
+def test_the_passkey_ceremonies_never_answer_5xx(app: Flask, client: FlaskClient,
+                                                 body: str) -> None:
+    """Sign-in and enrollment, options then verify, with any JSON or deep nesting: never a
+    5xx (a refusal is a 400)."""
+    _staff_id, enrollment = _add(app, "Aino")
+    for page, base in (("/staff/sign-in", "/staff/sign-in"),
+                       (f"/staff/enroll/{enrollment}", f"/staff/enroll/{enrollment}")):
+        headers = {"X-CSRFToken": _csrf(client, page), "Content-Type": "application/json"}
+        for step in ("options", "verify"):
+            answer = client.post(f"{base}/{step}", data=body, headers=headers)
+            assert answer.status_code < 500, (base, step, answer.status_code)

@@ -232,22 +232,74 @@ def test_invite_follows_its_reports(connection: Connection) -> None:
 def test_a_late_older_report_does_not_replace_a_newer_summary(connection: Connection) -> None:
     """Reports sent from an offline queue arrive out of order: the browser's moment decides."""
     invite_id, _token = invite(connection)
-    newer = readiness(report_id(1), "ready", created_at="2026-12-01T09:05:00+02:00")
-    older = readiness(report_id(2), "not-ready", "app", created_at="2026-12-01T07:01:00Z")
-    assert invites.record_report(connection, invite_id, newer, NOW)
-    assert invites.record_report(connection, invite_id, older, NOW + timedelta(seconds=3))
+    received = NOW + timedelta(hours=3)
+    newer = readiness(report_id(1), "ready", created_at="2099-12-01T12:05:00+02:00")
+    older = readiness(report_id(2), "not-ready", "app", created_at="2099-12-01T10:01:00Z")
+    assert invites.record_report(connection, invite_id, newer, received)
+    assert invites.record_report(connection, invite_id, older, received + timedelta(seconds=3))
     current = row(connection, invite_id)
-    # 09:05 in Helsinki is 07:05 UTC, later than 07:01 UTC.
+    # 12:05 in Helsinki is 10:05 UTC, later than 10:01 UTC.
     assert (current.latest_summary, current.latest_path) == ("ready", "web")
-    assert current.latest_report_at == datetime(2026, 12, 1, 7, 5, tzinfo=UTC)
-    assert current.last_activity_at == NOW + timedelta(seconds=3)
+    assert current.latest_report_at == datetime(2099, 12, 1, 10, 5, tzinfo=UTC)
+    assert current.last_activity_at == received + timedelta(seconds=3)
     # The older one is kept in the history all the same, below the newer.
     history = invites.report_history(connection, invite_id)
     assert [r.report_id for r in history] == [report_id(1), report_id(2)]
 
-    newest = readiness(report_id(3), "ready-with-warnings", created_at="2026-12-01T07:06:00Z")
-    invites.record_report(connection, invite_id, newest, NOW)
+    newest = readiness(report_id(3), "ready-with-warnings", created_at="2099-12-01T10:06:00Z")
+    invites.record_report(connection, invite_id, newest, received)
     assert row(connection, invite_id).latest_summary == "ready-with-warnings"
+
+
+@pytest.mark.parametrize(("claimed", "effective"), [
+    # Between the invite's creation and the receipt: the browser's moment stands.
+    (NOW, NOW), (NOW + timedelta(hours=1), NOW + timedelta(hours=1)),
+    (NOW + timedelta(hours=2), NOW + timedelta(hours=2)),
+    # Later than its receipt, or earlier than the link existed: the receipt counts.
+    (NOW + timedelta(hours=2, seconds=1), NOW + timedelta(hours=2)),
+    (datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC), NOW + timedelta(hours=2)),
+    (NOW - timedelta(seconds=1), NOW + timedelta(hours=2)),
+    (datetime(1, 1, 1, tzinfo=UTC), NOW + timedelta(hours=2)),
+])
+def test_the_effective_moment_trusts_the_browser_only_where_it_can_be_true(
+        claimed: datetime, effective: datetime) -> None:
+    """A report is made after its link and before its arrival; outside that, receipt decides."""
+    received = NOW + timedelta(hours=2)
+    assert invites.effective_moment(claimed, received=received, not_before=NOW) == effective
+
+
+@pytest.mark.parametrize("future", ["2199-01-01T00:00:00Z", "9999-12-31T23:59:59Z",
+                                    "9999-12-31T23:59:59.999999+00:00"])
+def test_a_future_dated_report_does_not_outrank_a_current_one(connection: Connection,
+                                                              future: str) -> None:
+    """A device whose clock is wrong, or anyone holding the link, cannot fix the summary for
+    good: the next current report shows, on the dashboard and at the top of the history."""
+    invite_id, _token = invite(connection)
+    first = NOW + timedelta(minutes=10)
+    assert invites.record_report(connection, invite_id,
+                                 readiness(report_id(1), "ready", created_at=future), first)
+    assert row(connection, invite_id).latest_report_at == first
+    later = first + timedelta(minutes=1)
+    current = readiness(report_id(2), "not-ready", "app", created_at=later.isoformat())
+    assert invites.record_report(connection, invite_id, current, later + timedelta(seconds=2))
+    assert row(connection, invite_id).latest_summary == "not-ready"
+    assert row(connection, invite_id).latest_report_at == later
+    history = invites.report_history(connection, invite_id)
+    assert [r.report_id for r in history] == [report_id(2), report_id(1)]
+    # The browser's own claim is kept as it came, for the invite's page to show.
+    assert history[1].created_at == datetime.fromisoformat(future)
+    assert history[1].effective_at == first
+
+
+def test_a_report_older_than_its_link_counts_from_its_arrival(connection: Connection) -> None:
+    """A clock reset to 1970 does not bury a current report below older ones."""
+    invite_id, _token = invite(connection)
+    made = NOW + timedelta(minutes=5)
+    invites.record_report(connection, invite_id,
+                          readiness(report_id(1), "ready", created_at=made.isoformat()), made)
+    reset = readiness(report_id(2), "not-ready", created_at="1970-01-01T00:00:00Z")
+    invites.record_report(connection, invite_id, reset, made + timedelta(minutes=1))
+    assert row(connection, invite_id).latest_summary == "not-ready"
 
 
 def test_latest_checks_and_device_keep_statuses_and_words_only(connection: Connection) -> None:

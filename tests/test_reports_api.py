@@ -103,6 +103,8 @@ WRONG = [
     ("version", 2), ("version", True), ("version", "1"), ("id", "not-a-uuid"), ("id", 7),
     ("id", "0b7e4f5c2f1e4c7a9b1d3f0e6a9c2d41"), ("kind", "other"), ("kind", None),
     ("created_at", "yesterday"), ("created_at", "2026-12-01T09:00:00"), ("created_at", 1),
+    # Real dates whose offset carries them past year 9999 or before year 1 in UTC.
+    ("created_at", "9999-12-31T23:59:59-01:00"), ("created_at", "0001-01-01T00:00:00+01:00"),
     ("path", "desktop"), ("device", []), ("device.form", "Desktop PC"),
     ("device.os", "x" * 21), ("device.browser", 5), ("device.major", -1),
     ("device.major", 1.5), ("device.choice", "tv"), ("checks", None),
@@ -206,6 +208,16 @@ def test_a_wrong_field_is_a_400_naming_it(client: FlaskClient, token: str) -> No
     error = response.json["error"]
     assert error["code"] == 400 and error["field"] == "checks.camera.status"
     assert "must be one of" in error["message"]
+
+
+@pytest.mark.parametrize("moment", ["9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+01:00",
+                                    "9999-12-31T23:59:59.999999-23:59"])
+def test_a_moment_beyond_the_calendar_in_utc_is_a_400(client: FlaskClient, token: str,
+                                                      moment: str) -> None:
+    """An offset that carries created_at out of years 1 to 9999 is refused, naming the field."""
+    response = post(client, token, _with("created_at", moment))
+    assert response.status_code == 400
+    assert response.json["error"]["field"] == "created_at"
 
 
 @pytest.mark.parametrize("body", [b"{not json", b"", b"\xff\xfe", b"null"])

@@ -13,7 +13,7 @@ import pytest
 from babel.dates import format_date
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 
 from app import db, invites
 from app.staff.status import SYMBOLS, check_results, device_text, issue_text, report_kind_text
@@ -284,12 +284,19 @@ def test_a_day_that_is_not_a_date_is_a_400_with_a_message(
 def test_the_invite_page_shows_the_invite_and_its_history_newest_first(
         app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
     """By the browser's moment, whatever order the reports arrived in."""
-    invite_id = _create(app, datetime.now(UTC) + timedelta(days=1), "Ti 14", teams_url=TEAMS)
-    _record(app, invite_id, "step", "2026-12-01T09:10:00Z", step="checks", path="app")
-    _android_not_heard(app, invite_id, created_at="2026-12-01T09:20:00Z")
+    made = datetime.now(UTC) - timedelta(hours=1)
+    invite_id = _create(app, datetime.now(UTC) + timedelta(days=1), "Ti 14", teams_url=TEAMS,
+                        now=made)
+
+    def minutes(count: int) -> str:
+        """A browser's moment count minutes after the invite was made (all before now)."""
+        return (made + timedelta(minutes=count)).isoformat()
+
+    _record(app, invite_id, "step", minutes(10), step="checks", path="app")
+    _android_not_heard(app, invite_id, created_at=minutes(20))
     # Made offline before both, arriving last.
-    _record(app, invite_id, "help", "2026-12-01T09:05:00Z")
-    _record(app, invite_id, "no-video", "2026-12-01T09:30:00Z", value=True)
+    _record(app, invite_id, "help", minutes(5))
+    _record(app, invite_id, "no-video", minutes(30), value=True)
 
     status, html = _page(staff_client, f"/staff/invites/{invite_id}")
     assert status == 200
@@ -433,3 +440,60 @@ def test_an_anonymous_delete_is_refused(app: Flask, client: FlaskClient) -> None
     answer = client.post(f"/staff/invites/{invite_id}/delete", data={"confirm": "yes"})
     assert answer.status_code == 401
     assert _count(app, db.invites, invite_id) == 1
+
+
+def test_any_stored_moment_renders_on_the_invite_page_and_the_dashboard(
+        app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
+    """Rows stored before the browser's clock was bounded may hold any date Python can: the
+    pages show them rather than fail, so the delete form stays within reach."""
+    invite_id = _create(app, datetime.now(UTC) + timedelta(hours=1), "Far off")
+    last = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+    first = datetime(1, 1, 1, tzinfo=UTC)
+    with app.extensions["valmis.db"].begin() as connection:
+        for moment in (last, first):
+            body = {**readiness(), "id": str(uuid.uuid4()),
+                    "created_at": moment.isoformat(), "summary": "ready"}
+            connection.execute(insert(db.reports).values(
+                invite_id=invite_id, report_id=body["id"], received_at=moment, kind="readiness",
+                created_at=moment, effective_at=moment, summary="ready", body=body))
+        connection.execute(update(db.invites).where(db.invites.c.id == invite_id).values(
+            latest_summary="ready", latest_report_at=last, opened_at=first,
+            last_activity_at=last))
+    status, html = _page(staff_client, f"/staff/invites/{invite_id}")
+    assert status == 200
+    assert "9999" in html and f'action="/staff/invites/{invite_id}/delete"' in html
+    status, html = _page(staff_client, "/staff/")
+    assert status == 200 and "Far off" in html
+    live = staff_client.get("/staff/dashboard.json", headers=EN)
+    assert live.status_code == 200
+    assert live.get_json()["rows"][0]["status"] == "ready"
+
+
+def test_a_current_report_after_a_future_dated_one_shows_everywhere(
+        app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
+    """A "ready" dated 2099 and then a current "not ready", both through the API: the
+    dashboard, its live JSON and the invite's page say "not ready", and the page lists the
+    current report first."""
+    with app.extensions["valmis.db"].begin() as connection:
+        invite_id, token = invites.create_invite(
+            connection, appointment_at=datetime.now(UTC) + timedelta(days=1), language="fi",
+            reference="Clock")
+    future = {**readiness(), "id": str(uuid.uuid4()), "created_at": "2099-01-01T00:00:00Z",
+              "summary": "ready", "warnings": []}
+    url = f"/api/v1/invites/{token}/reports"
+    assert staff_client.post(url, json=future).status_code == 201
+    current = {**readiness(), "id": str(uuid.uuid4()),
+               "created_at": datetime.now(UTC).isoformat(), "summary": "not-ready",
+               "warnings": [], "problems": ["camera-blocked"]}
+    assert staff_client.post(url, json=current).status_code == 201
+    status, html = _page(staff_client, "/staff/")
+    assert status == 200
+    row = html.split('class="js-dashboard-rows"')[1].split("</tr>")[0]
+    assert "Not ready" in row
+    live = staff_client.get("/staff/dashboard.json", headers=EN).get_json()["rows"]
+    assert [item["status"] for item in live] == ["not-ready"]
+    status, html = _page(staff_client, f"/staff/invites/{invite_id}")
+    facts = html.split('class="facts"')[1].split("</dl>")[0]
+    assert "Not ready" in facts
+    history = html.split('class="invites report-history"')[1].split("</table>")[0]
+    assert history.index("Not ready") < history.index("Ready,")

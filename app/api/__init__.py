@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
-from app import db, device, invites
+from app import db, device, invites, jsonbody
 from app.api.reports import ReportError, validate_report
 from app.limits import limiter, personal_link_key, report_limit_per_address, report_limit_per_link
 from app.security import add_vary
@@ -96,10 +96,12 @@ def post_report(token: str) -> tuple[Response, int]:
                                      days=current_app.config["RETENTION_DAYS"])
         if invite is None:
             abort(404, description="No personal link has this token, or it has expired.")
-        # Any content type: a beacon or a plain fetch may not say application/json.
+        # Any content type: a beacon or a plain fetch may not say application/json. JSON nested
+        # too deep is refused unparsed (app/jsonbody.py) and comes back as None too.
         data = request.get_json(force=True, silent=True)
         if data is None:
-            return _report_error(ReportError("", "the body must be JSON"))
+            return _report_error(ReportError(
+                "", f"the body must be JSON, nested at most {jsonbody.MAX_JSON_DEPTH} deep"))
         try:
             report = validate_report(data)
         except ReportError as error:

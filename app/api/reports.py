@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable, Collection
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from app.wizard.steps import STEPS
@@ -175,14 +175,17 @@ def _report_id(value: Any, field: str) -> str:
 
 
 def _moment(value: Any, field: str) -> str:
-    """An ISO 8601 date and time with a time zone, e.g. 2026-12-03T12:00:00.000Z."""
+    """An ISO 8601 date and time with a time zone, e.g. 2026-12-03T12:00:00.000Z, that is a
+    moment of years 1 to 9999 in UTC too (the server orders and stores reports in UTC)."""
     try:
         if not isinstance(value, str) or len(value) > 40:
             raise ValueError
         moment = datetime.fromisoformat(value)
         if moment.tzinfo is None:
             raise ValueError
-    except ValueError:
+        # 9999-12-31T23:59:59-01:00 is a date Python reads but cannot turn into UTC.
+        moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise ReportError(field, "must be an ISO 8601 date and time with a time zone, "
                                  "e.g. 2026-12-03T12:00:00.000Z") from None
     return value

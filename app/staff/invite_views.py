@@ -12,7 +12,7 @@ from typing import Any
 
 import segno
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import Connection
@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response
 
 from app import db, invites
 from app.appointment_time import MAX_DAYS_AHEAD, utc_offset_text
-from app.i18n import LANGUAGE_BY_CODE, format_appointment
+from app.i18n import LANGUAGE_BY_CODE, format_appointment, format_moment
 from app.staff import accounts, bp
 from app.staff.auth import login_required
 from app.staff.invite_form import (
@@ -184,9 +184,9 @@ def _created(invite: InviteRequest, now: datetime) -> Response:
     return response
 
 
-def _moment(moment: datetime | None, empty: str = "") -> str:
+def _moment(moment: datetime | None) -> str:
     """A stored moment in the staff member's language and DEFAULT_TIMEZONE, with seconds."""
-    return format_datetime(moment, "medium") if moment else empty
+    return format_moment(moment, "medium")
 
 
 def _invite_facts(invite: Any, creator: str | None = None) -> dict[str, Any]:
@@ -257,7 +257,7 @@ def _retention_days() -> int:
     return days
 
 
-@bp.get("/invites/<int:invite_id>")
+@bp.get("/invites/<row_id:invite_id>")
 @login_required
 def invite_page(invite_id: int) -> str:
     """One invite: its status, its reports newest first, and deleting it; audited as viewed."""
@@ -274,7 +274,7 @@ def invite_page(invite_id: int) -> str:
     return _invite_page(invite, reports, creator)
 
 
-@bp.post("/invites/<int:invite_id>/delete")
+@bp.post("/invites/<row_id:invite_id>/delete")
 @login_required
 def delete_invite(invite_id: int) -> Response | tuple[str, int]:
     """Delete the invite and its reports once the box "I understand" is ticked; audited."""

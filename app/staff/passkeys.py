@@ -38,6 +38,7 @@ from webauthn.helpers.structs import (
 )
 
 from app import db
+from app.jsonbody import check_depth
 
 # The session keys holding a ceremony's id, and the ceremony kinds stored with it: enrolling
 # through a link, adding a passkey while signed in, signing in.
@@ -129,12 +130,27 @@ def registration_options(*, user_id: str, user_name: str, exclude: list[str],
     return result
 
 
+def _parse_ready(credential: Any) -> str | dict[str, Any]:
+    """The credential, when py_webauthn may parse it: an object, or a JSON string scanned for
+    depth first, since the request's own scan saw only a string."""
+    # Anything else (null, a number, a list) would reach py_webauthn's attribute access.
+    if not isinstance(credential, str | dict):
+        raise CeremonyError("invalid-credential")
+    if isinstance(credential, str):
+        try:
+            check_depth(credential)
+        except ValueError as error:
+            raise CeremonyError("invalid-credential") from error
+    return credential
+
+
 def verify_registration(credential: Any, *, kind: str, bound: int) -> NewPasskey:
     """2. Check the browser's new credential against the popped challenge and the config."""
     challenge, stored_bound = _pop(REGISTRATION_KEY, kind)
     if stored_bound != bound:
         raise CeremonyError("wrong-enrollment")
     config = current_app.config
+    credential = _parse_ready(credential)
     try:
         verified = verify_registration_response(
             credential=credential,
@@ -165,6 +181,7 @@ def authentication_options() -> dict[str, Any]:
 
 def parse_assertion(credential: Any) -> AuthenticationCredential:
     """The browser's assertion, parsed; CeremonyError when it is not one."""
+    credential = _parse_ready(credential)
     try:
         text = credential if isinstance(credential, str) else json.dumps(credential)
         return parse_authentication_credential_json(text)

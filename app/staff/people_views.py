@@ -140,7 +140,7 @@ def _target(staff_id: int) -> Any:
     return member
 
 
-@bp.post("/people/<int:staff_id>/disable")
+@bp.post("/people/<row_id:staff_id>/disable")
 @login_required
 @admin_required
 def disable_person(staff_id: int) -> Response | tuple[str, int]:
@@ -148,7 +148,7 @@ def disable_person(staff_id: int) -> Response | tuple[str, int]:
     return _set_disabled(staff_id, disabled=True)
 
 
-@bp.post("/people/<int:staff_id>/enable")
+@bp.post("/people/<row_id:staff_id>/enable")
 @login_required
 @admin_required
 def enable_person(staff_id: int) -> Response | tuple[str, int]:
@@ -174,7 +174,7 @@ def _set_disabled(staff_id: int, *, disabled: bool) -> Response | tuple[str, int
                             person=staff_id), 303)
 
 
-@bp.post("/people/<int:staff_id>/enrollment")
+@bp.post("/people/<row_id:staff_id>/enrollment")
 @login_required
 @admin_required
 def reissue_enrollment(staff_id: int) -> Response | tuple[str, int]:
@@ -239,7 +239,7 @@ def my_passkeys() -> tuple[str, int]:
     return _passkeys_page()
 
 
-@bp.post("/passkeys/<int:passkey_id>/rename")
+@bp.post("/passkeys/<row_id:passkey_id>/rename")
 @login_required
 def rename_passkey(passkey_id: int) -> Response | tuple[str, int]:
     """Give one of your passkeys a name you recognise."""
@@ -260,7 +260,7 @@ def rename_passkey(passkey_id: int) -> Response | tuple[str, int]:
     return redirect(url_for("staff.my_passkeys", done="renamed"), 303)
 
 
-@bp.post("/passkeys/<int:passkey_id>/remove")
+@bp.post("/passkeys/<row_id:passkey_id>/remove")
 @login_required
 def remove_passkey(passkey_id: int) -> Response | tuple[str, int]:
     """Remove one of your passkeys, never the last one."""

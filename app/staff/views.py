@@ -24,14 +24,14 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
 from werkzeug.wrappers import Response
 
 from app import db, invites
-from app.i18n import LANGUAGE_BY_CODE, format_appointment
+from app.i18n import LANGUAGE_BY_CODE, format_appointment, format_moment
 from app.limits import ceremony_limit, limiter, lookup_limited
 from app.staff import accounts, auth, bp, passkeys
 from app.staff.auth import login_required, login_required_for_polling
@@ -142,8 +142,7 @@ def _dashboard_rows(day: date | None = None) -> list[dict[str, Any]]:
             "device": device_text(row.latest_device),
             "path": labels["path"].get(row.latest_path, "") if row.latest_path else "",
             "checks": check_results(row.latest_checks),
-            "last_activity": (format_datetime(row.last_activity_at, "short")
-                              if row.last_activity_at else ""),
+            "last_activity": format_moment(row.last_activity_at, "short"),
         })
     return result
 
@@ -182,7 +181,7 @@ def _recovery_notices() -> list[dict[str, str]]:
     with db.engine().connect() as connection:
         rows = accounts.recovery_notices(
             connection, g.staff.id, [i for i in passkey_ids if isinstance(i, int)])
-    return [{"name": row.added_by_name, "when": format_datetime(row.created_at, "short")}
+    return [{"name": row.added_by_name, "when": format_moment(row.created_at, "short")}
             for row in rows]
 
 
