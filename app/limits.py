@@ -10,9 +10,16 @@ must not be lost because the counter is down.
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, request
+import logging
+import math
+import time
+from typing import NoReturn
+
+from flask import Flask, abort, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits import parse_many
+from werkzeug.exceptions import TooManyRequests
 
 from app.invites import hash_token
 
@@ -39,16 +46,34 @@ def lookup_limit() -> str:
     return str(current_app.config["LINK_LOOKUP_RATE_LIMIT"])
 
 
-def only_not_found(response: Response) -> bool:
-    """Count a look-up only when it found nothing: guessing tokens, not using one's own."""
-    return response.status_code == 404
+def refuse_unknown_token() -> NoReturn:
+    """A look-up of /r/<token>, its manifest or /staff/enroll/<token> found nothing: count
+    the miss against this address and answer 404, or 429 with Retry-After beyond the limit.
+
+    Only misses are counted and only misses are refused: customers behind one address (an
+    office, a library) must still open their own links while someone there scans. A 192-bit
+    token cannot be guessed anyway; the limit keeps a scanner's load and log lines down.
+    """
+    if current_app.config["RATELIMIT_ENABLED"]:
+        retry_after = _hit_lookup_miss(get_remote_address())
+        if retry_after is not None:
+            raise TooManyRequests(retry_after=retry_after)
+    abort(404)
 
 
-# One budget per address for every kind of token look-up: /r/<token>, its manifest, and
-# /staff/enroll/<token>. A 192-bit token cannot be guessed anyway; this keeps a scanner from
-# trying and from filling the logs.
-lookup_limited = limiter.shared_limit(lookup_limit, scope="token-lookup",
-                                      deduct_when=only_not_found)
+def _hit_lookup_miss(address: str) -> int | None:
+    """Count one miss for address under every LINK_LOOKUP_RATE_LIMIT; seconds to wait when
+    one of them is spent, None when the miss is within them or the storage fails."""
+    try:
+        for item in parse_many(lookup_limit()):
+            if not limiter.limiter.hit(item, "token-lookup-miss", address):
+                reset_at = limiter.limiter.get_window_stats(
+                    item, "token-lookup-miss", address).reset_time
+                return max(1, math.ceil(reset_at - time.time()))
+    except Exception:
+        # As RATELIMIT_SWALLOW_ERRORS: a broken counter lets the request through.
+        logging.getLogger(__name__).exception("rate-limit storage failed")
+    return None
 
 
 def personal_link_key() -> str:

@@ -33,7 +33,7 @@ from flask_babel import gettext as _
 
 from app import assets, db, invites
 from app.i18n import LANGUAGE_CODES, current_language
-from app.limits import lookup_limited
+from app.limits import refuse_unknown_token
 from app.wizard.steps import STEPS
 
 bp = Blueprint("pwa", __name__)
@@ -97,7 +97,6 @@ def manifest() -> Response:
 
 
 @bp.get("/r/<token>/manifest.webmanifest")
-@lookup_limited
 def personal_manifest(token: str) -> Response:
     """A personal link's manifest: the installed app opens that link, in the invite's language.
 
@@ -107,7 +106,7 @@ def personal_manifest(token: str) -> Response:
         invite = invites.find_invite(connection, token,
                                      days=current_app.config["RETENTION_DAYS"])
     if invite is None:
-        abort(404)
+        refuse_unknown_token()
     document = _manifest(invite.language, url_for("wizard.personal_link", token=token))
     return _manifest_response(document, "no-store")
 

@@ -119,24 +119,47 @@ def test_the_counted_key_is_not_the_token(app: Flask) -> None:
     assert token not in key and key == "link:" + invites.hash_token(token)[:32]
 
 
+DESKTOP = {"User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+                         "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"}
+
+
 def test_guessing_links_is_limited_but_using_ones_own_is_not(tmp_path: Path) -> None:
     """Failed look-ups of /r/, its manifest and enrollment links share one budget per
     address; a found link costs nothing from it."""
     with limited_app(tmp_path, LINK_LOOKUP_RATE_LIMIT="3/minute") as application:
         client = application.test_client()
         token = new_token(application)
-        desktop = {"User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
-                                 "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"}
         for _ in range(5):
-            assert client.get(f"/r/{token}", headers=desktop).status_code == 200
+            assert client.get(f"/r/{token}", headers=DESKTOP).status_code == 200
         wrong = "A" * 32
         codes = [client.get(f"/r/{wrong}").status_code,
                  client.get(f"/r/{wrong}/manifest.webmanifest").status_code,
                  client.get(f"/staff/enroll/{wrong}").status_code,
                  client.get(f"/r/{wrong}").status_code]
         assert codes == [404, 404, 404, 429]
-        refused = client.get(f"/r/{token}", headers=desktop)
+        refused = client.get(f"/staff/enroll/{wrong}")
         assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
-        other = client.get(f"/r/{token}", headers=desktop,
-                           environ_base={"REMOTE_ADDR": "192.0.2.7"})
-        assert other.status_code == 200
+        other = client.get(f"/r/{wrong}", environ_base={"REMOTE_ADDR": "192.0.2.7"})
+        assert other.status_code == 404
+
+
+def test_a_real_link_opens_from_an_address_that_is_limited_for_guessing(
+        tmp_path: Path) -> None:
+    """Someone scanning from an office's address must not lock its customers out: once the
+    address is limited, its misses get 429, but a real link, its manifest and a real
+    enrollment link still open."""
+    from app.staff import accounts
+
+    with limited_app(tmp_path, LINK_LOOKUP_RATE_LIMIT="3/minute") as application:
+        client = application.test_client()
+        token = new_token(application)
+        with application.extensions["valmis.db"].begin() as connection:
+            staff_id = accounts.create_staff(connection, "Aino", is_admin=True)
+            enrollment = accounts.create_enrollment(connection, staff_id)
+        wrong = "B" * 32
+        assert [client.get(f"/r/{wrong}").status_code for _ in range(4)] == [404] * 3 + [429]
+        assert client.get(f"/r/{token}", headers=DESKTOP).status_code == 200
+        assert client.get(f"/r/{token}/manifest.webmanifest").status_code == 200
+        assert client.get(f"/staff/enroll/{enrollment}").status_code == 200
+        assert client.get(f"/r/{wrong}").status_code == 429
+        assert client.get(f"/r/{wrong}/manifest.webmanifest").status_code == 429

@@ -24,7 +24,7 @@ from werkzeug.wrappers import Response
 from app import db, invites
 from app.device import VARY_HEADERS, DeviceProfile, classify_request
 from app.i18n import format_appointment, use_invite_language
-from app.limits import lookup_limited
+from app.limits import refuse_unknown_token
 from app.security import add_vary
 from app.wizard import bp, calendar, guidance
 from app.wizard.steps import (
@@ -129,7 +129,6 @@ def start() -> Response:
 
 
 @bp.get("/r/<token>")
-@lookup_limited
 def personal_link(token: str) -> Response:
     """A personal link: note that the customer opened it, then the start page with their time."""
     now = datetime.now(UTC)
@@ -137,7 +136,7 @@ def personal_link(token: str) -> Response:
         invite = invites.find_invite(connection, token, now=now,
                                      days=current_app.config["RETENTION_DAYS"])
         if invite is None:
-            abort(404)
+            refuse_unknown_token()
         # Teams, Outlook, Slack and others fetch a link to preview it as soon as it is sent,
         # and link checkers ask with HEAD. That is not the customer: nothing is recorded and
         # nothing personal is shown.
