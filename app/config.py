@@ -7,6 +7,8 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from app import limit_storage
+
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("VALMIS_INSTANCE_DIR", ROOT / "instance"))
 
@@ -69,10 +71,13 @@ class Config:
         # How many reverse proxies in front of the app set X-Forwarded-* (0: none, trust none).
         self.PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 0)
         self.LANGUAGE_COOKIE_DAYS = _int("LANGUAGE_COOKIE_DAYS", 365)
-        # Rate limits (Flask-Limiter's notation). Counters live in RATELIMIT_STORAGE_URI:
-        # memory:// counts per worker process; redis://host:6379 shares them between workers
-        # and instances. A failing storage lets requests through rather than losing reports.
-        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        # Rate limits (Flask-Limiter's notation). Counters live in RATELIMIT_STORAGE_URI: by
+        # default a SQLite file in the instance folder that all workers of this instance share
+        # (app/limit_storage.py); redis://host:6379 shares them between instances too;
+        # memory:// counts per worker process, so N workers let N times the limit through.
+        # A failing storage lets requests through rather than losing reports.
+        self.RATELIMIT_STORAGE_URI = (os.environ.get("RATELIMIT_STORAGE_URI")
+                                      or limit_storage.default_uri(INSTANCE_DIR))
         self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
         self.RATELIMIT_SWALLOW_ERRORS = True
         self.RATELIMIT_HEADERS_ENABLED = True

@@ -2,8 +2,9 @@
 how often reports may arrive, per address and per personal link.
 
 Flask-Limiter (and its `limits` storage) rather than a hand-made counter: moving windows,
-Retry-After headers and shared storage (RATELIMIT_STORAGE_URI, e.g. redis://) for several
-workers or instances come with it. The default memory:// storage counts per worker process.
+Retry-After headers and shared storage come with it. The counters live in
+RATELIMIT_STORAGE_URI: by default a SQLite file shared by the instance's workers
+(app/limit_storage.py), redis:// for many instances.
 A storage that fails lets requests through (RATELIMIT_SWALLOW_ERRORS): a customer's report
 must not be lost because the counter is down.
 """
@@ -21,6 +22,8 @@ from flask_limiter.util import get_remote_address
 from limits import parse_many
 from werkzeug.exceptions import TooManyRequests
 
+# Imported for its side effect: it registers the sqlite:// storage scheme with `limits`.
+from app import limit_storage  # noqa: F401
 from app.invites import hash_token
 
 limiter = Limiter(key_func=get_remote_address, strategy="moving-window")
