@@ -49,11 +49,12 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    """Hashed static files, languages, security headers, the database, rate limits and the
-    daily purge."""
-    from app import assets, db, housekeeping, i18n, limits, security
+    """Hashed static files, the customer's session, languages, security headers, the
+    database, rate limits and the daily purge."""
+    from app import assets, customer_session, db, housekeeping, i18n, limits, security
 
     assets.init_app(app, app.config["ASSET_SALT"])
+    customer_session.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     db.init_app(app)
