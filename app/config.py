@@ -88,6 +88,13 @@ class Config:
             "REPORT_RATE_LIMIT_PER_LINK", "60/minute;600/hour")
         self.REPORT_RATE_LIMIT_PER_ADDRESS = os.environ.get(
             "REPORT_RATE_LIMIT_PER_ADDRESS", "300/minute")
+        # Bytes of the connection check's /api/v1/download and /upload, counted in whole
+        # checks (app.limits.CONNECTION_CHECK_BYTES, 1.75 MiB each), per address and per
+        # personal link. A customer may run the check ten times in an hour and still pass.
+        self.THROUGHPUT_CHECKS_PER_ADDRESS = os.environ.get(
+            "THROUGHPUT_CHECKS_PER_ADDRESS", "30/minute;200/hour")
+        self.THROUGHPUT_CHECKS_PER_LINK = os.environ.get(
+            "THROUGHPUT_CHECKS_PER_LINK", "10/minute;30/hour")
         # Mixed into every static file's hash: a new value acts as a new release (used by the
         # end-to-end test of the update flow). Normally empty.
         self.ASSET_SALT = os.environ.get("ASSET_SALT", "")
@@ -155,7 +162,8 @@ class Config:
         from limits import parse_many
 
         for name in ("CEREMONY_RATE_LIMIT", "REPORT_RATE_LIMIT_PER_LINK",
-                     "REPORT_RATE_LIMIT_PER_ADDRESS", "LINK_LOOKUP_RATE_LIMIT"):
+                     "REPORT_RATE_LIMIT_PER_ADDRESS", "LINK_LOOKUP_RATE_LIMIT",
+                     "THROUGHPUT_CHECKS_PER_ADDRESS", "THROUGHPUT_CHECKS_PER_LINK"):
             value = getattr(self, name)
             try:
                 parse_many(value)

@@ -82,6 +82,15 @@ def invite_token() -> str | None:
     return str(content["token"]) if content and content["until"] > time.time() else None
 
 
+def invite_id() -> int | None:
+    """The id of this session's personal-link invite, without touching a cookieless session."""
+    if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+        return None
+    state = session.get(STATE_KEY)
+    found = state.get("invite") if isinstance(state, dict) else None
+    return found if isinstance(found, int) else None
+
+
 def _knows_an_invite(data: SessionMixin) -> bool:
     """Whether the session holds anything of a personal link."""
     state = data.get(STATE_KEY)

@@ -19,11 +19,12 @@ from typing import NoReturn
 from flask import Flask, abort, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from limits import parse_many
+from limits import RateLimitItem, parse_many
+from limits.strategies import FixedWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
 
 # Imported for its side effect: it registers the sqlite:// storage scheme with `limits`.
-from app import limit_storage  # noqa: F401
+from app import customer_session, limit_storage  # noqa: F401
 from app.invites import hash_token
 
 limiter = Limiter(key_func=get_remote_address, strategy="moving-window")
@@ -77,6 +78,52 @@ def _hit_lookup_miss(address: str) -> int | None:
         # As RATELIMIT_SWALLOW_ERRORS: a broken counter lets the request through.
         logging.getLogger(__name__).exception("rate-limit storage failed")
     return None
+
+
+# What one run of the browser's connection check transfers at most: downloads of 128 KiB and
+# 1 MiB, uploads of 128 KiB and 512 KiB (DOWNLOAD_SIZES and UPLOAD_SIZES in
+# app/static/js/connection-check.mjs; tests/test_limits.py keeps the two in step).
+CONNECTION_CHECK_BYTES = (128 + 1024 + 128 + 512) * 1024
+
+
+def charge_throughput(size: int) -> None:
+    """Count size bytes of /api/v1/download or /upload against this address and, when the
+    session knows a personal link, against that link; 429 with Retry-After once either has
+    spent its THROUGHPUT_CHECKS_PER_* (connection checks' worth of bytes) in its window.
+
+    Fixed windows on the limiter's own storage: one atomic counter per window however many
+    bytes are counted (a moving window keeps one entry per counted unit). A refused transfer
+    counts too, so a client that keeps asking stays refused until its window ends.
+    """
+    if not current_app.config["RATELIMIT_ENABLED"]:
+        return
+    budgets = [(current_app.config["THROUGHPUT_CHECKS_PER_ADDRESS"],
+                ("throughput", "address", get_remote_address()))]
+    invite = customer_session.invite_id()
+    if invite is not None:
+        budgets.append((current_app.config["THROUGHPUT_CHECKS_PER_LINK"],
+                        ("throughput", "invite", str(invite))))
+    try:
+        counter = FixedWindowRateLimiter(limiter.storage)
+        for setting, identifiers in budgets:
+            for checks in parse_many(setting):
+                budget = _in_bytes(checks)
+                if not counter.hit(budget, *identifiers, cost=size):
+                    reset_at = counter.get_window_stats(budget, *identifiers).reset_time
+                    raise TooManyRequests(
+                        description="Too many connection checks; try again later.",
+                        retry_after=max(1, math.ceil(reset_at - time.time())))
+    except TooManyRequests:
+        raise
+    except Exception:
+        # As RATELIMIT_SWALLOW_ERRORS: a broken counter lets the request through.
+        logging.getLogger(__name__).exception("rate-limit storage failed")
+
+
+def _in_bytes(checks: RateLimitItem) -> RateLimitItem:
+    """A limit of N connection checks per window as N checks' worth of bytes per window."""
+    return type(checks)(checks.amount * CONNECTION_CHECK_BYTES, checks.multiples,
+                        checks.namespace)
 
 
 def personal_link_key() -> str:
