@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from app.security import redact_tokens
 from e2e.conftest import ROOT, LiveServer, free_port, start_gunicorn, stop_gunicorn
 
 WORKERS = 3
@@ -148,3 +149,4 @@ def test_no_spelling_of_a_token_reaches_the_access_log(instance: LiveServer) -> 
     assert log.count("[redacted]") >= len(spellings)
     for piece in (token, token[:16], token[-16:]):
         assert piece not in log
+    assert all(redact_tokens(line) == line for line in log.splitlines())
