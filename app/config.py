@@ -158,9 +158,15 @@ class Config:
 
 
     def check_rate_limits(self) -> None:
-        """Each limit must be in Flask-Limiter's notation, e.g. "60/minute;600/hour"."""
+        """Each limit must be in Flask-Limiter's notation, e.g. "60/minute;600/hour", and a
+        sqlite:// storage must name an absolute file."""
         from limits import parse_many
 
+        if urlsplit(self.RATELIMIT_STORAGE_URI).scheme == limit_storage.SCHEME:
+            try:
+                limit_storage.database_path(self.RATELIMIT_STORAGE_URI)
+            except ValueError as error:
+                raise ConfigError(f"RATELIMIT_STORAGE_URI: {error}") from None
         for name in ("CEREMONY_RATE_LIMIT", "REPORT_RATE_LIMIT_PER_LINK",
                      "REPORT_RATE_LIMIT_PER_ADDRESS", "LINK_LOOKUP_RATE_LIMIT",
                      "THROUGHPUT_CHECKS_PER_ADDRESS", "THROUGHPUT_CHECKS_PER_LINK"):

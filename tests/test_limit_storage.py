@@ -136,6 +136,15 @@ def test_a_uri_must_name_a_file() -> None:
             limit_storage.database_path(wrong)
 
 
+def test_a_wrong_sqlite_uri_stops_the_app() -> None:
+    """A relative path is a clear start-up error naming the setting."""
+    from app import create_app
+    from app.config import ConfigError
+
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI"):
+        create_app({"TESTING": True, "RATELIMIT_STORAGE_URI": "sqlite://instance/x.db"})
+
+
 def test_the_default_is_a_file_in_the_instance_folder(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Without RATELIMIT_STORAGE_URI, the counters live in the instance folder's file."""
