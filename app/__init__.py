@@ -49,12 +49,13 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    """JSON with bounded nesting, hashed static files, languages, security headers, the
-    database, rate limits and the daily purge."""
-    from app import assets, db, housekeeping, i18n, jsonbody, limits, security
+    """JSON with bounded nesting, hashed static files, the customer's session, languages,
+    security headers, the database, rate limits and the daily purge."""
+    from app import assets, customer_session, db, housekeeping, i18n, jsonbody, limits, security
 
     app.json = jsonbody.DepthLimitedJSONProvider(app)
     assets.init_app(app, app.config["ASSET_SALT"])
+    customer_session.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     db.init_app(app)

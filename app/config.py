@@ -7,6 +7,8 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from app import limit_storage
+
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("VALMIS_INSTANCE_DIR", ROOT / "instance"))
 
@@ -69,10 +71,13 @@ class Config:
         # How many reverse proxies in front of the app set X-Forwarded-* (0: none, trust none).
         self.PROXY_FIX_HOPS = _int("PROXY_FIX_HOPS", 0)
         self.LANGUAGE_COOKIE_DAYS = _int("LANGUAGE_COOKIE_DAYS", 365)
-        # Rate limits (Flask-Limiter's notation). Counters live in RATELIMIT_STORAGE_URI:
-        # memory:// counts per worker process; redis://host:6379 shares them between workers
-        # and instances. A failing storage lets requests through rather than losing reports.
-        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        # Rate limits (Flask-Limiter's notation). Counters live in RATELIMIT_STORAGE_URI: by
+        # default a SQLite file in the instance folder that all workers of this instance share
+        # (app/limit_storage.py); redis://host:6379 shares them between instances too;
+        # memory:// counts per worker process, so N workers let N times the limit through.
+        # A failing storage lets requests through rather than losing reports.
+        self.RATELIMIT_STORAGE_URI = (os.environ.get("RATELIMIT_STORAGE_URI")
+                                      or limit_storage.default_uri(INSTANCE_DIR))
         self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
         self.RATELIMIT_SWALLOW_ERRORS = True
         self.RATELIMIT_HEADERS_ENABLED = True
@@ -83,6 +88,13 @@ class Config:
             "REPORT_RATE_LIMIT_PER_LINK", "60/minute;600/hour")
         self.REPORT_RATE_LIMIT_PER_ADDRESS = os.environ.get(
             "REPORT_RATE_LIMIT_PER_ADDRESS", "300/minute")
+        # Bytes of the connection check's /api/v1/download and /upload, counted in whole
+        # checks (app.limits.CONNECTION_CHECK_BYTES, 1.75 MiB each), per address and per
+        # personal link. A customer may run the check ten times in an hour and still pass.
+        self.THROUGHPUT_CHECKS_PER_ADDRESS = os.environ.get(
+            "THROUGHPUT_CHECKS_PER_ADDRESS", "30/minute;200/hour")
+        self.THROUGHPUT_CHECKS_PER_LINK = os.environ.get(
+            "THROUGHPUT_CHECKS_PER_LINK", "10/minute;30/hour")
         # Mixed into every static file's hash: a new value acts as a new release (used by the
         # end-to-end test of the update flow). Normally empty.
         self.ASSET_SALT = os.environ.get("ASSET_SALT", "")
@@ -146,11 +158,18 @@ class Config:
 
 
     def check_rate_limits(self) -> None:
-        """Each limit must be in Flask-Limiter's notation, e.g. "60/minute;600/hour"."""
+        """Each limit must be in Flask-Limiter's notation, e.g. "60/minute;600/hour", and a
+        sqlite:// storage must name an absolute file."""
         from limits import parse_many
 
+        if urlsplit(self.RATELIMIT_STORAGE_URI).scheme == limit_storage.SCHEME:
+            try:
+                limit_storage.database_path(self.RATELIMIT_STORAGE_URI)
+            except ValueError as error:
+                raise ConfigError(f"RATELIMIT_STORAGE_URI: {error}") from None
         for name in ("CEREMONY_RATE_LIMIT", "REPORT_RATE_LIMIT_PER_LINK",
-                     "REPORT_RATE_LIMIT_PER_ADDRESS", "LINK_LOOKUP_RATE_LIMIT"):
+                     "REPORT_RATE_LIMIT_PER_ADDRESS", "LINK_LOOKUP_RATE_LIMIT",
+                     "THROUGHPUT_CHECKS_PER_ADDRESS", "THROUGHPUT_CHECKS_PER_LINK"):
             value = getattr(self, name)
             try:
                 parse_many(value)

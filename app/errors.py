@@ -29,15 +29,20 @@ def _messages(code: int, error: HTTPException) -> tuple[str, str]:
     return _("This did not work"), _("Go back and try again.")
 
 
-def handle_http_error(error: HTTPException) -> tuple[Response | str, int]:
+def handle_http_error(error: HTTPException) -> tuple[Response, int]:
     """Render an HTTP error for a person or, under /api/, as JSON."""
     code = error.code or 500
     if request.path.startswith("/api/"):
-        return jsonify(error={"code": code, "message": error.description}), code
-    heading, explanation = _messages(code, error)
-    html = render_template("errors/error.html", code=code, heading=heading,
-                           explanation=explanation)
-    return html, code
+        response = jsonify(error={"code": code, "message": error.description})
+    else:
+        heading, explanation = _messages(code, error)
+        response = Response(render_template("errors/error.html", code=code, heading=heading,
+                                             explanation=explanation), mimetype="text/html")
+    # A 429 raised with retry_after (app/limits.py) says when to come back.
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response, code
 
 
 def init_app(app: Flask) -> None:

@@ -14,11 +14,10 @@ from flask import Flask, Response, current_app, g, request, session
 from flask_babel import Babel, format_datetime, get_locale
 from flask_babel import gettext as _
 
+from app.customer_session import INVITE_LANGUAGE_KEY
 from app.security import add_vary
 
 LANGUAGE_PARAMETER = "lang"
-# The language the staff chose for a personal link's invite, kept in the signed session.
-INVITE_LANGUAGE_KEY = "invite_language"
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,18 +2,29 @@
 how often reports may arrive, per address and per personal link.
 
 Flask-Limiter (and its `limits` storage) rather than a hand-made counter: moving windows,
-Retry-After headers and shared storage (RATELIMIT_STORAGE_URI, e.g. redis://) for several
-workers or instances come with it. The default memory:// storage counts per worker process.
+Retry-After headers and shared storage come with it. The counters live in
+RATELIMIT_STORAGE_URI: by default a SQLite file shared by the instance's workers
+(app/limit_storage.py), redis:// for many instances.
 A storage that fails lets requests through (RATELIMIT_SWALLOW_ERRORS): a customer's report
 must not be lost because the counter is down.
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, request
+import logging
+import math
+import time
+from typing import NoReturn
+
+from flask import Flask, abort, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits import RateLimitItem, parse_many
+from limits.strategies import FixedWindowRateLimiter
+from werkzeug.exceptions import TooManyRequests
 
+# Imported for its side effect: it registers the sqlite:// storage scheme with `limits`.
+from app import customer_session, limit_storage  # noqa: F401
 from app.invites import hash_token
 
 limiter = Limiter(key_func=get_remote_address, strategy="moving-window")
@@ -39,16 +50,80 @@ def lookup_limit() -> str:
     return str(current_app.config["LINK_LOOKUP_RATE_LIMIT"])
 
 
-def only_not_found(response: Response) -> bool:
-    """Count a look-up only when it found nothing: guessing tokens, not using one's own."""
-    return response.status_code == 404
+def refuse_unknown_token() -> NoReturn:
+    """A look-up of /r/<token>, its manifest or /staff/enroll/<token> found nothing: count
+    the miss against this address and answer 404, or 429 with Retry-After beyond the limit.
+
+    Only misses are counted and only misses are refused: customers behind one address (an
+    office, a library) must still open their own links while someone there scans. A 192-bit
+    token cannot be guessed anyway; the limit keeps a scanner's load and log lines down.
+    """
+    if current_app.config["RATELIMIT_ENABLED"]:
+        retry_after = _hit_lookup_miss(get_remote_address())
+        if retry_after is not None:
+            raise TooManyRequests(retry_after=retry_after)
+    abort(404)
 
 
-# One budget per address for every kind of token look-up: /r/<token>, its manifest, and
-# /staff/enroll/<token>. A 192-bit token cannot be guessed anyway; this keeps a scanner from
-# trying and from filling the logs.
-lookup_limited = limiter.shared_limit(lookup_limit, scope="token-lookup",
-                                      deduct_when=only_not_found)
+def _hit_lookup_miss(address: str) -> int | None:
+    """Count one miss for address under every LINK_LOOKUP_RATE_LIMIT; seconds to wait when
+    one of them is spent, None when the miss is within them or the storage fails."""
+    try:
+        for item in parse_many(lookup_limit()):
+            if not limiter.limiter.hit(item, "token-lookup-miss", address):
+                reset_at = limiter.limiter.get_window_stats(
+                    item, "token-lookup-miss", address).reset_time
+                return max(1, math.ceil(reset_at - time.time()))
+    except Exception:
+        # As RATELIMIT_SWALLOW_ERRORS: a broken counter lets the request through.
+        logging.getLogger(__name__).exception("rate-limit storage failed")
+    return None
+
+
+# What one run of the browser's connection check transfers at most: downloads of 128 KiB and
+# 1 MiB, uploads of 128 KiB and 512 KiB (DOWNLOAD_SIZES and UPLOAD_SIZES in
+# app/static/js/connection-check.mjs; tests/test_limits.py keeps the two in step).
+CONNECTION_CHECK_BYTES = (128 + 1024 + 128 + 512) * 1024
+
+
+def charge_throughput(size: int) -> None:
+    """Count size bytes of /api/v1/download or /upload against this address and, when the
+    session knows a personal link, against that link; 429 with Retry-After once either has
+    spent its THROUGHPUT_CHECKS_PER_* (connection checks' worth of bytes) in its window.
+
+    Fixed windows on the limiter's own storage: one atomic counter per window however many
+    bytes are counted (a moving window keeps one entry per counted unit). A refused transfer
+    counts too, so a client that keeps asking stays refused until its window ends.
+    """
+    if not current_app.config["RATELIMIT_ENABLED"]:
+        return
+    budgets = [(current_app.config["THROUGHPUT_CHECKS_PER_ADDRESS"],
+                ("throughput", "address", get_remote_address()))]
+    invite = customer_session.invite_id()
+    if invite is not None:
+        budgets.append((current_app.config["THROUGHPUT_CHECKS_PER_LINK"],
+                        ("throughput", "invite", str(invite))))
+    try:
+        counter = FixedWindowRateLimiter(limiter.storage)
+        for setting, identifiers in budgets:
+            for checks in parse_many(setting):
+                budget = _in_bytes(checks)
+                if not counter.hit(budget, *identifiers, cost=size):
+                    reset_at = counter.get_window_stats(budget, *identifiers).reset_time
+                    raise TooManyRequests(
+                        description="Too many connection checks; try again later.",
+                        retry_after=max(1, math.ceil(reset_at - time.time())))
+    except TooManyRequests:
+        raise
+    except Exception:
+        # As RATELIMIT_SWALLOW_ERRORS: a broken counter lets the request through.
+        logging.getLogger(__name__).exception("rate-limit storage failed")
+
+
+def _in_bytes(checks: RateLimitItem) -> RateLimitItem:
+    """A limit of N connection checks per window as N checks' worth of bytes per window."""
+    return type(checks)(checks.amount * CONNECTION_CHECK_BYTES, checks.multiples,
+                        checks.namespace)
 
 
 def personal_link_key() -> str:

@@ -32,8 +32,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app import assets, db, invites
+from app.customer_session import STATE_KEY, invite_token
 from app.i18n import LANGUAGE_CODES, current_language
-from app.limits import lookup_limited
+from app.limits import refuse_unknown_token
 from app.wizard.steps import STEPS
 
 bp = Blueprint("pwa", __name__)
@@ -97,7 +98,6 @@ def manifest() -> Response:
 
 
 @bp.get("/r/<token>/manifest.webmanifest")
-@lookup_limited
 def personal_manifest(token: str) -> Response:
     """A personal link's manifest: the installed app opens that link, in the invite's language.
 
@@ -107,7 +107,7 @@ def personal_manifest(token: str) -> Response:
         invite = invites.find_invite(connection, token,
                                      days=current_app.config["RETENTION_DAYS"])
     if invite is None:
-        abort(404)
+        refuse_unknown_token()
     document = _manifest(invite.language, url_for("wizard.personal_link", token=token))
     return _manifest_response(document, "no-store")
 
@@ -176,11 +176,9 @@ def favicon() -> Response:
 
 def manifest_url() -> str:
     """The manifest this page links: the personal link's when the session has one."""
-    from app.wizard.views import INVITE_TOKEN_KEY, STATE_KEY
-
-    token = session.get(INVITE_TOKEN_KEY)
     state = session.get(STATE_KEY)
-    if isinstance(token, str) and isinstance(state, dict) and state.get("invite") is not None:
+    token = invite_token() if isinstance(state, dict) and state.get("invite") else None
+    if token:
         return url_for("pwa.personal_manifest", token=token)
     return url_for("pwa.manifest", lang=current_language().code)
 

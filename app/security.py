@@ -14,8 +14,15 @@ from flask_wtf.csrf import CSRFProtect
 from app import device
 
 # A personal link is /r/<token>, and its reports go to /api/v1/invites/<token>/reports; a staff
-# enrollment link is /staff/enroll/<token>. Each token is a credential and never reaches a log.
-_TOKEN_IN_PATH = re.compile(r"(/r/|/invites/|/enroll/)[^/?#\s\"']+")
+# enrollment link is /staff/enroll/<token>. Each token is a credential and never reaches a log,
+# however it is spelled: the router and redirects see /r//<token> and /r/<token>/ as well, and
+# gunicorn decodes %2F or %41 before routing while its access log keeps the raw request line.
+# So the pattern is matched against the percent-decoded text, with any number of slashes and
+# in any case, and the matching part of the original text is replaced.
+_TOKEN_IN_PATH = re.compile(r"(/(?:r|invites|enroll)/+)([^/?#\s\"']+)", re.IGNORECASE)
+# One character of the text as the server may decode it: a percent escape, also a doubly
+# encoded one (%252F), or a character as it is.
+_ENCODED_CHARACTER = re.compile(r"%(?:25)*([0-9A-Fa-f]{2})|.", re.DOTALL)
 REDACTED = "[redacted]"
 
 PERMISSIONS_POLICY = ", ".join(
@@ -33,7 +40,38 @@ PERMISSIONS_POLICY = ", ".join(
 
 def redact_tokens(text: str) -> str:
     """Replace every personal-link token in text (a path, URL or log line) with a marker."""
-    return _TOKEN_IN_PATH.sub(r"\1" + REDACTED, text)
+    if "/" not in text and "%" not in text:
+        return text
+    decoded, spans = _percent_decoded(text)
+    pieces: list[str] = []
+    copied_to = 0
+    for match in _TOKEN_IN_PATH.finditer(decoded):
+        start = spans[match.start(2)][0]
+        end = spans[match.end(2) - 1][1]
+        # The prefix keeps its original spelling, only the token itself becomes the marker.
+        pieces += [text[copied_to:start], REDACTED]
+        copied_to = end
+    return "".join([*pieces, text[copied_to:]]) if pieces else text
+
+
+def _percent_decoded(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """text with each percent escape decoded to one character, and where in text each
+    decoded character came from. Decoding the log line itself would let %0A forge lines.
+
+    After decoding, only a slash separates path segments; any other escaped character (%3F,
+    %20, %0A) is part of the segment it is in, so it stands as a letter here.
+    """
+    characters: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for unit in _ENCODED_CHARACTER.finditer(text):
+        escaped = unit.group(1)
+        if escaped:
+            character = chr(int(escaped, 16))
+            characters.append(character if character.isalnum() or character == "/" else "x")
+        else:
+            characters.append(unit.group())
+        spans.append(unit.span())
+    return "".join(characters), spans
 
 
 def add_vary(response: Response, names: Iterable[str]) -> None:

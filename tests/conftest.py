@@ -54,8 +54,10 @@ def migrated_app(database: Path, **overrides: Any) -> Iterator[Flask]:
     `flask init-db` does, whose clients check every page; its connections closed after."""
     from app import db
 
+    # Each app counts rate limits in its own file, as one instance does in its folder.
+    counters = f"sqlite:///{database.parent / (database.stem + '-ratelimits.db')}"
     application = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{database}",
-                              **overrides})
+                              "RATELIMIT_STORAGE_URI": counters, **overrides})
     application.test_client_class = PageCheckingClient
     db.upgrade(application)
     try:

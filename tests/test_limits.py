@@ -119,24 +119,129 @@ def test_the_counted_key_is_not_the_token(app: Flask) -> None:
     assert token not in key and key == "link:" + invites.hash_token(token)[:32]
 
 
+DESKTOP = {"User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+                         "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"}
+
+
 def test_guessing_links_is_limited_but_using_ones_own_is_not(tmp_path: Path) -> None:
     """Failed look-ups of /r/, its manifest and enrollment links share one budget per
     address; a found link costs nothing from it."""
     with limited_app(tmp_path, LINK_LOOKUP_RATE_LIMIT="3/minute") as application:
         client = application.test_client()
         token = new_token(application)
-        desktop = {"User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
-                                 "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"}
         for _ in range(5):
-            assert client.get(f"/r/{token}", headers=desktop).status_code == 200
+            assert client.get(f"/r/{token}", headers=DESKTOP).status_code == 200
         wrong = "A" * 32
         codes = [client.get(f"/r/{wrong}").status_code,
                  client.get(f"/r/{wrong}/manifest.webmanifest").status_code,
                  client.get(f"/staff/enroll/{wrong}").status_code,
                  client.get(f"/r/{wrong}").status_code]
         assert codes == [404, 404, 404, 429]
-        refused = client.get(f"/r/{token}", headers=desktop)
+        refused = client.get(f"/staff/enroll/{wrong}")
         assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
-        other = client.get(f"/r/{token}", headers=desktop,
-                           environ_base={"REMOTE_ADDR": "192.0.2.7"})
+        other = client.get(f"/r/{wrong}", environ_base={"REMOTE_ADDR": "192.0.2.7"})
+        assert other.status_code == 404
+
+
+def test_a_real_link_opens_from_an_address_that_is_limited_for_guessing(
+        tmp_path: Path) -> None:
+    """Someone scanning from an office's address must not lock its customers out: once the
+    address is limited, its misses get 429, but a real link, its manifest and a real
+    enrollment link still open."""
+    from app.staff import accounts
+
+    with limited_app(tmp_path, LINK_LOOKUP_RATE_LIMIT="3/minute") as application:
+        client = application.test_client()
+        token = new_token(application)
+        with application.extensions["valmis.db"].begin() as connection:
+            staff_id = accounts.create_staff(connection, "Aino", is_admin=True)
+            enrollment = accounts.create_enrollment(connection, staff_id)
+        wrong = "B" * 32
+        assert [client.get(f"/r/{wrong}").status_code for _ in range(4)] == [404] * 3 + [429]
+        assert client.get(f"/r/{token}", headers=DESKTOP).status_code == 200
+        assert client.get(f"/r/{token}/manifest.webmanifest").status_code == 200
+        assert client.get(f"/staff/enroll/{enrollment}").status_code == 200
+        assert client.get(f"/r/{wrong}").status_code == 429
+        assert client.get(f"/r/{wrong}/manifest.webmanifest").status_code == 429
+
+
+def test_the_bytes_of_one_check_match_the_browsers_check() -> None:
+    """CONNECTION_CHECK_BYTES is what connection-check.mjs transfers at most."""
+    import re
+
+    from app.limits import CONNECTION_CHECK_BYTES
+
+    source = (Path(__file__).resolve().parent.parent / "app" / "static" / "js"
+              / "connection-check.mjs").read_text(encoding="utf-8")
+    total = 0
+    for name in ("DOWNLOAD_SIZES", "UPLOAD_SIZES"):
+        sizes = re.search(rf"const {name} = \[([^\]]*)\]", source)
+        assert sizes, name
+        total += sum(eval(size, {}) for size in sizes.group(1).split(","))  # noqa: S307
+    assert total == CONNECTION_CHECK_BYTES
+
+
+def run_connection_check(client: FlaskClient, address: str = "192.0.2.1") -> list[int]:
+    """The transfers of one full connection check, as connection-check.mjs makes them."""
+    codes = [client.get(f"/api/v1/download?bytes={size}",
+                        environ_base={"REMOTE_ADDR": address}).status_code
+             for size in (128 * 1024, 1024 * 1024)]
+    codes += [client.post("/api/v1/upload", data=b"\0" * size,
+                          content_type="application/octet-stream",
+                          environ_base={"REMOTE_ADDR": address}).status_code
+              for size in (128 * 1024, 512 * 1024)]
+    return codes
+
+
+def test_a_customer_may_check_the_connection_ten_times_an_hour(tmp_path: Path) -> None:
+    """With the default budgets, ten full checks on a personal link from one address pass."""
+    with limited_app(tmp_path) as application:
+        client = application.test_client()
+        token = new_token(application)
+        assert client.get(f"/r/{token}", headers=DESKTOP,
+                          environ_base={"REMOTE_ADDR": "192.0.2.1"}).status_code == 200
+        for _ in range(10):
+            assert run_connection_check(client) == [200] * 4
+
+
+def test_throughput_is_bounded_per_address(tmp_path: Path) -> None:
+    """Many 2 MiB downloads at once from one address: beyond its checks' worth of bytes a
+    JSON 429 with Retry-After, and the bytes are not sent; another address goes on."""
+    with limited_app(tmp_path, THROUGHPUT_CHECKS_PER_ADDRESS="3/hour") as application:
+        client = application.test_client()
+        codes = []
+        for _ in range(6):
+            response = client.get("/api/v1/download?bytes=2097152")
+            codes.append(response.status_code)
+            if response.status_code == 429:
+                refused = response
+        # 3 checks are 5.25 MiB: two downloads of 2 MiB fit, a third would not.
+        assert codes == [200, 200, 429, 429, 429, 429]
+        assert refused.get_json()["error"]["code"] == 429
+        assert 0 < int(refused.headers["Retry-After"]) <= 3600
+        assert len(refused.get_data()) < 1000
+        assert client.post("/api/v1/upload", data=b"\0" * 1024).status_code == 429
+        other = client.get("/api/v1/download?bytes=2097152",
+                           environ_base={"REMOTE_ADDR": "192.0.2.99"})
         assert other.status_code == 200
+
+
+def test_throughput_is_bounded_per_personal_link(tmp_path: Path) -> None:
+    """The session's personal link has its own budget, whatever address its checks come from;
+    the same address without that link is not held back by it."""
+    with limited_app(tmp_path, THROUGHPUT_CHECKS_PER_LINK="2/hour") as application:
+        client = application.test_client()
+        token = new_token(application)
+        client.get(f"/r/{token}", headers=DESKTOP)
+        codes = [run_connection_check(client, address=f"192.0.2.{n}") for n in (1, 2, 3)]
+        assert codes == [[200] * 4, [200] * 4, [429] * 4]
+        stranger = application.test_client()
+        assert run_connection_check(stranger, address="192.0.2.3") == [200] * 4
+
+
+def test_throughput_limits_can_be_turned_off(tmp_path: Path) -> None:
+    """RATELIMIT_ENABLED=false lets every transfer through too."""
+    with limited_app(tmp_path, THROUGHPUT_CHECKS_PER_ADDRESS="1/hour",
+                     RATELIMIT_ENABLED=False) as application:
+        client = application.test_client()
+        assert {run_connection_check(client)[1] for _ in range(3)} == {200}

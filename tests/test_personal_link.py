@@ -57,7 +57,8 @@ def test_a_person_opens_the_link(app: Flask, client: FlaskClient,
     assert row.opened_at is not None and row.last_activity_at == row.opened_at
     with client.session_transaction() as session:
         assert session["wizard"]["invite"] == invite_id
-        assert session["invite_token"] == token
+    checks = client.get("/checks", headers={"User-Agent": DESKTOP}).get_data(as_text=True)
+    assert f'data-report-url="/api/v1/invites/{token}/reports"' in checks
 
 
 def test_opening_again_keeps_the_first_time(app: Flask, client: FlaskClient,
@@ -125,7 +126,8 @@ def test_another_invite_starts_afresh(client: FlaskClient, app: Flask,
     open_link(client, second_token)
     with client.session_transaction() as session:
         assert session["wizard"] == {"invite": second_id}
-        assert session["invite_token"] == second_token
+    checks = client.get("/checks", headers={"User-Agent": DESKTOP}).get_data(as_text=True)
+    assert f'data-report-url="/api/v1/invites/{second_token}/reports"' in checks
     assert second_id != first_id
 
 

@@ -82,6 +82,71 @@ def test_redact_tokens(text: str, expected: str) -> None:
     assert redact_tokens(text) == expected
 
 
+# Every spelling of a token-bearing path that the router, a redirect (308 to the single-slash
+# form, 405 on the wrong method) or a scanner can produce. TOKEN must not survive any of them.
+TOKEN = "Sekret0token_ABC-def123456789xyz"
+TOKEN_SPELLINGS = [
+    f"GET /r/{TOKEN} HTTP/1.1",
+    f"GET /r//{TOKEN} HTTP/1.1",
+    f"GET /r///{TOKEN}/ HTTP/1.1",
+    f"GET /r/{TOKEN}/ HTTP/1.1",
+    f"GET //r/{TOKEN} HTTP/1.1",
+    f"GET /r/{TOKEN}/manifest.webmanifest HTTP/1.1",
+    f"GET /r//{TOKEN}/manifest.webmanifest?lang=fi HTTP/1.1",
+    f"GET /r/{TOKEN}?lang=fi HTTP/1.1",
+    f"GET /r/{TOKEN}#top HTTP/1.1",
+    f"GET /staff/enroll//{TOKEN} HTTP/1.1",
+    f"GET /staff/enroll/{TOKEN}/ HTTP/1.1",
+    f"POST /api/v1/invites//{TOKEN}/reports HTTP/1.1",
+    f"GET /api/v1/invites/{TOKEN}/reports HTTP/1.1",
+    f"GET /r/%53{TOKEN[1:]} HTTP/1.1",
+    f"GET /r%2F{TOKEN} HTTP/1.1",
+    f"GET /r%2f{TOKEN} HTTP/1.1",
+    f"GET %2Fr%2F{TOKEN} HTTP/1.1",
+    f"GET /%72/{TOKEN} HTTP/1.1",
+    f"GET /r/%252F{TOKEN} HTTP/1.1",
+    f"GET /staff/enroll%2F{TOKEN} HTTP/1.1",
+    f"POST /api/v1/invites%2F%2F{TOKEN}/reports HTTP/1.1",
+    f"GET /R/{TOKEN} HTTP/1.1",
+    f"GET /r/abc%0A{TOKEN} HTTP/1.1",
+    f"GET /?next=/r/{TOKEN} HTTP/1.1",
+    f"GET /?next=%2Fr%2F{TOKEN}&lang=fi HTTP/1.1",
+    f"GET http://valmis.example/r/{TOKEN} HTTP/1.1",
+    # A Location header of a redirect, should a log format include it.
+    f"http://localhost:8000/r/{TOKEN}",
+    f"/staff/enroll/{TOKEN}",
+]
+
+
+@pytest.mark.parametrize("spelling", TOKEN_SPELLINGS)
+def test_every_spelling_of_a_token_is_redacted(spelling: str) -> None:
+    """Extra, trailing and encoded slashes, escapes, queries: the token never survives."""
+    redacted = redact_tokens(spelling)
+    assert TOKEN not in redacted
+    assert TOKEN[4:20] not in redacted
+    assert "[redacted]" in redacted
+
+
+@pytest.mark.parametrize("spelling", TOKEN_SPELLINGS)
+def test_the_access_log_filter_redacts_every_spelling(spelling: str) -> None:
+    """Gunicorn's access-log record, with the request line and a Location header as atoms."""
+    record = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1,
+                               '"%(r)s" %(s)s %({location}o)s', None, None)
+    record.args = {"r": spelling, "s": 308, "{location}o": spelling.split(" ")[1]
+                   if " " in spelling else spelling}
+    RedactTokensFilter().filter(record)
+    assert TOKEN[4:20] not in record.getMessage()
+
+
+def test_redaction_keeps_the_rest_of_the_line_as_it_was() -> None:
+    """Only the token goes: the raw spelling around it stays, and escapes are not decoded
+    into the log (a %0A must not start a new line)."""
+    assert (redact_tokens("GET /r%2F//abc/manifest.webmanifest?x=%0A HTTP/1.1")
+            == "GET /r%2F//[redacted]/manifest.webmanifest?x=%0A HTTP/1.1")
+    assert redact_tokens("GET /static/r.css?v=%2F HTTP/1.1") == (
+        "GET /static/r.css?v=%2F HTTP/1.1")
+
+
 def test_log_filter_redacts_message_and_arguments() -> None:
     """The filter rewrites both the format string and its arguments."""
     record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1,

@@ -13,7 +13,13 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from app import db, device, invites, jsonbody
 from app.api.reports import ReportError, validate_report
-from app.limits import limiter, personal_link_key, report_limit_per_address, report_limit_per_link
+from app.limits import (
+    charge_throughput,
+    limiter,
+    personal_link_key,
+    report_limit_per_address,
+    report_limit_per_link,
+)
 from app.security import add_vary
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -51,6 +57,7 @@ def download() -> Response:
     size = request.args.get("bytes", type=int)
     if size is None or not 1 <= size <= MAX_DOWNLOAD_BYTES:
         abort(400, description=f"bytes must be a whole number from 1 to {MAX_DOWNLOAD_BYTES}")
+    charge_throughput(size)
 
     def body() -> Any:
         """Stream the bytes in chunks; random so no proxy or link compresses them away."""
@@ -70,6 +77,8 @@ def download() -> Response:
 def upload() -> Response:
     """Receive and discard up to 1 MiB, answering how many bytes came, to measure upload speed."""
     request.max_content_length = MAX_UPLOAD_BYTES
+    # Counted before reading: what the body says it will be, or the most it may be.
+    charge_throughput(min(request.content_length or MAX_UPLOAD_BYTES, MAX_UPLOAD_BYTES))
     received = 0
     stream = request.stream
     while chunk := stream.read(_CHUNK):

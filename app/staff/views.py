@@ -32,7 +32,7 @@ from werkzeug.wrappers import Response
 
 from app import db, invites
 from app.i18n import LANGUAGE_BY_CODE, format_appointment, format_moment
-from app.limits import ceremony_limit, limiter, lookup_limited
+from app.limits import ceremony_limit, limiter, refuse_unknown_token
 from app.staff import accounts, auth, bp, passkeys
 from app.staff.auth import login_required, login_required_for_polling
 from app.staff.status import (
@@ -287,10 +287,12 @@ def _enrollment(token: str) -> Any:
 
 
 @bp.get("/enroll/<token>")
-@lookup_limited
 def enroll(token: str) -> str:
     """The enrollment page: one button that creates a passkey."""
-    enrollment = _enrollment(token)
+    with db.engine().connect() as connection:
+        enrollment = accounts.find_enrollment(connection, token)
+    if enrollment is None:
+        refuse_unknown_token()
     return render_template("staff/enroll.html", member=enrollment, token=token)
 
 

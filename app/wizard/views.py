@@ -22,9 +22,10 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from app import db, invites
+from app.customer_session import STATE_KEY, invite_token, remember_invite
 from app.device import VARY_HEADERS, DeviceProfile, classify_request
 from app.i18n import format_appointment, use_invite_language
-from app.limits import lookup_limited
+from app.limits import refuse_unknown_token
 from app.security import add_vary
 from app.wizard import bp, calendar, guidance
 from app.wizard.steps import (
@@ -35,11 +36,10 @@ from app.wizard.steps import (
     position,
 )
 
-# What the session keeps: the device choice and which steps are done, and for a personal
-# link the invite's id. Nothing personal about the customer.
-STATE_KEY = "wizard"
-# A personal link's token, for the browser's report posts to /api/v1/invites/<token>/reports.
-INVITE_TOKEN_KEY = "invite_token"  # noqa: S105  (the session key's name, not a secret)
+# What the session keeps (STATE_KEY): the device choice and which steps are done, and for a
+# personal link the invite's id. Nothing personal about the customer. A personal link's token,
+# for the browser's report posts to /api/v1/invites/<token>/reports, is kept sealed and only
+# until the appointment is over (app/customer_session.py).
 
 
 def _state() -> dict[str, Any]:
@@ -129,7 +129,6 @@ def start() -> Response:
 
 
 @bp.get("/r/<token>")
-@lookup_limited
 def personal_link(token: str) -> Response:
     """A personal link: note that the customer opened it, then the start page with their time."""
     now = datetime.now(UTC)
@@ -137,7 +136,7 @@ def personal_link(token: str) -> Response:
         invite = invites.find_invite(connection, token, now=now,
                                      days=current_app.config["RETENTION_DAYS"])
         if invite is None:
-            abort(404)
+            refuse_unknown_token()
         # Teams, Outlook, Slack and others fetch a link to preview it as soon as it is sent,
         # and link checkers ask with HEAD. That is not the customer: nothing is recorded and
         # nothing personal is shown.
@@ -147,7 +146,7 @@ def personal_link(token: str) -> Response:
     # Another invite's progress (a shared computer) does not carry over to this one.
     state = _state() if _state().get("invite") == invite.id else {}
     session[STATE_KEY] = {**state, "invite": invite.id}
-    session[INVITE_TOKEN_KEY] = token
+    remember_invite(invite.id, token, invite.appointment_at)
     session.permanent = True
     use_invite_language(invite.language)
     return _render("wizard/start.html",
@@ -229,7 +228,7 @@ def checks() -> Response:
     profile = _profile()
     device_facts = {"form": profile.form, "os": profile.os, "browser": profile.browser_family,
                     "major": profile.browser_major, "choice": _state().get("device")}
-    token = session.get(INVITE_TOKEN_KEY) if _state().get("invite") is not None else None
+    token = invite_token() if _state().get("invite") is not None else None
     return _step_page("checks", "wizard/checks.html",
                       report_url=url_for("api.post_report", token=token) if token else "",
                       device_json=json.dumps(device_facts),

@@ -53,6 +53,8 @@ export default class ConnectionCheck {
       s.show("cancel", false);
       this.abort = null;
       if (error.name === "AbortError") return this.finish({ status: "skipped" });
+      // 429: this link or address has run the check many times lately; not a slow connection.
+      if (/ 429$/.test(error.message)) return this.finish({ status: "skipped" }, [], "status-too-many");
       return this.finish({ status: navigator.onLine ? "poor" : "offline" });
     }
     s.show("cancel", false);
@@ -138,9 +140,9 @@ export default class ConnectionCheck {
     else this.finish({ status: "skipped" });
   }
 
-  finish(result, reasons = []) {
+  finish(result, reasons = [], sentence = undefined) {
     const s = this.section;
-    s.setState(result.status);
+    s.setState(result.status, sentence);
     s.show("retry", result.status !== "ok");
     this.showResults(result, reasons);
     this.onResult("connection", result);
