@@ -5,8 +5,10 @@
 
 // How long each kind of step may take, in milliseconds, and why so long.
 export const DEADLINES_MS = Object.freeze({
-  // Starting audio after a click is immediate where there is a sound device.
-  resume: 3000,
+  // Starting audio after a click takes milliseconds where there is a sound device, up to a
+  // second or two on an old phone or a Bluetooth headset waking up: 5 s misjudges none of
+  // them, and a person without sound waits only a moment for the advice.
+  resume: 5000,
   // Choosing an output is immediate where the device exists.
   setSinkId: 5000,
   // A <video> of a live camera starts at once; a stuck one must not hold the camera check.
