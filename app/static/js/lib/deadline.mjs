@@ -25,6 +25,12 @@ export const DEADLINES_MS = Object.freeze({
   // 35 kbit/s, a quarter of what video needs at least, so a transfer that takes longer is poor
   // anyway.
   transfer: 30000,
+  // A JSON request to this server (the passkey ceremony's posts); a staff dashboard poll tries
+  // again sooner, as the next poll would.
+  request: 30000,
+  poll: 10000,
+  // Writing to the clipboard may ask the person first (Firefox, Safari).
+  clipboard: 5000,
 });
 
 // Tests (node, or an e2e init script before the page loads) may set
