@@ -34,7 +34,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from app.i18n import LANGUAGES
 from e2e.devices import customer_devices, desktop
-from e2e.pages import DeviceChecks, Wizard
+from e2e.pages import STEADY_CONNECTION, DeviceChecks, Wizard, check_settings_script
 from e2e.test_accessibility import assert_no_axe_violations
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,6 +79,27 @@ def refuse_camera(error: str) -> str:
     return getUserMedia(constraints);
   }};
 }})();"""
+
+
+# A browser with no working sound output (Firefox without a sound server, a desktop with no
+# speakers) never settles AudioContext.resume(); a stuck <video> never settles play(); an
+# output never chosen never settles setSinkId(). Here all three, at once.
+NO_SOUND_OUTPUT = """(() => {
+  const never = () => new Promise(() => {});
+  AudioContext.prototype.resume = never;
+  AudioContext.prototype.setSinkId = never;
+  HTMLMediaElement.prototype.play = never;
+})();"""
+
+# A busy machine, as the page sees it: every answer from the API comes 300 ms late, which on
+# Teams' figures is a slow connection (a round trip over 100 ms).
+SLOW_MACHINE = """(() => {
+  const fetch = window.fetch.bind(window);
+  window.fetch = async (...request) => {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return fetch(...request);
+  };
+})();"""
 
 
 def tracks(page: Page) -> list[str]:
@@ -175,9 +196,13 @@ def refusing_browser(playwright: Playwright,
 
 def open_checks(browser: Browser, base_url: str, language: str = "fi",
                 scripts: tuple[str, ...] = ()) -> DeviceChecks:
-    """The checks page on a Windows Chrome whose tracks are recorded, after scripts."""
+    """The checks page on a Windows Chrome whose tracks are recorded, after scripts.
+
+    The connection is rated by STEADY_CONNECTION's lines, so a test expecting "ok" holds on
+    a busy machine.
+    """
     page = desktop().open(browser, base_url)
-    for script in (RECORD_TRACKS, *scripts):
+    for script in (RECORD_TRACKS, STEADY_CONNECTION, *scripts):
         page.context.add_init_script(script)
     return DeviceChecks(page, language).open()
 
@@ -430,6 +455,57 @@ def test_offline_then_online_again(checks: DeviceChecks) -> None:
     checks.try_again("connection")
     checks.expect_state("connection", "ok")
     assert "connection-offline" not in checks.advice()
+
+
+def test_connection_rating_holds_on_a_slow_machine(browser: Browser, base_url: str) -> None:
+    """With every answer slowed as a busy machine slows it, the test's lines still say "ok"."""
+    checks = open_checks(browser, base_url, scripts=(SLOW_MACHINE,))
+    try:
+        checks.check_connection()
+        checks.expect_state("connection", "ok", timeout=30_000)
+        readiness = checks.readiness()
+        assert readiness is not None
+        assert readiness["checks"]["connection"]["rtt_ms"] >= 300, "the delay was measured"
+    finally:
+        checks.page.context.close()
+
+
+def test_checks_end_without_a_sound_output(browser: Browser, base_url: str) -> None:
+    """No sound output: speakers and microphone still end, each saying what to do."""
+    quick = check_settings_script(deadlines={"resume": 1000, "setSinkId": 1000, "play": 1000})
+    checks = open_checks(browser, base_url, scripts=(NO_SOUND_OUTPUT, quick))
+    try:
+        checks.button("speaker", "play").click()
+        checks.expect_state("speaker", "unsupported")
+        expect(checks.status("speaker")).to_have_text(checks.text(
+            "We could not play sound on this device. Check that speakers or headphones are "
+            "connected and switched on and that the sound is not muted, then play the sound "
+            "again. If it still does not work, you can choose a phone call instead of video."))
+        # The sound can be tried again, once the speakers are on.
+        expect(checks.button("speaker", "play")).to_be_visible()
+
+        checks.check_microphone()
+        checks.expect_state("microphone", "failed")
+        expect(checks.status("microphone")).to_have_text(checks.text(
+            "We could not listen to the microphone on this device. Check that a microphone or "
+            "headset is connected and switched on, then press “Try again”. If it still does "
+            "not work, you can choose a phone call instead of video."))
+        expect(checks.button("microphone", "retry")).to_be_visible()
+        assert tracks(checks.page) == ["ended"], "the microphone goes off when its check ends"
+
+        # A camera preview that never plays does not hold its check either.
+        checks.check_camera()
+        expect(checks.section("camera")).to_have_attribute(
+            "data-state", re.compile("^(ok|warning|failed)$"), timeout=15_000)
+
+        advice = checks.advice()
+        assert "speaker-unsupported" in advice and "microphone-failed" in advice, advice
+        readiness = checks.readiness()
+        assert readiness is not None
+        assert readiness["checks"]["speaker"]["status"] == "unsupported"
+        assert readiness["checks"]["microphone"]["status"] == "failed"
+    finally:
+        checks.page.context.close()
 
 
 @pytest.mark.parametrize(("check", "running"), [

@@ -25,7 +25,7 @@ from playwright.sync_api import Browser, Page, Playwright, expect
 from app.invites import hash_token
 from e2e.conftest import ROOT, LiveServer
 from e2e.devices import customer_devices
-from e2e.pages import DeviceChecks, Wizard, translator
+from e2e.pages import STEADY_CONNECTION, DeviceChecks, Wizard, translator
 from e2e.test_staff_passkeys import add_staff, add_virtual_authenticator
 
 REFERENCE = "Flow 7"
@@ -40,8 +40,13 @@ def words(msgid: str) -> str:
 
 @pytest.fixture
 def customer(browser: Browser, playwright: Playwright, base_url: str) -> Iterator[Page]:
-    """A customer on an Android phone (Pixel 7, touch, with its client hints)."""
+    """A customer on an Android phone (Pixel 7, touch, with its client hints).
+
+    Its connection is rated by STEADY_CONNECTION's lines: "ok" must not hang on this machine's
+    speed.
+    """
     page = customer_devices(playwright.devices)["android-phone"].open(browser, base_url)
+    page.context.add_init_script(STEADY_CONNECTION)
     yield page
     page.context.close()
 

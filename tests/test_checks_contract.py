@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -80,3 +81,24 @@ def test_checks_page_carries_every_text(client) -> None:  # type: ignore[no-unty
     assert "Salli kamera ja mikrofoni tälle sivustolle" in html
     assert 'data-module="device-checks"' in html
     assert 'data-ping-url="/api/v1/ping"' in html
+
+
+# A check's finish(status, "detail") in the browser code, and the section it belongs to.
+FINISH_DETAIL = re.compile(r'finish\("[a-z-]+", "([a-z-]+)"\)')
+DETAIL_SECTIONS = {"speaker-check.mjs": ["speaker"], "microphone-check.mjs": ["microphone"],
+                   "media-check.mjs": ["camera", "microphone"]}
+
+
+def test_every_detail_a_check_ends_with_has_words(client) -> None:  # type: ignore[no-untyped-def]
+    """Each detail a check can end with (no sound, no answer…) has its sentence on the page."""
+    html = client.get("/checks?lang=fi").get_data(as_text=True)
+    sections = dict(re.findall(r'<section[^>]*data-check="([a-z]+)"([^>]*)>', html))
+    found = 0
+    for name, checks in DETAIL_SECTIONS.items():
+        code = (ROOT / "app" / "static" / "js" / name).read_text(encoding="utf-8")
+        for detail in FINISH_DETAIL.findall(code):
+            found += 1
+            for check in checks:
+                assert re.search(rf'data-i18n-detail-{detail}="[^"]+"', sections[check]), (
+                    check, detail)
+    assert found >= 3

@@ -225,3 +225,20 @@ test("the contract the service worker relies on", () => {
   assert.equal(api.STORE, "outbox");
   for (const name of ["add", "pending", "flush", "nextDelay"]) assert.equal(typeof api[name], "function", name);
 });
+
+test("a post that never answers is given up in time, aborted, and kept for the next try", { timeout: 2000 }, async () => {
+  const signals = [];
+  const never = (url, init) => {
+    signals.push(init.signal);
+    return new Promise(() => {});
+  };
+  const store = memoryStore();
+  const outbox = createOutbox({ store, fetch: never, channel: null, keepalive: false, sendTimeoutMs: 20 });
+  await outbox.add(entry("a"));
+  await outbox.add(entry("b", "2099-12-01T10:00:01.000Z"));
+  const result = await outbox.flush();
+  assert.deepEqual(result.waiting, ["a", "b"]);
+  assert.equal(signals.length, 1, "the rest wait, as when offline");
+  assert.equal(signals[0].aborted, true);
+  assert.deepEqual((await outbox.pending()).map((e) => e.id), ["a", "b"]);
+});

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { TEAMS, jitter, kbps, median, rateConnection } from "../../app/static/js/lib/thresholds.mjs";
+import { LIMITS, TEAMS, jitter, kbps, median, rateConnection } from "../../app/static/js/lib/thresholds.mjs";
 
 const GOOD = { online: true, rttMs: 40, jitterMs: 5, downKbps: 20000, upKbps: 5000 };
 const rate = (changes) => rateConnection({ ...GOOD, ...changes });
@@ -128,5 +128,17 @@ describe("rateConnection", () => {
 
   test("hints alone do not count as measurements", () => {
     assert.deepEqual(rateConnection({ saveData: true }), { status: "warning", reasons: ["data-saver", "not-measured"] });
+  });
+});
+
+describe("rateConnection's limits", () => {
+  test("are Microsoft's figures and our very-high round trip unless others are given", () => {
+    assert.deepEqual({ ...LIMITS }, { ...TEAMS, veryHighRttMs: 500 });
+    assert.equal(rate({ rttMs: 600 }).status, "poor");
+  });
+
+  test("given others (a test on a busy machine), the same figures are rated by them", () => {
+    const generous = { ...LIMITS, rttTargetMs: 60000, veryHighRttMs: 60000, jitterTargetMs: 60000 };
+    assert.equal(rateConnection({ ...GOOD, rttMs: 600, jitterMs: 90 }, generous).status, "ok");
   });
 });

@@ -2,6 +2,7 @@
 // and look at the picture on the device itself (brightness, black or frozen picture).
 // No frame leaves the page: the analysis reads pixels into a canvas that is never sent.
 import MediaCheck from "./media-check.mjs";
+import { deadlineMs, withDeadline } from "./lib/deadline.mjs";
 import { frameDifference, isFrozen, lightingHint, meanLuma } from "./lib/brightness.mjs";
 
 const WATCH_MS = 3000;
@@ -23,7 +24,9 @@ export default class CameraCheck extends MediaCheck {
     const s = this.section;
     const preview = s.show("preview");
     preview.srcObject = stream;
-    await preview.play().catch(() => {});
+    // A preview that never starts playing must not hold the check: watching then finds no
+    // picture, and says so.
+    await withDeadline(preview.play(), deadlineMs("play"), "play").catch(() => {});
     await this.listDevices();
     if (ended()) return;
     s.setState("watching");

@@ -1,5 +1,7 @@
 // One check's section on the page: its state, its status sentence (from data-i18n-status-*),
 // and the parts found by js-* hooks. Shared by every check so each says results the same way.
+import { deadlineMs, withDeadline } from "./lib/deadline.mjs";
+
 export default class CheckSection {
   constructor(element) {
     this.element = element;
@@ -30,10 +32,11 @@ export default class CheckSection {
 }
 
 // Permissions API state for "camera" or "microphone", or null where the browser has none
-// (in-app web views) or throws (older Firefox: the names were not yet known).
+// (in-app web views), throws (older Firefox: the names were not yet known) or does not answer.
 export async function permissionState(name) {
   try {
-    const status = await navigator.permissions.query({ name });
+    const status = await withDeadline(navigator.permissions.query({ name }),
+      deadlineMs("permissionsQuery"), "permissions.query");
     return status.state;
   } catch {
     return null;

@@ -3,7 +3,8 @@
 // hints (data saver, connection type), and — only where the operator set a STUN server —
 // whether UDP gets out. Compared with Teams' figures for one-to-one video.
 import CheckSection from "./check-section.mjs";
-import { jitter, kbps, median, rateConnection } from "./lib/thresholds.mjs";
+import { deadlineMs, testSetting, withDeadline } from "./lib/deadline.mjs";
+import { LIMITS, jitter, kbps, median, rateConnection } from "./lib/thresholds.mjs";
 
 const PINGS = 7;
 const DOWNLOAD_SIZES = [128 * 1024, 1024 * 1024];
@@ -52,9 +53,12 @@ export default class ConnectionCheck {
     } catch (error) {
       s.show("cancel", false);
       this.abort = null;
-      if (error.name === "AbortError") return this.finish({ status: "skipped" });
+      // Stopped by the customer: skipped.
+      if (signal.aborted) return this.finish({ status: "skipped" });
       // 429: this link or address has run the check many times lately; not a slow connection.
       if (/ 429$/.test(error.message)) return this.finish({ status: "skipped" }, [], "status-too-many");
+      // Anything else, a request that ran out of time included, means this connection does
+      // not carry a call.
       return this.finish({ status: navigator.onLine ? "poor" : "offline" });
     }
     s.show("cancel", false);
@@ -66,7 +70,7 @@ export default class ConnectionCheck {
       online: navigator.onLine, rttMs: result.rtt_ms, jitterMs: result.jitter_ms,
       downKbps: result.down_kbps, upKbps: result.up_kbps, saveData: result.save_data,
       effectiveType: hints.effectiveType,
-    });
+    }, { ...LIMITS, ...testSetting("connectionLimits") });
     this.finish({ status: rating.status, ...result }, rating.reasons);
   }
 
@@ -74,8 +78,10 @@ export default class ConnectionCheck {
     const rtts = [];
     for (let i = 0; i <= PINGS; i += 1) {
       const began = performance.now();
-      const response = await fetch(this.urls.ping, { cache: "no-store", signal });
-      if (!response.ok) throw new Error(`ping ${response.status}`);
+      await this.request("ping", (bounded) => fetch(this.urls.ping, { cache: "no-store", signal: bounded })
+        .then((response) => {
+          if (!response.ok) throw new Error(`ping ${response.status}`);
+        }), signal);
       if (i > 0) rtts.push(performance.now() - began); // the first one opens the connection
     }
     return rtts;
@@ -94,21 +100,31 @@ export default class ConnectionCheck {
     return speed;
   }
 
-  async download(size, signal) {
-    const response = await fetch(`${this.urls.download}?bytes=${size}`, { cache: "no-store", signal });
-    if (!response.ok) throw new Error(`download ${response.status}`);
-    await response.arrayBuffer();
+  request(step, send, signal) {
+    // One request and its body, ended at its deadline (its fetch aborted) or when stopped.
+    const time = step === "ping" ? deadlineMs("ping") : deadlineMs("transfer");
+    return withDeadline(send, time, step, { signal });
   }
 
-  async upload(size, signal) {
+  download(size, signal) {
+    return this.request("download", async (bounded) => {
+      const response = await fetch(`${this.urls.download}?bytes=${size}`, { cache: "no-store", signal: bounded });
+      if (!response.ok) throw new Error(`download ${response.status}`);
+      await response.arrayBuffer();
+    }, signal);
+  }
+
+  upload(size, signal) {
     const body = new Uint8Array(size);
     crypto.getRandomValues(body.subarray(0, Math.min(size, 65536)));
-    const response = await fetch(this.urls.upload, {
-      method: "POST", body, signal, cache: "no-store",
-      headers: { "Content-Type": "application/octet-stream" },
-    });
-    if (!response.ok) throw new Error(`upload ${response.status}`);
-    await response.json();
+    return this.request("upload", async (bounded) => {
+      const response = await fetch(this.urls.upload, {
+        method: "POST", body, signal: bounded, cache: "no-store",
+        headers: { "Content-Type": "application/octet-stream" },
+      });
+      if (!response.ok) throw new Error(`upload ${response.status}`);
+      await response.json();
+    }, signal);
   }
 
   udp() {

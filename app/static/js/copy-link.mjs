@@ -1,5 +1,7 @@
 // Adds a "Copy link" button beside a read-only link field; without it the field can be
 // selected and copied by hand, so the page works without JavaScript too.
+import { deadlineMs, withDeadline } from "./lib/deadline.mjs";
+
 export default class CopyLink {
   constructor(element) {
     this.element = element;
@@ -17,7 +19,8 @@ export default class CopyLink {
   async copy() {
     const { i18nCopied, i18nFailed } = this.element.dataset;
     try {
-      await navigator.clipboard.writeText(this.input.value);
+      // Unanswered, it ends as a failure: the link is selected for copying by hand.
+      await withDeadline(navigator.clipboard.writeText(this.input.value), deadlineMs("clipboard"), "clipboard");
       this.status.textContent = i18nCopied;
     } catch {
       this.input.select();

@@ -1,6 +1,8 @@
 // Keeps the staff dashboard's rows current without a reload and without holding a worker:
 // a conditional GET every few seconds (304 when nothing changed), paused in a hidden tab,
 // backing off on errors. Without it the server-rendered rows and the Refresh link remain.
+import { deadlineMs, withDeadline } from "./lib/deadline.mjs";
+
 export const POLL_MS = 5000;
 export const MAX_BACKOFF_MS = 60000;
 
@@ -119,15 +121,16 @@ export default class DashboardLive {
     if (this.stopped || document.hidden) return;
     const headers = this.etag ? { "If-None-Match": this.etag } : {};
     try {
-      const response = await fetch(this.url, {
-        headers, credentials: "same-origin", cache: "no-store", redirect: "manual",
-      });
+      // A poll that hangs would stop every later one: it ends (aborted) and counts as an error.
+      const response = await withDeadline((signal) => fetch(this.url, {
+        headers, credentials: "same-origin", cache: "no-store", redirect: "manual", signal,
+      }), deadlineMs("poll"), "dashboard poll");
       if (isSignedOut(response)) {
         this.stop();
         return;
       }
       if (response.status === 200) {
-        const { rows } = await response.json();
+        const { rows } = await withDeadline(response.json(), deadlineMs("poll"), "dashboard poll");
         this.etag = response.headers.get("ETag");
         this.update(rows);
       } else if (response.status !== 304) {

@@ -2,6 +2,7 @@
 // devices once their names are known, and ending cleanly. A subclass says what to do with the
 // stream (use), what to clean up (release) and how to report (report).
 import CheckSection, { fillDeviceSelect, permissionState, stopStream } from "./check-section.mjs";
+import { deadlineMs, isTimeout, withDeadline } from "./lib/deadline.mjs";
 import { classifyMediaError } from "./lib/media-errors.mjs";
 
 export default class MediaCheck {
@@ -56,8 +57,15 @@ export default class MediaCheck {
     try {
       const wanted = this.deviceId ? { deviceId: { exact: this.deviceId } } : true;
       const other = this.constraint === "video" ? "audio" : "video";
-      stream = await navigator.mediaDevices.getUserMedia({ [this.constraint]: wanted, [other]: false });
+      // A person may be reading the permission prompt: a long deadline, but a deadline. A
+      // stream that comes after it is stopped at once.
+      stream = await withDeadline(
+        navigator.mediaDevices.getUserMedia({ [this.constraint]: wanted, [other]: false }),
+        deadlineMs("getUserMedia"), "getUserMedia", { onLate: stopStream },
+      );
     } catch (error) {
+      if (ended()) return;
+      if (isTimeout(error)) return this.finish("failed", "timeout");
       const state = await permissionState(this.kind);
       if (ended()) return;
       return this.finish(classifyMediaError(error, {
@@ -66,13 +74,23 @@ export default class MediaCheck {
     }
     if (ended()) return stopStream(stream);
     this.stream = stream;
-    await this.use(stream, ended);
+    try {
+      await this.use(stream, ended);
+    } catch (error) {
+      // Whatever went wrong with a granted device, the check ends and says so.
+      console.warn(`the ${this.kind} check failed`, error);
+      if (!ended()) this.finish("failed", isTimeout(error) ? "timeout" : null);
+    }
   }
 
   async listDevices(media = navigator.mediaDevices) {
     // Names (labels) exist only once permission is granted: list the devices again then, and
     // whenever they change. A choice is offered only when there is more than one.
-    const devices = (await media.enumerateDevices()).filter((d) => d.kind === this.deviceKind);
+    // A list that never comes leaves the choice out; the check goes on without it.
+    const all = await withDeadline(media.enumerateDevices(), deadlineMs("enumerateDevices"), "enumerateDevices")
+      .catch(() => null);
+    if (!all) return;
+    const devices = all.filter((d) => d.kind === this.deviceKind);
     this.devices = devices.length;
     const current = this.stream?.getTracks()[0]?.getSettings().deviceId ?? this.deviceId;
     fillDeviceSelect(this.section.part("device"), devices, current, this.section.text(`${this.kind}-name`));

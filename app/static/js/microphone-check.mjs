@@ -1,6 +1,7 @@
 // Microphone: ask permission, show a live level meter, and pass once speech-level sound has
 // been heard for a moment. The meter's state is also said in words, for screen readers.
 import MediaCheck from "./media-check.mjs";
+import { deadlineMs, withDeadline } from "./lib/deadline.mjs";
 
 const SPEECH_LEVEL = 0.02; // RMS of normal speech at arm's length is well above this
 const NEEDED_MS = 400;
@@ -23,7 +24,13 @@ export default class MicrophoneCheck extends MediaCheck {
     await this.listDevices();
     if (ended()) return;
     this.context.onMicrophoneAllowed?.();
-    this.listen(stream);
+    try {
+      this.listen(stream);
+    } catch (error) {
+      // No Web Audio to listen with (no sound device at all): nothing more to wait for.
+      console.warn("the microphone could not be listened to", error);
+      this.finish("failed", "no-audio");
+    }
   }
 
   listen(stream) {
@@ -54,9 +61,17 @@ export default class MicrophoneCheck extends MediaCheck {
       this.frame = requestAnimationFrame(tick);
     };
     const audio = this.audio;
-    audio.resume().then(() => {
-      if (this.audio === audio) this.frame = requestAnimationFrame(tick);
-    });
+    // Without a working sound device resume() may never settle; the give-up timer above starts
+    // only once it has, so the deadline here is what ends the check then.
+    withDeadline(audio.resume(), deadlineMs("resume"), "AudioContext.resume").then(
+      () => {
+        if (this.audio === audio) this.frame = requestAnimationFrame(tick);
+      },
+      (error) => {
+        console.warn("the microphone could not be listened to", error);
+        if (this.audio === audio) this.finish("failed", "no-audio");
+      },
+    );
   }
 
   release() {

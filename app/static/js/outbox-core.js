@@ -139,14 +139,35 @@
     }
   }
 
+  // A report post that has not answered by then is given up for this pass and tried again
+  // later: a hung request must not hold every later flush (they join the running one).
+  const SEND_TIMEOUT_MS = 30000;
+
+  // fetch, ended after ms: the request is aborted, and the answer is null (no network).
+  function sendWithin(send, url, init, ms) {
+    const controller = typeof AbortController === "function" ? new AbortController() : null;
+    let timer;
+    const timeout = new Promise((resolve) => {
+      timer = setTimeout(() => {
+        controller?.abort();
+        resolve(null);
+      }, ms);
+    });
+    const sent = Promise.resolve()
+      .then(() => send(url, controller ? { ...init, signal: controller.signal } : init));
+    return Promise.race([sent, timeout]).finally(() => clearTimeout(timer));
+  }
+
   // An outbox over a store. Options (all replaceable in tests): store, fetch, channel (an
-  // object with postMessage, or null), now (ms), keepalive (let a post outlive the page).
+  // object with postMessage, or null), now (ms), keepalive (let a post outlive the page),
+  // sendTimeoutMs (how long one post may take).
   function createOutbox(options = {}) {
     let store = options.store || null;
     let channel = options.channel === undefined ? undefined : options.channel;
     const send = options.fetch || ((...args) => global.fetch(...args));
     const now = options.now || (() => Date.now());
     const keepalive = options.keepalive ?? (typeof global.document !== "undefined");
+    const sendTimeoutMs = options.sendTimeoutMs ?? SEND_TIMEOUT_MS;
     let running = null;
     let again = false;
 
@@ -185,10 +206,10 @@
       for (const entry of entries) {
         let response = null;
         try {
-          response = await send(entry.url, {
+          response = await sendWithin(send, entry.url, {
             method: "POST", credentials: "same-origin", keepalive,
             headers: { "Content-Type": "application/json" }, body: entry.body,
-          });
+          }, sendTimeoutMs);
         } catch {
           response = null;
         }

@@ -5,6 +5,7 @@
 // 1. POST the options URL: the server answers WebAuthn options and keeps the challenge.
 // 2. Ask the browser (navigator.credentials.create or .get) with those options.
 // 3. POST the credential to the verify URL; on success the server answers where to go next.
+import { deadlineMs, withDeadline } from "./lib/deadline.mjs";
 
 export function toBase64url(buffer) {
   const bytes = new Uint8Array(buffer);
@@ -86,18 +87,23 @@ export default class Passkey {
     this.button.addEventListener("click", () => this.run());
   }
 
-  async post(url, body) {
-    const answer = await fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: {
-        "Content-Type": "application/json",
-        "X-CSRFToken": this.element.dataset.csrfToken,
-      },
-      body: JSON.stringify(body),
-    });
-    if (!answer.ok) throw new Error(`HTTP ${answer.status}`);
-    return answer.json();
+  post(url, body) {
+    // A request that never answers ends as a failure ("try again"), not a button disabled for
+    // ever. Step 2 needs no deadline of ours: the options carry the browser's own timeout.
+    return withDeadline(async (signal) => {
+      const answer = await fetch(url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {
+          "Content-Type": "application/json",
+          "X-CSRFToken": this.element.dataset.csrfToken,
+        },
+        body: JSON.stringify(body),
+        signal,
+      });
+      if (!answer.ok) throw new Error(`HTTP ${answer.status}`);
+      return answer.json();
+    }, deadlineMs("request"), url);
   }
 
   async run() {

@@ -6,6 +6,8 @@
 // - keeps the browser's install prompt for the Ready page (install-prompt.mjs) instead of
 //   letting the browser show its own banner on every page.
 
+import { deadlineMs, withDeadline } from "./lib/deadline.mjs";
+
 export const OFFLINE_MARK = "data-offline-copy";
 
 // Where a step form leads when it cannot be sent: its own data-offline-next, or that of the
@@ -70,7 +72,9 @@ export default class Pwa {
 
   async reachable() {
     try {
-      const answer = await fetch(this.element.dataset.pingUrl, { cache: "no-store" });
+      // No answer in time is no way out: the kept page opens rather than a wait for ever.
+      const answer = await withDeadline((signal) => fetch(this.element.dataset.pingUrl, { cache: "no-store", signal }),
+        deadlineMs("ping"), "ping");
       return answer.ok;
     } catch {
       return false;

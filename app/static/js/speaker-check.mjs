@@ -2,6 +2,7 @@
 // customer says whether they heard it. Runs before the microphone check: on some phones sound
 // moves to the earpiece once the microphone is open.
 import CheckSection from "./check-section.mjs";
+import { deadlineMs, withDeadline } from "./lib/deadline.mjs";
 
 export function playChime(context, destination = context.destination) {
   // Three rising notes, about a second and a half, soft start and end (no click).
@@ -40,22 +41,31 @@ export default class SpeakerCheck {
 
   async outputs() {
     if (!("setSinkId" in AudioContext.prototype) || !navigator.mediaDevices?.enumerateDevices) return [];
-    const devices = await navigator.mediaDevices.enumerateDevices();
+    const devices = await withDeadline(navigator.mediaDevices.enumerateDevices(),
+      deadlineMs("enumerateDevices"), "enumerateDevices");
     return devices.filter((device) => device.kind === "audiooutput" && device.label);
   }
 
   async play() {
     const s = this.section;
+    if (typeof AudioContext === "undefined") return this.finish("unsupported");
     try {
       this.context ??= new AudioContext();
-      await this.context.resume();
+      // Without a working sound output (no speakers, no sound server) resume() may never
+      // settle: after its deadline the check ends, and says what to look at.
+      await withDeadline(this.context.resume(), deadlineMs("resume"), "AudioContext.resume");
       const chosen = s.part("output")?.value;
-      if (chosen && this.context.setSinkId) await this.context.setSinkId(chosen);
+      if (chosen && this.context.setSinkId) {
+        await withDeadline(this.context.setSinkId(chosen), deadlineMs("setSinkId"), "setSinkId");
+      }
       playChime(this.context);
       s.setState("playing");
       s.show("answer");
-    } catch {
-      this.finish("unsupported");
+    } catch (error) {
+      console.warn("the test sound did not play", error);
+      // A context that failed once may stay stuck: the next try starts a new one.
+      this.stop();
+      this.finish("unsupported", "no-sound");
     }
   }
 
@@ -63,7 +73,7 @@ export default class SpeakerCheck {
     // Called once the microphone is allowed: only then do outputs have names to choose by.
     const select = this.section.part("output");
     if (!select) return;
-    const outputs = await this.outputs();
+    const outputs = await this.outputs().catch(() => []);
     if (outputs.length > 1) {
       select.replaceChildren(...outputs.map((d) => new Option(d.label, d.deviceId)));
       this.section.show("output-field");
@@ -71,9 +81,9 @@ export default class SpeakerCheck {
     }
   }
 
-  finish(status) {
+  finish(status, detail = null) {
     this.section.show("answer", false);
-    this.section.setState(status);
+    this.section.setState(status, detail ? `detail-${detail}` : `status-${status}`);
     this.onResult("speaker", {
       status,
       output_selectable: typeof AudioContext !== "undefined" && "setSinkId" in AudioContext.prototype,
