@@ -14,13 +14,16 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from app.security import redact_tokens
 from e2e.conftest import ROOT, LiveServer, free_port, start_gunicorn, stop_gunicorn
+
+# `flask invite create` takes only times from now to 730 days ahead.
+NEXT_YEAR = date.today().year + 1
 
 WORKERS = 3
 LINK_LIMIT = 10
@@ -64,7 +67,7 @@ def create_invite(server: LiveServer) -> str:
     """A new personal link's token, made with `flask invite create`."""
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "invite", "create",
-         "--at", "2099-12-03 14:00", "--language", "fi"],
+         "--at", f"{NEXT_YEAR}-12-03 14:00", "--language", "fi"],
         cwd=ROOT, env=server.environment, check=True, capture_output=True, text=True)
     match = re.search(r"/r/([A-Za-z0-9_-]+)", result.stdout)
     assert match, result.stdout
