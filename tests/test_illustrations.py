@@ -33,6 +33,9 @@ LABELS: dict[str, tuple[str, ...]] = {
     "phone-permission": ("Allow Teams to record audio?", "Allow", "Don't allow"),
     "meeting-controls-phone": ("Tap to turn on",),
     "open-in-browser-menu": ("Open in browser",),
+    "open-in-browser-menu-android": ("Open in browser",),
+    "open-in-external-browser-menu": ("Open in external browser",),
+    "open-in-external-browser-menu-android": ("Open in external browser",),
     "add-to-home-screen": ("Add to Home Screen",),
 }
 
