@@ -42,7 +42,19 @@ JOIN_AS_GUEST = lazy_gettext("Join as a guest")
 SIGN_IN_AND_JOIN = lazy_gettext("Sign in and join")
 RECORD_AUDIO_QUESTION = lazy_gettext("Allow Teams to record audio?")
 OPEN_IN_BROWSER = lazy_gettext("Open in browser")
+OPEN_IN_EXTERNAL_BROWSER = lazy_gettext("Open in external browser")
 ADD_TO_HOME_SCREEN = lazy_gettext("Add to Home Screen")
+
+
+def _in_app_menu(name: str, dots: str, way_out: LazyString) -> Illustration:
+    """The drawing of an app's menu with its way out to the browser: dots as the system draws
+    them (iOS ⋯, Android ⋮) and the item as the app names it (app/wizard/guidance.py)."""
+    return Illustration(
+        name, 360, 540,
+        # Translators: a drawing's text alternative; %(menu)s: a menu's dots; %(open)s: its item.
+        lazy_gettext("A web page open inside another app on a phone. The “%(menu)s” menu at the "
+                     "top is open and “%(open)s” is circled: tap it.", menu=dots, open=way_out),
+    )
 
 
 def _registry(*illustrations: Illustration) -> dict[str, Illustration]:
@@ -123,12 +135,10 @@ ILLUSTRATIONS: dict[str, Illustration] = _registry(
                      "bottom of the screen are circled; they are crossed out because they are "
                      "off: tap them to turn them on."),
     ),
-    Illustration(
-        "open-in-browser-menu", 360, 540,
-        # Translators: the text alternative of a drawing; %(open)s is a menu item.
-        lazy_gettext("A web page open inside another app on a phone. The “⋯” menu at the top is "
-                     "open and “%(open)s” is circled: tap it.", open=OPEN_IN_BROWSER),
-    ),
+    *(_in_app_menu(f"{way_out_name}{system}", dots, way_out)
+      for way_out_name, way_out in (("open-in-browser-menu", OPEN_IN_BROWSER),
+                                    ("open-in-external-browser-menu", OPEN_IN_EXTERNAL_BROWSER))
+      for system, dots in (("", "⋯"), ("-android", "⋮"))),
     Illustration(
         "add-to-home-screen", 360, 540,
         # Translators: the text alternative of a drawing; %(add)s is an item of iOS's menu.

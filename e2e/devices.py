@@ -35,6 +35,16 @@ FACEBOOK_ANDROID_UA = (
     "(KHTML, like Gecko) Version/4.0 Chrome/131.0.6778.135 Mobile Safari/537.36 "
     "[FB_IAB/FB4A;FBAV/489.0.0.45.109;]"
 )
+# Outlook on an iPhone shows links in its own web view: WebKit without Safari's "Safari/".
+OUTLOOK_IPHONE_UA = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Mobile/15E148"
+)
+# Gmail and Outlook on Android show links in an Android web view ("; wv)").
+ANDROID_WEB_VIEW_UA = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 7 Build/UQ1A.240205.004; wv) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Version/4.0 Chrome/131.0.6778.135 Mobile Safari/537.36"
+)
 
 
 @dataclass(frozen=True)
@@ -148,6 +158,23 @@ def facebook_on_android(playwright_devices: dict[str, Any]) -> Device:
     """An Android phone showing the page in Facebook's in-app browser (an Android WebView)."""
     pixel = _descriptor(playwright_devices, "Pixel 7")
     return Device("facebook-android", FACEBOOK_ANDROID_UA, pixel["viewport"], is_mobile=True,
+                  has_touch=True, device_scale_factor=pixel["device_scale_factor"],
+                  hints=ChromeHints("Android", "14.0.0", mobile=True, model="Pixel 7",
+                                    brand="Android WebView"))
+
+
+def outlook_on_iphone(playwright_devices: dict[str, Any]) -> Device:
+    """An iPhone showing the page in Outlook's web view (no client hints, as Safari)."""
+    iphone = _descriptor(playwright_devices, "iPhone 13")
+    return Device("outlook-iphone", OUTLOOK_IPHONE_UA, iphone["viewport"], is_mobile=True,
+                  has_touch=True, device_scale_factor=iphone["device_scale_factor"],
+                  navigator={"platform": "iPhone", "maxTouchPoints": 5})
+
+
+def web_view_on_android(playwright_devices: dict[str, Any]) -> Device:
+    """An Android phone showing the page in an app's web view, as Gmail and Outlook do."""
+    pixel = _descriptor(playwright_devices, "Pixel 7")
+    return Device("web-view-android", ANDROID_WEB_VIEW_UA, pixel["viewport"], is_mobile=True,
                   has_touch=True, device_scale_factor=pixel["device_scale_factor"],
                   hints=ChromeHints("Android", "14.0.0", mobile=True, model="Pixel 7",
                                     brand="Android WebView"))

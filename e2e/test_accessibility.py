@@ -72,7 +72,7 @@ SCREENS = [
     Screen("help", "/help", "If something goes wrong"),
     Screen("no-video", "/no-video", "I prefer not to use video"),
     Screen("no-video-confirmed", "/no-video", "I prefer not to use video", choose_phone_call),
-    Screen("open-in-browser", "/open-in-browser", "Open this page in your web browser"),
+    # /open-in-browser: only inside an app (in a real browser it goes on to /device), below.
     Screen("other-device", "/other-device", "Use a computer, phone or tablet"),
     Screen("not-found", "/no-such-page", "Page not found"),
 ]
@@ -152,12 +152,14 @@ def test_browser_ratings_pass_axe(browser: Browser, base_url: str, axe: Axe, use
         page.context.close()
 
 
-@pytest.mark.parametrize("language", LANGUAGE_CODES)
+@pytest.mark.parametrize(("language", "scheme"),
+                         [*((code, "light") for code in LANGUAGE_CODES), ("fi", "dark")])
 def test_open_in_browser_inside_an_app_passes_axe(browser: Browser, base_url: str,
                                                   playwright: Playwright, axe: Axe,
-                                                  language: str) -> None:
-    """Inside Facebook on Android: the Chrome button and the copy-link button pass axe."""
-    page = facebook_on_android(playwright.devices).open(browser, base_url)
+                                                  language: str, scheme: str) -> None:
+    """Inside Facebook on Android: the Chrome button and the copy-link button pass axe, in
+    every language, and in dark mode."""
+    page = facebook_on_android(playwright.devices).open(browser, base_url, color_scheme=scheme)
     try:
         # The language first: the redirect from /device to /open-in-browser drops ?lang=.
         wizard = Wizard(page, language).open(f"/?lang={language}")

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page, Playwright, expect
 
 from app.i18n import LANGUAGES
 from e2e.conftest import LiveServer
+from e2e.devices import customer_devices
 from e2e.pages import RequestLog, StartPage, translator
 
 HEADING = "Get ready for your video appointment"
@@ -69,3 +70,32 @@ def test_access_log_never_holds_a_personal_token(page: Page, live_server: LiveSe
     assert "/r/[redacted]" in log
     assert token not in log
     assert token not in live_server.error_log.read_text()
+
+
+def test_an_ipad_in_desktop_mode_is_not_told_it_is_a_computer(
+        browser: Browser, base_url: str, playwright: Playwright, artifacts: Path) -> None:
+    """Safari on an iPad sends a Mac's user agent: the page sees the touch screen and says
+    iPad and the Teams app; without JavaScript the words tell an iPad owner what to do."""
+    device = customer_devices(playwright.devices)["ipad-desktop-mode"]
+    english = translator("en")
+    computer = english.gettext("You seem to be using a computer. You can join in the web "
+                               "browser: you do not need to download Teams. We recommend the "
+                               "Chrome browser.")
+    # No query and no cookie: the first visit's page, as app/firstvisit.py keeps and replays it.
+    page = device.open(browser, base_url, locale="en-GB")
+    try:
+        StartPage(page).open()
+        expect(page.get_by_text(english.gettext(
+            "You seem to be using an iPad. You will need the free Microsoft Teams app."))
+        ).to_be_visible()
+        expect(page.get_by_text(computer)).to_be_hidden()
+        page.screenshot(path=artifacts / "start-ipad-desktop-mode-en.png", full_page=True)
+    finally:
+        page.context.close()
+    page = device.open(browser, base_url, locale="en-GB", java_script_enabled=False)
+    try:
+        StartPage(page).open()
+        expect(page.get_by_text(english.gettext(
+            "If this is an iPad, you will need the free Microsoft Teams app."))).to_be_visible()
+    finally:
+        page.context.close()

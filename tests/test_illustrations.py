@@ -33,6 +33,9 @@ LABELS: dict[str, tuple[str, ...]] = {
     "phone-permission": ("Allow Teams to record audio?", "Allow", "Don't allow"),
     "meeting-controls-phone": ("Tap to turn on",),
     "open-in-browser-menu": ("Open in browser",),
+    "open-in-browser-menu-android": ("Open in browser",),
+    "open-in-external-browser-menu": ("Open in external browser",),
+    "open-in-external-browser-menu-android": ("Open in external browser",),
     "add-to-home-screen": ("Add to Home Screen",),
 }
 
@@ -210,3 +213,17 @@ def test_arabic_lines_are_embedded_right_to_left(client: FlaskClient) -> None:
                          for line in lines), lines
     finnish = client.get("/illustrations/fi/browser-permission.svg").get_data(as_text=True)
     assert "\u202b" not in finnish
+
+
+@pytest.mark.parametrize("name", ["open-in-browser-menu", "open-in-external-browser-menu-android"])
+def test_an_apps_menu_is_drawn_where_a_right_to_left_phone_shows_it(client: FlaskClient,
+                                                                    name: str) -> None:
+    """In Arabic the app and the hand are mirrored (the words say the menu is at the top left);
+    the text is not, and it is anchored at its right edge."""
+    arabic = client.get(f"/illustrations/ar/{name}.svg").get_data(as_text=True)
+    finnish = client.get(f"/illustrations/fi/{name}.svg").get_data(as_text=True)
+    assert arabic.count('transform="matrix(-1 0 0 1 360 0)"') == 2
+    assert "matrix(-1" not in finnish
+    root = ET.fromstring(arabic)  # noqa: S314 (our own response)
+    texts = list(root.iter(f"{SVG}text"))
+    assert texts and all(text.get("text-anchor") == "end" for text in texts)

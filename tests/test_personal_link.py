@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -241,8 +242,6 @@ def _reports(app: Flask) -> list[Any]:
 
 def _submit(client: FlaskClient, url: str, data: dict[str, str] | None = None) -> Any:
     """Post url's form with its CSRF token, as a desktop browser."""
-    import re
-
     html = client.get(url, headers={"User-Agent": DESKTOP}).get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert token
@@ -303,3 +302,144 @@ def test_checks_page_names_where_results_go_only_for_a_personal_link(
     open_link(client, token)
     page = client.get("/checks", headers={"User-Agent": DESKTOP}).get_data(as_text=True)
     assert f'data-report-url="/api/v1/invites/{token}/reports"' in page
+
+
+# Outlook on an iPhone opens links in its own web view (no "Safari/" in the UA); Gmail and
+# Outlook on Android in an Android web view ("; wv)").
+OUTLOOK_IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+                  "(KHTML, like Gecko) Mobile/15E148")
+ANDROID_WEB_VIEW = ("Mozilla/5.0 (Linux; Android 14; Pixel 7 Build/UQ1A.240205.004; wv) "
+                    "AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/131.0.6778.135 "
+                    "Mobile Safari/537.36")
+IPHONE_SAFARI = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+                 "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1")
+
+
+def _way_out(client: FlaskClient, token: str, user_agent: str) -> str:
+    """Open the personal link inside an app, press Start, follow to the way-out page: its HTML."""
+    open_link(client, token, user_agent)
+    response = client.get("/device", headers={"User-Agent": user_agent})
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/r/{token}/open-in-browser"
+    page = client.get(response.headers["Location"], headers={"User-Agent": user_agent},
+                      query_string={"lang": "en"})
+    assert page.status_code == 200
+    return page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("user_agent", [OUTLOOK_IPHONE, ANDROID_WEB_VIEW])
+def test_the_way_out_of_an_app_keeps_the_personal_link(client: FlaskClient,
+                                                       link: tuple[int, str],
+                                                       user_agent: str) -> None:
+    """In a web view the page to copy is the customer's own link, not the site's root; the
+    app's own "open in browser" opens the page's address, which carries it too."""
+    _invite_id, token = link
+    page = _way_out(client, token, user_agent)
+    assert f'value="http://localhost/r/{token}"' in page
+    assert 'value="http://localhost/"' not in page
+    # A web view is not an app the customer knows by that name.
+    assert "WebView" not in page
+
+
+def test_open_in_chrome_opens_the_personal_link(client: FlaskClient,
+                                                link: tuple[int, str]) -> None:
+    """Android's intent link opens the personal link in Chrome, and falls back to it."""
+    _invite_id, token = link
+    page = _way_out(client, token, ANDROID_WEB_VIEW)
+    assert (f'href="intent://localhost/r/{token}#Intent;scheme=http;'
+            f'package=com.android.chrome;S.browser_fallback_url=http%3A%2F%2Flocalhost%2Fr%2F'
+            f'{token};end"') in page
+
+
+def test_the_general_way_out_page_moves_to_the_personal_one(client: FlaskClient,
+                                                            link: tuple[int, str]) -> None:
+    """/open-in-browser in an app, for a session that knows its link, goes to the address
+    that carries it (so that the app's menu opens the customer's own link)."""
+    _invite_id, token = link
+    open_link(client, token, ANDROID_WEB_VIEW)
+    response = client.get("/open-in-browser", headers={"User-Agent": ANDROID_WEB_VIEW})
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/r/{token}/open-in-browser"
+
+
+@pytest.mark.parametrize("user_agent", [IPHONE_SAFARI, DESKTOP])
+def test_the_way_out_opened_in_a_real_browser_continues(app: Flask, link: tuple[int, str],
+                                                        user_agent: str) -> None:
+    """The app's menu opened the page's address in Safari or Chrome: a new session there
+    knows the invite and goes on to the first step, without asking again."""
+    invite_id, token = link
+    browser = app.test_client()
+    response = browser.get(f"/r/{token}/open-in-browser", headers={"User-Agent": user_agent})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/device"
+    assert invite_row(app, invite_id).opened_at is not None
+    with browser.session_transaction() as session:
+        assert session["wizard"]["invite"] == invite_id
+    device = browser.get("/device", headers={"User-Agent": user_agent})
+    assert device.status_code == 200
+    assert '<html lang="fi"' in device.get_data(as_text=True)
+    help_page = browser.get("/help?lang=en", headers={"User-Agent": user_agent})
+    assert "I need help: please call me" in help_page.get_data(as_text=True)
+
+
+def test_the_general_way_out_in_a_real_browser_continues(client: FlaskClient) -> None:
+    """/open-in-browser opened in a real browser does not ask again: it goes to step one."""
+    response = client.get("/open-in-browser", headers={"User-Agent": IPHONE_SAFARI})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/device"
+
+
+def test_continue_here_anyway_on_the_personal_way_out(client: FlaskClient,
+                                                      link: tuple[int, str]) -> None:
+    """Staying in the app from the personal page leads to the device step, as before."""
+    _invite_id, token = link
+    page = _way_out(client, token, ANDROID_WEB_VIEW)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert csrf
+    stay = client.post(f"/r/{token}/open-in-browser", data={"csrf_token": csrf.group(1)},
+                       headers={"User-Agent": ANDROID_WEB_VIEW})
+    assert stay.headers["Location"] == "/device"
+    device = client.get("/device?lang=en", headers={"User-Agent": ANDROID_WEB_VIEW})
+    assert device.status_code == 200
+    assert "Step 1 of 6" in device.get_data(as_text=True)
+
+
+def test_an_unknown_token_on_the_way_out_is_the_404_page(client: FlaskClient) -> None:
+    """Like /r/<token>: a miss is a 404 (and counts against the address's look-ups)."""
+    response = client.get(f"/r/{invites.new_token()}/open-in-browser",
+                          headers={"User-Agent": IPHONE_SAFARI})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("user_agent", BOTS)
+def test_a_previewer_on_the_way_out_does_not_count(app: Flask, client: FlaskClient,
+                                                   link: tuple[int, str],
+                                                   user_agent: str) -> None:
+    """Nothing recorded, nothing personal shown, no session."""
+    invite_id, token = link
+    response = client.get(f"/r/{token}/open-in-browser", headers={"User-Agent": user_agent})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "joulukuuta" not in page and "December" not in page and "14.00" not in page
+    assert "Set-Cookie" not in response.headers
+    assert invite_row(app, invite_id).opened_at is None
+
+
+def test_the_way_out_never_puts_the_token_in_a_log(app: Flask, client: FlaskClient,
+                                                   link: tuple[int, str],
+                                                   caplog: pytest.LogCaptureFixture,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """An error Flask logs with the new path names it redacted."""
+    _invite_id, token = link
+    caplog.set_level(logging.DEBUG)
+
+    def broken(*_args: Any) -> None:
+        """Fail as a database outage would."""
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(invites, "mark_opened", broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = client.get(f"/r/{token}/open-in-browser", headers={"User-Agent": IPHONE_SAFARI})
+    assert response.status_code == 500
+    assert "Exception on /r/[redacted]/open-in-browser" in caplog.text
+    assert token not in caplog.text

@@ -94,6 +94,13 @@ TOKEN_SPELLINGS = [
     f"GET /r/{TOKEN}/manifest.webmanifest HTTP/1.1",
     f"GET /r//{TOKEN}/manifest.webmanifest?lang=fi HTTP/1.1",
     f"GET /r/{TOKEN}?lang=fi HTTP/1.1",
+    # The way out of an app carries the personal link (app/wizard/views.py).
+    f"GET /r/{TOKEN}/open-in-browser HTTP/1.1",
+    f"POST /r/{TOKEN}/open-in-browser HTTP/1.1",
+    f"GET /r//{TOKEN}/open-in-browser?lang=fi HTTP/1.1",
+    f"GET /R/{TOKEN}/Open-In-Browser HTTP/1.1",
+    f"GET /r%2F{TOKEN}%2Fopen-in-browser HTTP/1.1",
+    f"GET http://valmis.example/r/{TOKEN}/open-in-browser HTTP/1.1",
     f"GET /r/{TOKEN}#top HTTP/1.1",
     f"GET /staff/enroll//{TOKEN} HTTP/1.1",
     f"GET /staff/enroll/{TOKEN}/ HTTP/1.1",

@@ -54,7 +54,9 @@ def text(response) -> str:  # type: ignore[no-untyped-def]
 def test_every_page_renders_in_every_language(client: FlaskClient, page: str,
                                               language: str) -> None:
     """Each page answers 200 in each language and passes the page checks (the client's)."""
-    response = client.get(f"{page}?lang={language}", headers={"User-Agent": WINDOWS_CHROME})
+    # In a real browser the way out of an app has nothing to say: it goes on to the device.
+    user_agent = ANDROID_INSTAGRAM if page == "/open-in-browser" else WINDOWS_CHROME
+    response = client.get(f"{page}?lang={language}", headers={"User-Agent": user_agent})
     assert response.status_code == 200, page
     assert f'<html lang="{language}"' in text(response)
 
@@ -279,3 +281,69 @@ def test_a_first_visit_start_page_is_kept_but_never_shares_a_nonce(app: Flask) -
     phone = client.get("/", headers={"User-Agent": IPHONE, "Accept-Language": "sv"})
     assert phone.get_data(as_text=True).replace(nonces[0], "") != (
         first.get_data(as_text=True).replace(nonces[0], ""))
+
+
+IPHONE_INSTAGRAM = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+                    "(KHTML, like Gecko) Mobile/15E148 Instagram 358.0.0.28.83 (iPhone14,5; "
+                    "iOS 17_5; en_US; en; scale=3.00; 1170x2532; 660297541)")
+IOS_WEB_VIEW = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+                "(KHTML, like Gecko) Mobile/15E148")
+ANDROID_WEB_VIEW = ("Mozilla/5.0 (Linux; Android 14; Pixel 7 Build/UQ1A.240205.004; wv) "
+                    "AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/131.0.6778.135 "
+                    "Mobile Safari/537.36")
+MAC_SAFARI = ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 "
+              "(KHTML, like Gecko) Version/17.5 Safari/605.1.15")
+
+
+@pytest.mark.parametrize(("user_agent", "drawing"), [
+    (IPHONE_INSTAGRAM, "open-in-external-browser-menu"),
+    (ANDROID_INSTAGRAM, "open-in-external-browser-menu-android"),
+    (IOS_WEB_VIEW, "open-in-browser-menu"),
+    (ANDROID_WEB_VIEW, "open-in-browser-menu-android"),
+])
+def test_the_way_out_drawing_shows_what_the_words_say(client: FlaskClient, user_agent: str,
+                                                      drawing: str) -> None:
+    """Instagram's words name "Open in external browser" and its drawing shows that item, under
+    ⋯ on an iPhone and ⋮ on Android; other apps' words and drawing say "Open in browser"."""
+    html = text(client.get("/open-in-browser?lang=en", headers={"User-Agent": user_agent}))
+    assert f"/illustrations/en/{drawing}.svg" in html
+    # The drawing's words, its lines joined (a long label wraps into <tspan> lines).
+    svg = " ".join(re.sub(r"<[^>]+>", " ", text(client.get(f"/illustrations/en/{drawing}.svg")))
+                   .split())
+    external = "external" in drawing
+    assert ("Open in external browser" in svg) is external
+    assert ("“Open in external browser”" in html) is external
+    assert "“Open in browser”" in html or external
+
+
+def test_a_web_view_is_called_another_app(client: FlaskClient) -> None:
+    """No "iOS WebView app": the page names an app it knows, and says "another app" otherwise."""
+    html = text(client.get("/open-in-browser?lang=en", headers={"User-Agent": IOS_WEB_VIEW}))
+    assert "WebView" not in html
+    assert "inside another app" in html
+
+
+def test_the_app_is_named_naturally_in_finnish(client: FlaskClient) -> None:
+    """"Instagram-sovelluksessa", not "sovelluksen Instagram sisällä"."""
+    html = text(client.get("/open-in-browser?lang=fi", headers={"User-Agent": ANDROID_INSTAGRAM}))
+    assert "Instagram-sovelluksessa" in html
+    assert "sovelluksen Instagram" not in html
+
+
+def test_the_device_step_in_an_app_has_its_step_count(client: FlaskClient) -> None:
+    """Continuing inside the app, the device page is step 1 of 6 like everywhere else."""
+    submit(client, "/open-in-browser", user_agent=ANDROID_INSTAGRAM)
+    html = text(client.get("/device?lang=en", headers={"User-Agent": ANDROID_INSTAGRAM}))
+    assert "Step 1 of 6" in html
+
+
+def test_a_mac_safari_start_page_does_not_mislead_an_ipad(client: FlaskClient) -> None:
+    """An iPad in desktop mode looks like Safari on a Mac: without JavaScript the start page
+    says what to do if it is an iPad, and holds the iPad's own sentence for the page's check."""
+    html = text(client.get("/?lang=en", headers={"User-Agent": MAC_SAFARI}))
+    assert "If this is an iPad, you will need the free Microsoft Teams app." in html
+    assert 'data-module="device-detect"' in html
+    assert re.search(r'<p class="with-icon js-detected-ipad" hidden>.*?You seem to be using an '
+                     r'iPad\. You will need the free Microsoft Teams app\.</span></p>', html, re.S)
+    windows = text(client.get("/?lang=en", headers={"User-Agent": WINDOWS_CHROME}))
+    assert "iPad" not in windows

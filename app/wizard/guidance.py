@@ -85,6 +85,13 @@ def device_description(profile: device.DeviceProfile) -> str:
     return sentence
 
 
+def might_be_ipad(profile: device.DeviceProfile) -> bool:
+    """Whether this "Mac" may be an iPad asking for the desktop site, as iPadOS does by
+    default: its browsers send a Mac's user agent and no client hints. Only the page can
+    tell (navigator.maxTouchPoints, app/static/js/device-detect.mjs)."""
+    return profile.os == "macos" and profile.path == "web" and profile.needs_client_check
+
+
 def browser_assessment(profile: device.DeviceProfile) -> BrowserAssessment:
     """Rate this computer's browser for Teams on the web and say what to do."""
     name = browser_name(profile) or _("Your web browser")
@@ -121,19 +128,47 @@ def stores_for(choice: str | None, os: str) -> list[Store]:
     return [apple, google]
 
 
-def in_app_menu_route(app_name: str | None, os: str) -> str:
-    """Where this app hides "open in browser", in the customer's words."""
+# What device.py calls a bare web view (Outlook and Gmail open links in one) or an engine
+# inside a desktop app: no name a customer would know, so the page says "another app".
+UNNAMED_APPS = frozenset({"Android WebView", "iOS WebView", "WebView", "Edge WebView2",
+                          "Electron"})
+# Apps whose menu item reads "Open in external browser" (TEAMS-FACTS, "Getting out").
+EXTERNAL_BROWSER_APPS = frozenset({"Facebook", "Messenger", "Instagram"})
+
+
+@dataclass(frozen=True, slots=True)
+class InAppRoute:
+    """How to leave one app's built-in browser: the words, and the drawing that shows them."""
+
+    words: str
+    drawing: str  # a name in app/illustrations.py
+
+
+def app_display_name(app_name: str | None) -> str | None:
+    """The app's name as its users know it, or None when it is a bare web view."""
+    return None if app_name in UNNAMED_APPS else app_name
+
+
+def in_app_menu_route(app_name: str | None, os: str) -> InAppRoute:
+    """Where this app hides "open in browser", in the customer's words, and the drawing of
+    that menu: its dots as the system draws them (⋯ on iOS, ⋮ on Android) and its item."""
     on_ios = os in {"ios", "ipados"}
-    if app_name in {"Facebook", "Messenger", "Instagram"}:
-        return (_("Tap the three dots ⋯ at the top right, then “Open in external browser”.")
-                if on_ios else
-                _("Tap the three dots ⋮ at the top right, then “Open in external browser”."))
+    dots = "" if on_ios else "-android"
+    if app_name in EXTERNAL_BROWSER_APPS:
+        return InAppRoute(
+            _("Tap the three dots ⋯ at the top right, then “Open in external browser”.")
+            if on_ios else
+            _("Tap the three dots ⋮ at the top right, then “Open in external browser”."),
+            f"open-in-external-browser-menu{dots}")
     if app_name == "LINE":
-        return _("Tap the menu at the top right, then “Open in other apps” or “Open in browser”.")
-    if on_ios:
-        return _("Look for a menu (⋯ or the share button) and choose “Open in Safari” or "
-                 "“Open in browser”.")
-    return _("Look for a menu (⋮ or ⋯) and choose “Open in browser” or “Open in Chrome”.")
+        words = _("Tap the menu at the top right, then “Open in other apps” or “Open in "
+                  "browser”.")
+    elif on_ios:
+        words = _("Look for a menu (⋯ or the share button) and choose “Open in Safari” or "
+                  "“Open in browser”.")
+    else:
+        words = _("Look for a menu (⋮ or ⋯) and choose “Open in browser” or “Open in Chrome”.")
+    return InAppRoute(words, f"open-in-browser-menu{dots}")
 
 
 def android_chrome_intent(url: str) -> str:

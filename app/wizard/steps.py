@@ -35,6 +35,15 @@ def path_for_choice(choice: str | None, detected_path: str) -> str:
     return detected_path
 
 
+def counted_path(path: str, form: str) -> str:
+    """The path whose steps a page counts. Inside an app ("open-in-browser") the customer
+    who carries on there still walks the path of their device: the app path on a phone or
+    tablet, the web path on a computer."""
+    if path == "open-in-browser":
+        return "web" if form == "desktop" else "app"
+    return path
+
+
 def choice_for_detection(os: str, path: str) -> str | None:
     """The device choice that detection suggests, to pre-select on the device page."""
     if path == "web":

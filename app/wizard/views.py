@@ -32,6 +32,7 @@ from app.wizard.steps import (
     DEVICE_CHOICES,
     STEPS,
     choice_for_detection,
+    counted_path,
     path_for_choice,
     position,
 )
@@ -99,7 +100,7 @@ def _path() -> str:
 def _render(template: str, step: str | None = None, **context: Any) -> Response:
     """Render a wizard page with its place on the path and the device's Vary headers."""
     path = _path()
-    place = position(path, step) if step else None
+    place = position(counted_path(path, _profile().form), step) if step else None
     if place is not None:
         # Offline, pwa.mjs follows this instead of sending the step's form (see continue_form).
         g.offline_next = url_for(f"wizard.{place.next or 'ready'}")
@@ -125,12 +126,27 @@ def start() -> Response:
     A first visit's page (no cookie, no query) is replayed by app/firstvisit.py in front of
     Flask, so this renders it once per set of request headers.
     """
-    return _render("wizard/start.html", appointment=None)
+    return _start_page(appointment=None)
+
+
+def _start_page(appointment: str | None) -> Response:
+    """The start page, with the appointment's time for a personal link."""
+    return _render("wizard/start.html", appointment=appointment,
+                   might_be_ipad=guidance.might_be_ipad(_profile()))
 
 
 @bp.get("/r/<token>")
 def personal_link(token: str) -> Response:
     """A personal link: note that the customer opened it, then the start page with their time."""
+    invite = _open_invite(token)
+    if invite is None:
+        return _start_page(appointment=None)
+    return _start_page(format_appointment(invite.appointment_at, invite.timezone))
+
+
+def _open_invite(token: str) -> Any:
+    """The invite of a personal link, noted as opened and known to this session from now on;
+    None when a link previewer or a HEAD request asks. An unknown token ends in a 404."""
     now = datetime.now(UTC)
     with db.engine().begin() as connection:
         invite = invites.find_invite(connection, token, now=now,
@@ -141,7 +157,7 @@ def personal_link(token: str) -> Response:
         # and link checkers ask with HEAD. That is not the customer: nothing is recorded and
         # nothing personal is shown.
         if _profile().form == "bot" or request.method == "HEAD":
-            return _render("wizard/start.html", appointment=None)
+            return None
         invites.mark_opened(connection, invite.id, now)
     # Another invite's progress (a shared computer) does not carry over to this one.
     state = _state() if _state().get("invite") == invite.id else {}
@@ -149,8 +165,7 @@ def personal_link(token: str) -> Response:
     remember_invite(invite.id, token, invite.appointment_at)
     session.permanent = True
     use_invite_language(invite.language)
-    return _render("wizard/start.html",
-                   appointment=format_appointment(invite.appointment_at, invite.timezone))
+    return invite
 
 
 @bp.route("/device", methods=["GET", "POST"])
@@ -171,7 +186,7 @@ def device() -> Response:
             return redirect(url_for("wizard.other_device"))
         return _next("device")
     if profile.path == "open-in-browser" and not _state().get("stay_in_app"):
-        return redirect(url_for("wizard.open_in_browser"))
+        return redirect(_way_out_url())
     selected = _state().get("device") or choice_for_detection(profile.os, profile.path)
     return _render("wizard/device.html", "device", selected=selected, choices=DEVICE_CHOICES,
                    description=guidance.device_description(profile))
@@ -183,20 +198,56 @@ def other_device() -> Response:
     return _render("wizard/other_device.html")
 
 
+def _personal_token() -> str | None:
+    """This session's personal-link token, while it knows the invite; None for the guide."""
+    return invite_token() if _state().get("invite") is not None else None
+
+
+def _way_out_url() -> str:
+    """The page that shows the way out of an app. For a personal link its address carries
+    the link, because an app's own "Open in browser" opens the address it shows."""
+    token = _personal_token()
+    if token is None:
+        return url_for("wizard.open_in_browser")
+    return url_for("wizard.personal_open_in_browser", token=token)
+
+
 @bp.route("/open-in-browser", methods=["GET", "POST"])
 def open_in_browser() -> Response:
-    """Opened inside another app: how to get to a real browser, or carry on here."""
+    """Opened inside another app: how to get to a real browser, or carry on here.
+
+    In a real browser (the app's menu opened this address there) there is nothing to leave:
+    the wizard goes on to its first step.
+    """
     if request.method == "POST":
         _save(stay_in_app=True)
         return redirect(url_for("wizard.device"))
     profile = _profile()
-    start_url = url_for("wizard.start", _external=True)
+    if profile.path in {"web", "app"}:
+        return redirect(url_for("wizard.device"))
+    token = _personal_token()
+    if token is not None and request.endpoint == "wizard.open_in_browser":
+        return redirect(_way_out_url())
+    # What leaves the app is the customer's own link: the time, the Join button and the
+    # report to staff come along. The page is not kept by any cache (no-store, and the
+    # service worker never keeps it), and no-referrer keeps its address from other sites.
+    link = (url_for("wizard.personal_link", token=token, _external=True) if token
+            else url_for("wizard.start", _external=True))
     return _render("wizard/open_in_browser.html",
-                   app_name=profile.in_app,
+                   app_name=guidance.app_display_name(profile.in_app),
                    route=guidance.in_app_menu_route(profile.in_app, profile.os),
-                   start_url=start_url,
-                   android_intent=guidance.android_chrome_intent(start_url)
+                   link=link,
+                   android_intent=guidance.android_chrome_intent(link)
                    if profile.os == "android" else None)
+
+
+@bp.route("/r/<token>/open-in-browser", methods=["GET", "POST"])
+def personal_open_in_browser(token: str) -> Response:
+    """The way out of an app for a personal link: this address is what the app's own "Open
+    in browser" opens, so a real browser arriving here knows the invite and goes on."""
+    if _open_invite(token) is None:
+        return _start_page(appointment=None)
+    return open_in_browser()
 
 
 def _step_page(step: str, template: str, **context: Any) -> Response:

@@ -10,12 +10,26 @@ export default class DeviceDetect {
   }
 
   start() {
-    const { detectedPath, chosen, i18nIpad } = this.element.dataset;
+    const { detectedPath, chosen } = this.element.dataset;
     if (chosen === "yes" || detectedPath !== "web" || !isIpadInDesktopMode()) return;
+    const ipadSentence = this.element.querySelector(".js-detected-ipad");
+    if (ipadSentence) this.showIpadSentence(ipadSentence);
+    else this.chooseIpad();
+  }
+
+  // The start page: the iPad's own sentence (rendered hidden) instead of the computer's.
+  showIpadSentence(ipadSentence) {
+    const guess = this.element.querySelector(".js-detected-guess");
+    if (guess) guess.hidden = true;
+    ipadSentence.hidden = false;
+  }
+
+  // The device page: the iPad's choice selected, and the sentence that says why.
+  chooseIpad() {
     const form = this.element.closest("form");
     const ipad = form && form.querySelector('input[name="device"][value="iphone-ipad"]');
     if (!ipad) return;
     ipad.checked = true;
-    this.element.textContent = i18nIpad;
+    this.element.textContent = this.element.dataset.i18nIpad;
   }
 }
