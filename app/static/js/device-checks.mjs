@@ -138,7 +138,8 @@ export default class DeviceChecks {
     const notYet = new Set(pending.map((name) => `${name}-skipped`));
     const shown = [...problems, ...warnings].filter((key) => !notYet.has(key));
     box.hidden = pending.length > 0 && shown.length === 0;
-    const heading = pending.length === 0 ? summary : problems.length ? "not-ready" : "ready-with-warnings";
+    // While checks are still to come, "ready" would be a guess: only a problem is certain.
+    const heading = pending.length === 0 ? summary : problems.length ? "not-ready" : "not-checked";
     box.dataset.summary = heading;
     for (const line of box.querySelectorAll("[data-summary-heading]")) {
       line.hidden = line.dataset.summaryHeading !== heading;
