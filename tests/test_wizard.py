@@ -83,7 +83,8 @@ def test_computer_path_from_device_to_ready(client: FlaskClient) -> None:
     ready = text(client.get("/ready"))
     assert "You are ready" in ready
     assert "Not done yet" not in ready
-    assert ready.count("Done") >= 5
+    # Without JavaScript the checks are the customer's own word (tests/test_ready_truth.py).
+    assert ready.count("Done") >= 4 and "Confirmed by you" in ready
 
 
 def test_phone_path_from_device_to_ready(client: FlaskClient) -> None:

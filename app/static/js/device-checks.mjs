@@ -85,8 +85,28 @@ export default class DeviceChecks {
       // Private modes may refuse storage; the page still shows the result.
     }
     this.showSummary(summarise(this.results, this.path));
+    this.keepInForm(readiness.checks);
     if (CHECKS.every((check) => this.results[check])) this.send(readiness);
     this.element.dispatchEvent(new CustomEvent("readiness", { detail: readiness, bubbles: true }));
+  }
+
+  keepInForm(checks) {
+    // Continue carries what the checks found to the server (app/wizard/views.py), so the
+    // Ready page can tell it with or without a personal link; statuses only.
+    const form = document.querySelector(".js-checks-form");
+    if (!form) return;
+    const fields = { checked_by: "browser" };
+    for (const [name, check] of Object.entries(checks)) fields[name] = check.status;
+    for (const [name, value] of Object.entries(fields)) {
+      let input = form.querySelector(`input[type="hidden"][name="${name}"]`);
+      if (!input) {
+        input = document.createElement("input");
+        input.type = "hidden";
+        input.name = name;
+        form.append(input);
+      }
+      input.value = value;
+    }
   }
 
   send(readiness) {
