@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from app import db, invites
 from app.readiness import readiness_of
@@ -182,3 +182,50 @@ def test_ready_and_the_dashboard_agree(app: Flask, client: FlaskClient, state: s
     (row,) = staff.get("/staff/dashboard.json", headers=EN).get_json()["rows"]
     assert (row["status"], row["status_text"]) == (summary, DASHBOARD[summary])
     assert f'data-verdict="{summary}"' in html
+
+
+def _readiness_reports(app: Flask) -> list[tuple[str, dict[str, Any]]]:
+    """Every stored readiness report: (summary, body)."""
+    with app.extensions["valmis.db"].connect() as connection:
+        return [(row.summary, row.body) for row in connection.execute(
+            select(db.reports).where(db.reports.c.kind == "readiness")
+            .order_by(db.reports.c.id))]
+
+
+@pytest.fixture
+def personal(app: Flask, client: FlaskClient) -> FlaskClient:
+    """A customer who opened a personal link."""
+    with app.extensions["valmis.db"].begin() as connection:
+        _invite_id, token = invites.create_invite(
+            connection, appointment_at=datetime.now(UTC) + timedelta(days=1), language="en")
+    client.get(f"/r/{token}", headers={"User-Agent": WINDOWS_CHROME})
+    return client
+
+
+@pytest.mark.parametrize(("form", "summary"), [
+    # Continue before any check had an answer: the browser sent nothing.
+    (from_the_browser({"browser": "ok"}), "not-checked"),
+    (from_the_browser({**DENIED, "speaker": "skipped"}), "not-ready"),
+    # Without JavaScript Valmis checked nothing itself.
+    ({}, "not-checked"),
+])
+def test_moving_on_before_the_browser_reported_tells_staff(
+        app: Flask, personal: FlaskClient, form: dict[str, str], summary: str) -> None:
+    """The checks' Continue records what was found, so the dashboard is never left guessing."""
+    walk(personal, form)
+    ((stored, body),) = _readiness_reports(app)
+    assert stored == body["summary"] == summary
+    assert body["device"]["form"] == "desktop" and body["path"] == "web"
+
+
+def test_no_second_report_when_the_browser_sent_its_own(app: Flask,
+                                                        personal: FlaskClient) -> None:
+    """Every check answered: the browser's outbox reports it, the server does not again."""
+    walk(personal, {**from_the_browser(OK), "reported": "1"})
+    assert _readiness_reports(app) == []
+
+
+def test_the_general_guide_reports_nothing(app: Flask, client: FlaskClient) -> None:
+    """Without a personal link there is nobody to tell."""
+    walk(client, from_the_browser(DENIED))
+    assert _readiness_reports(app) == []

@@ -23,6 +23,9 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from app import db, invites
+
+# A module import: app.api.reports imports this package's steps, so its names are read late.
+from app.api import reports as report_schema
 from app.customer_session import STATE_KEY, invite_token, remember_invite
 from app.device import VARY_HEADERS, DeviceProfile, classify_request
 from app.i18n import format_appointment, use_invite_language
@@ -78,6 +81,12 @@ def _report(kind: str, **fields: Any) -> None:
     now = datetime.now(UTC)
     report = {"version": 1, "id": str(uuid.uuid4()), "kind": kind,
               "created_at": now.isoformat(), **fields}
+    try:
+        # The server's own reports keep to the schema the browser's are held to.
+        report = report_schema.validate_report(report)
+    except report_schema.ReportError:
+        current_app.logger.warning("a %s report did not fit the schema", kind, exc_info=True)
+        return
     with db.engine().begin() as connection:
         invites.record_report(connection, invite.id, report, now)
 
@@ -237,11 +246,31 @@ def _checks_outcome(form: Mapping[str, str]) -> dict[str, Any]:
             "statuses": {name: status_of(name, form.get(name) or None) for name in CHECK_ORDER}}
 
 
+def _report_checks(statuses: Mapping[str, str]) -> None:
+    """Tell staff what the checks found when the customer moved on (personal links only)."""
+    path = _path()
+    found = readiness_of(statuses, path)
+    profile = _profile()
+    device = {"form": profile.form, "os": profile.os, "browser": profile.browser_family,
+              "major": profile.browser_major, "choice": _state().get("device")}
+    _report("readiness", path=path,
+            device={key: value for key, value in device.items() if value is not None},
+            checks={name: {"status": status_of(name, statuses.get(name))}
+                    for name in CHECK_ORDER},
+            summary=found.summary, warnings=list(found.warnings),
+            problems=list(found.problems))
+
+
 @bp.route("/checks", methods=["GET", "POST"])
 def checks() -> Response:
     """The device checks: speakers, camera, microphone, connection, run in the browser."""
     if request.method == "POST":
-        _save(checks=_checks_outcome(request.form))
+        outcome = _checks_outcome(request.form)
+        _save(checks=outcome)
+        # The browser reports a round once every check has an answer ("reported"); Continue
+        # before that, or without JavaScript, would leave staff with no result at all.
+        if request.form.get("reported") != "1":
+            _report_checks(outcome.get("statuses") or {})
     profile = _profile()
     device_facts = {"form": profile.form, "os": profile.os, "browser": profile.browser_family,
                     "major": profile.browser_major, "choice": _state().get("device")}

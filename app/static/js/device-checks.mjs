@@ -95,7 +95,9 @@ export default class DeviceChecks {
     // Ready page can tell it with or without a personal link; statuses only.
     const form = document.querySelector(".js-checks-form");
     if (!form) return;
-    const fields = { checked_by: "browser" };
+    // "reported": this round went to the outbox (send below), so the server need not tell
+    // staff itself.
+    const fields = { checked_by: "browser", reported: CHECKS.every((name) => this.results[name]) ? "1" : "" };
     for (const [name, check] of Object.entries(checks)) fields[name] = check.status;
     for (const [name, value] of Object.entries(fields)) {
       let input = form.querySelector(`input[type="hidden"][name="${name}"]`);
