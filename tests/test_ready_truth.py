@@ -37,6 +37,8 @@ STATES = {
 DASHBOARD = {"ready": "Ready", "not-checked": "Not checked", "not-ready": "Not ready",
              "ready-with-warnings": "Ready with warnings"}
 STEPS_AFTER_CHECKS = ("/computer/join", "/privacy")
+# What the checks page's form sends when the browser runs no JavaScript (its <noscript>).
+WITHOUT_SCRIPT = {"checked_by": "customer"}
 
 
 def walk(client: FlaskClient, checks_form: dict[str, str]) -> str:
@@ -112,7 +114,7 @@ def test_all_skipped_is_not_ready_and_says_not_checked(client: FlaskClient) -> N
 
 def test_without_javascript_ready_says_the_customer_confirmed(client: FlaskClient) -> None:
     """The no-JS checklist's Continue is the customer's word, and Ready says so."""
-    html = walk(client, {})
+    html = walk(client, WITHOUT_SCRIPT)
     assert heading(html) == "You are ready"
     assert ("You confirmed that your camera, microphone, speakers and connection work. "
             "This browser could not run the checks.") in html
@@ -121,9 +123,25 @@ def test_without_javascript_ready_says_the_customer_confirmed(client: FlaskClien
         "Not everything has been checked", "")
 
 
+def test_the_checks_form_says_when_there_is_no_javascript(client: FlaskClient) -> None:
+    """Only a browser without JavaScript sends checked_by=customer."""
+    html = client.get("/checks?lang=en").get_data(as_text=True)
+    form = html.split('class="step-form js-checks-form"')[1].split("</form>")[0]
+    assert ('<noscript><input type="hidden" name="checked_by" value="customer"></noscript>'
+            in form)
+
+
+def test_continue_before_the_checks_started_is_not_checked(client: FlaskClient) -> None:
+    """JavaScript on but the checks not started yet: nothing known, never "You are ready"."""
+    html = walk(client, {})
+    assert heading(html) == "Almost ready"
+    assert 'data-verdict="not-checked"' in html
+    assert set(rows(html).values()) == {"not-checked"}
+
+
 def test_a_checks_step_without_an_outcome_is_not_done(client: FlaskClient) -> None:
     """A session that finished the checks before outcomes were kept: not done, not ready."""
-    walk(client, {})
+    walk(client, WITHOUT_SCRIPT)
     with client.session_transaction() as session:
         state = session["wizard"]
         state.pop("checks")
@@ -207,6 +225,8 @@ def personal(app: Flask, client: FlaskClient) -> FlaskClient:
     (from_the_browser({"browser": "ok"}), "not-checked"),
     (from_the_browser({**DENIED, "speaker": "skipped"}), "not-ready"),
     # Without JavaScript Valmis checked nothing itself.
+    (WITHOUT_SCRIPT, "not-checked"),
+    # Continue before the checks had started: nothing known.
     ({}, "not-checked"),
 ])
 def test_moving_on_before_the_browser_reported_tells_staff(

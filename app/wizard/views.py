@@ -237,10 +237,12 @@ def _checks_outcome(form: Mapping[str, str]) -> dict[str, Any]:
     """What the checks page's Continue says about the checks, for the session.
 
     With JavaScript, device-checks.mjs puts each check's status in the form ("by": the
-    browser); any value it does not know counts as readiness.py says. Without it the page
-    shows a checklist to go through alone, and Continue is the customer's own confirmation.
+    browser); any value it does not know counts as readiness.py says. Without it (a
+    <noscript> field says so) the page shows a checklist to go through alone, and Continue is
+    the customer's own confirmation. Neither (Continue pressed before the checks had
+    started): nothing is known, so nothing was checked.
     """
-    if form.get("checked_by") != "browser":
+    if form.get("checked_by") == "customer":
         return {"by": "customer"}
     return {"by": "browser",
             "statuses": {name: status_of(name, form.get(name) or None) for name in CHECK_ORDER}}
