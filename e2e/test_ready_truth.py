@@ -170,3 +170,28 @@ def test_every_check_passing_is_ready(browser: Browser, base_url: str) -> None:
         expect(page.locator(".js-next-step")).to_have_count(0)
     finally:
         page.context.close()
+
+
+def test_without_javascript_ready_says_you_confirmed(browser: Browser, base_url: str) -> None:
+    """No JavaScript: the checklist's Continue is the customer's word, and Ready says so."""
+    page = desktop().open(browser, base_url, java_script_enabled=False)
+    try:
+        wizard = Wizard(page, LANGUAGE)
+        wizard.open(f"/?lang={LANGUAGE}")
+        wizard.start()
+        wizard.choose_device("computer")
+        wizard.continue_()
+        wizard.continue_()  # the browser page
+        wizard.expect_heading("Check your camera, microphone, speakers and connection")
+        wizard.continue_()  # the checklist, gone through by hand
+        wizard.continue_()  # how to join
+        wizard.understand_privacy()
+
+        wizard.expect_heading("You are ready")
+        expect(page.locator("main")).to_contain_text(wizard.text(
+            "You confirmed that your camera, microphone, speakers and connection work. "
+            "This browser could not run the checks."))
+        expect(page.locator('.summary [data-check="confirmed"]')).to_contain_text(
+            wizard.text("Confirmed by you"))
+    finally:
+        page.context.close()
