@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Row, delete, func, insert, or_, select, updat
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.db import invites, reports
+from app.readiness import readiness_of
 from app.text import unsafe_character
 
 DEFAULT_RETENTION_DAYS = 14
@@ -228,11 +229,22 @@ def _invite_changes(report: dict[str, Any], now: datetime) -> dict[str, Any]:
     return changes
 
 
+def server_summary(report: dict[str, Any]) -> str | None:
+    """A readiness report's summary as the server decides it from its checks and path.
+
+    The browser sends its own summary, but a page of an older release (or a made-up report)
+    may call four skipped checks "ready"; staff see what the checks found (app/readiness.py).
+    """
+    if report["kind"] != "readiness":
+        return None
+    return readiness_of(report["checks"], report["path"]).summary
+
+
 def _readiness_changes(report: dict[str, Any], moment: datetime) -> dict[str, Any]:
     """The invite's latest_* columns from a readiness report: statuses and device words only."""
     device = report["device"]
     return {
-        "latest_summary": report["summary"],
+        "latest_summary": server_summary(report),
         "latest_path": report["path"],
         "latest_report_at": moment,
         "latest_checks": {name: check["status"] for name, check in report["checks"].items()},
@@ -260,7 +272,7 @@ def record_report(connection: Connection, invite_id: int, report: dict[str, Any]
         "created_at": claimed,
         "effective_at": moment,
         "kind": report["kind"],
-        "summary": report.get("summary") if report["kind"] == "readiness" else None,
+        "summary": server_summary(report),
         "body": report,
     })
     if not stored:

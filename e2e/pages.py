@@ -404,7 +404,8 @@ class DeviceChecks:
         return self.section(check).get_by_role("status")
 
     def summary(self) -> str | None:
-        """The summary shown: "ready", "ready-with-warnings", "not-ready", or None."""
+        """The summary shown: "ready", "ready-with-warnings", "not-checked", "not-ready", or
+        None."""
         shown = self._shown("[data-summary-heading]", "data-summary-heading")
         assert len(shown) <= 1, f"more than one summary heading: {shown}"
         return shown[0] if shown else None

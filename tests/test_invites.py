@@ -22,10 +22,23 @@ APPOINTMENT = datetime(2099, 12, 3, 12, 0, tzinfo=UTC)
 
 def readiness(report_id: str, summary: str = "ready", path: str = "web",
               created_at: str = "2026-12-01T09:00:00.000Z", **extra: Any) -> dict[str, Any]:
-    """A validated readiness report, as the API hands it to record_report."""
+    """A validated readiness report, as the API hands it to record_report, with checks that
+    give that summary (the server decides the stored summary from the checks)."""
     return {"version": 1, "id": report_id, "kind": "readiness",
             "created_at": created_at, "path": path, "device": {},
-            "checks": {}, "summary": summary, "warnings": [], "problems": [], **extra}
+            "checks": CHECKS_FOR[summary], "summary": summary, "warnings": [], "problems": [],
+            **extra}
+
+
+ALL_OK = {name: {"status": "ok"} for name in ("camera", "microphone", "speaker", "connection",
+                                              "browser")}
+CHECKS_FOR = {
+    "ready": ALL_OK,
+    "ready-with-warnings": {**ALL_OK, "camera": {"status": "warning"}},
+    "not-ready": {**ALL_OK, "speaker": {"status": "not-heard"}},
+    "not-checked": {name: {"status": "skipped"}
+                    for name in ("camera", "microphone", "speaker", "connection")},
+}
 
 
 def report_id(number: int) -> str:

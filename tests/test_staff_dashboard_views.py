@@ -16,7 +16,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, insert, select, update
 
 from app import db, invites
-from app.staff.status import SYMBOLS, check_results, device_text, issue_text, report_kind_text
+from app.staff.status import (
+    SYMBOLS,
+    check_results,
+    device_text,
+    issue_text,
+    report_kind_text,
+    step_text,
+)
 from tests.test_reports_api import readiness
 from tests.test_staff_invites import staff_client  # noqa: F401 (a fixture)
 
@@ -190,6 +197,43 @@ def test_the_page_and_json_show_device_checks_and_a_link_to_the_invite(
     # The wrapper scrolls on a narrow screen and a keyboard can scroll it.
     assert re.search(r'class="table-wrap js-dashboard-table" role="region" '
                      r'aria-labelledby="invites-title" tabindex="0"', html)
+
+
+SKIPPED = {"status": "skipped"}
+
+
+@pytest.mark.parametrize(("checks", "path", "words"), [
+    # Every check skipped, sent as "ready" by an older page: nothing was verified.
+    ({"camera": SKIPPED, "microphone": SKIPPED, "speaker": SKIPPED, "connection": SKIPPED},
+     "web", "Not checked"),
+    ({"camera": SKIPPED, "microphone": SKIPPED, "speaker": SKIPPED, "connection": SKIPPED},
+     "app", "Not checked"),
+    # Camera and microphone denied on Windows Chrome.
+    ({"camera": {"status": "blocked"}, "microphone": {"status": "blocked"}}, "web", "Not ready"),
+    ({"camera": SKIPPED}, "web", "Ready with warnings"),
+    ({}, "web", "Ready"),
+])
+def test_the_dashboard_status_follows_the_checks_not_the_browsers_word(
+        app: Flask, staff_client: FlaskClient,  # noqa: F811
+        checks: dict[str, Any], path: str, words: str) -> None:
+    """The status, the dashboard's words and the invite page's history agree with the checks."""
+    invite_id = _create(app, datetime.now(UTC) + timedelta(days=1))
+    report = readiness()
+    report.update(path=path, summary="ready", warnings=[], problems=[])
+    report["checks"] = {**report["checks"], "camera": {"status": "ok"}, **checks}
+    with app.extensions["valmis.db"].begin() as connection:
+        assert invites.record_report(connection, invite_id, report, datetime.now(UTC))
+    (row,) = staff_client.get("/staff/dashboard.json", headers=EN).get_json()["rows"]
+    assert row["status_text"] == words
+    _status, html = _page(staff_client, f"/staff/invites/{invite_id}")
+    history = html.split('class="invites report-history"')[1].split("</table>")[0]
+    assert f"<td>{words}, " in history
+
+
+def test_reaching_the_last_page_does_not_read_as_ready(app: Flask) -> None:
+    """A step report for the Ready page names the page, not the customer's readiness."""
+    with app.test_request_context(headers=EN):
+        assert step_text("ready") == "The last page"
 
 
 def test_before_any_readiness_report_device_and_checks_are_empty(
@@ -480,11 +524,13 @@ def test_a_current_report_after_a_future_dated_one_shows_everywhere(
             reference="Clock")
     future = {**readiness(), "id": str(uuid.uuid4()), "created_at": "2099-01-01T00:00:00Z",
               "summary": "ready", "warnings": []}
+    future["checks"] = {**future["checks"], "camera": {"status": "ok"}}
     url = f"/api/v1/invites/{token}/reports"
     assert staff_client.post(url, json=future).status_code == 201
     current = {**readiness(), "id": str(uuid.uuid4()),
                "created_at": datetime.now(UTC).isoformat(), "summary": "not-ready",
-               "warnings": [], "problems": ["camera-blocked"]}
+               "warnings": ["camera-warning"], "problems": ["microphone-blocked"]}
+    current["checks"] = {**current["checks"], "microphone": {"status": "blocked"}}
     assert staff_client.post(url, json=current).status_code == 201
     status, html = _page(staff_client, "/staff/")
     assert status == 200

@@ -145,6 +145,7 @@ def _row(**changes: Any) -> SimpleNamespace:
     ({"opened_at": NOW, "latest_summary": "ready"}, "ready"),
     ({"opened_at": NOW, "latest_summary": "ready-with-warnings"}, "ready-with-warnings"),
     ({"opened_at": NOW, "latest_summary": "not-ready"}, "not-ready"),
+    ({"opened_at": NOW, "latest_summary": "not-checked"}, "not-checked"),
     ({"opened_at": NOW, "latest_summary": "ready", "needs_help": True}, "needs-help"),
     ({"needs_help": True, "prefers_phone": True}, "prefers-phone"),
 ])
@@ -360,7 +361,9 @@ def test_the_dashboard_lists_upcoming_invites_with_their_status(
         invites.record_report(connection, invite_id, {
             "version": 1, "id": "00000000-0000-4000-8000-000000000001", "kind": "readiness",
             "created_at": "2026-12-01T09:00:00.000Z", "path": "web", "device": {},
-            "checks": {}, "summary": "ready", "warnings": [], "problems": []},
+            "checks": {name: {"status": "ok"} for name in ("camera", "microphone", "speaker",
+                                                              "connection", "browser")},
+            "summary": "ready", "warnings": [], "problems": []},
             datetime.now(UTC))
     html = staff_client.get("/staff/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "invite-status--ready\">Ready<" in html

@@ -18,7 +18,8 @@ from app.wizard.steps import STEPS
 VERSION = 1
 KINDS = ("readiness", "step", "help", "no-video")
 PATHS = ("web", "app", "open-in-browser", "none")
-SUMMARIES = ("ready", "ready-with-warnings", "not-ready")
+# As app/readiness.py decides them; the server stores its own summary of the checks.
+SUMMARIES = ("ready", "ready-with-warnings", "not-checked", "not-ready")
 STEP_NAMES = tuple(sorted({step for steps in STEPS.values() for step in steps}))
 MEDIA_STATUSES = ("ok", "warning", "blocked", "os-blocked", "in-use", "not-found", "failed",
                   "insecure", "skipped", "unsupported")

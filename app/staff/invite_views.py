@@ -220,7 +220,8 @@ def _history(reports: list[Any]) -> list[dict[str, Any]]:
         details: list[str] = []
         checks: list[dict[str, str]] = []
         if report.kind == "readiness":
-            details = [summaries.get(body.get("summary") or "", ""),
+            # The server's summary of the checks (app/invites.py), not the browser's word.
+            details = [summaries.get(report.summary or "", ""),
                        paths.get(body.get("path") or "", ""), device_text(body.get("device"))]
             checks = check_results(body.get("checks"), HISTORY_CHECK_NAMES)
         elif report.kind == "step":

@@ -16,9 +16,11 @@ from flask_babel import gettext as _
 from app.wizard.guidance import BROWSER_NAMES
 
 # Most urgent first: a call the staff must make outranks how ready the devices are.
-STATUSES = ("prefers-phone", "needs-help", "not-ready", "ready-with-warnings", "ready",
-            "in-progress", "not-opened")
-_SUMMARIES = {"ready", "ready-with-warnings", "not-ready"}
+STATUSES = ("prefers-phone", "needs-help", "not-ready", "not-checked", "ready-with-warnings",
+            "ready", "in-progress", "not-opened")
+# A readiness report whose checks were all skipped verified nothing: "not-checked", which
+# staff must tell apart from "not-ready" (a known problem to help with) and from "ready".
+_SUMMARIES = {"ready", "ready-with-warnings", "not-checked", "not-ready"}
 
 # The checks the dashboard's row shows; an invite's report history adds the browser's.
 CHECK_NAMES = ("camera", "microphone", "speaker", "connection")
@@ -51,6 +53,7 @@ def status_words() -> dict[str, str]:
         "prefers-phone": _("Prefers phone"),
         "needs-help": _("Needs help"),
         "not-ready": _("Not ready"),
+        "not-checked": _("Not checked"),
         "ready-with-warnings": _("Ready with warnings"),
         "ready": _("Ready"),
         "in-progress": _("In progress"),
@@ -181,7 +184,8 @@ def step_text(step: str) -> str:
         "join_computer": _("How to join"),
         "join_phone": _("How to join"),
         "privacy": _("Privacy and safety"),
-        "ready": _("Ready"),
+        # Reaching the last page says nothing about the devices: the checks' result does.
+        "ready": _("The last page"),
     }.get(step, _("Other step"))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,10 +23,14 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from app import db, invites
+
+# A module import: app.api.reports imports this package's steps, so its names are read late.
+from app.api import reports as report_schema
 from app.customer_session import STATE_KEY, invite_token, remember_invite
 from app.device import VARY_HEADERS, DeviceProfile, classify_request
 from app.i18n import format_appointment, use_invite_language
 from app.limits import refuse_unknown_token
+from app.readiness import CHECK_ORDER, Readiness, readiness_of, status_of
 from app.security import add_vary
 from app.wizard import bp, calendar, guidance
 from app.wizard.steps import (
@@ -77,6 +82,12 @@ def _report(kind: str, **fields: Any) -> None:
     now = datetime.now(UTC)
     report = {"version": 1, "id": str(uuid.uuid4()), "kind": kind,
               "created_at": now.isoformat(), **fields}
+    try:
+        # The server's own reports keep to the schema the browser's are held to.
+        report = report_schema.validate_report(report)
+    except report_schema.ReportError:
+        current_app.logger.warning("a %s report did not fit the schema", kind, exc_info=True)
+        return
     with db.engine().begin() as connection:
         invites.record_report(connection, invite.id, report, now)
 
@@ -273,9 +284,46 @@ def install() -> Response:
                       stores=guidance.stores_for(_state().get("device"), _profile().os))
 
 
+def _checks_outcome(form: Mapping[str, str]) -> dict[str, Any]:
+    """What the checks page's Continue says about the checks, for the session.
+
+    With JavaScript, device-checks.mjs puts each check's status in the form ("by": the
+    browser); any value it does not know counts as readiness.py says. Without it (a
+    <noscript> field says so) the page shows a checklist to go through alone, and Continue is
+    the customer's own confirmation. Neither (Continue pressed before the checks had
+    started): nothing is known, so nothing was checked.
+    """
+    if form.get("checked_by") == "customer":
+        return {"by": "customer"}
+    return {"by": "browser",
+            "statuses": {name: status_of(name, form.get(name) or None) for name in CHECK_ORDER}}
+
+
+def _report_checks(statuses: Mapping[str, str]) -> None:
+    """Tell staff what the checks found when the customer moved on (personal links only)."""
+    path = _path()
+    found = readiness_of(statuses, path)
+    profile = _profile()
+    device = {"form": profile.form, "os": profile.os, "browser": profile.browser_family,
+              "major": profile.browser_major, "choice": _state().get("device")}
+    _report("readiness", path=path,
+            device={key: value for key, value in device.items() if value is not None},
+            checks={name: {"status": status_of(name, statuses.get(name))}
+                    for name in CHECK_ORDER},
+            summary=found.summary, warnings=list(found.warnings),
+            problems=list(found.problems))
+
+
 @bp.route("/checks", methods=["GET", "POST"])
 def checks() -> Response:
     """The device checks: speakers, camera, microphone, connection, run in the browser."""
+    if request.method == "POST":
+        outcome = _checks_outcome(request.form)
+        _save(checks=outcome)
+        # The browser reports a round once every check has an answer ("reported"); Continue
+        # before that, or without JavaScript, would leave staff with no result at all.
+        if request.form.get("reported") != "1":
+            _report_checks(outcome.get("statuses") or {})
     profile = _profile()
     device_facts = {"form": profile.form, "os": profile.os, "browser": profile.browser_family,
                     "major": profile.browser_major, "choice": _state().get("device")}
@@ -306,20 +354,56 @@ def privacy() -> Response:
     return _step_page("privacy", "wizard/privacy.html")
 
 
+def _next_step(found: Readiness) -> str | None:
+    """The one thing to do next about the checks' first problem (else warning), in words."""
+    keys = found.problems or found.warnings
+    if found.summary == "not-checked" or not keys:
+        return None
+    status = keys[0].partition("-")[2]
+    if status in ("blocked", "os-blocked"):
+        return _("Allow the camera and microphone: go back to the checks and follow the steps "
+                 "shown there.")
+    if status == "in-use":
+        return _("Close other apps that use the camera or microphone, for example Teams or "
+                 "Zoom, then check again.")
+    return dict(guidance.check_advice()).get(keys[0])
+
+
 @bp.get("/ready")
 def ready() -> Response:
-    """Ready: what is confirmed and what is left."""
+    """Ready: what is done and what is left, and what the device checks found.
+
+    The checks' outcome comes from the checks page's own form post (_checks_outcome), so the
+    page is true without JavaScript and without a personal link: a check not run reads "Not
+    checked", a problem makes it "Not ready yet" with the next thing to do.
+    """
     path = _path()
     steps = STEPS.get(path, ())
     done = set(_state().get("done", []))
-    summary = [(step, step in done) for step in steps if step != "ready"]
+    outcome = _state().get("checks") if "checks" in done else None
+    outcome = outcome if isinstance(outcome, dict) else {}
+    checked_by = outcome.get("by")
+    # Only the two join paths have checks to speak of (another device's page says what to do).
+    statuses = (outcome.get("statuses")
+                if checked_by == "browser" and path in ("web", "app") else None)
+    found = readiness_of(statuses, path) if isinstance(statuses, dict) else None
+    verdict = found.summary if found else ("confirmed" if checked_by == "customer" else None)
+    # A checks step without a known outcome (a session from before outcomes were kept) is
+    # not done: nobody knows what it found.
+    summary = [(step, step in done and (step != "checks" or verdict is not None))
+               for step in steps if step != "ready"]
     all_done = bool(summary) and all(finished for _step, finished in summary)
+    # The staff's words for each check's result, so that customer and staff read the same;
+    # imported here because app.staff.status imports this package's guidance.
+    from app.staff.status import check_results
     invite = _invite()
     appointment = (format_appointment(invite.appointment_at, invite.timezone)
                    if invite else None)
     return _render("wizard/ready.html", "ready" if steps else None, summary=summary,
-                   all_done=all_done, appointment=appointment,
-                   teams_url=invite.teams_url if invite else None)
+                   all_done=all_done, verdict=verdict,
+                   check_rows=check_results(statuses) if found else [],
+                   next_step=_next_step(found) if found else None,
+                   appointment=appointment, teams_url=invite.teams_url if invite else None)
 
 
 def _invite() -> Any:

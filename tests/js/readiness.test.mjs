@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 
 import {
-  BROWSER_STATUSES, CAMERA_DETAILS, CONNECTION_STATUSES, MEDIA_STATUSES, READINESS_VERSION,
-  SPEAKER_STATUSES, buildReadiness, newReportId, summarise,
+  BROWSER_STATUSES, CAMERA_DETAILS, CONNECTION_STATUSES, MEDIA_STATUSES,
+  READINESS_VERSION, SPEAKER_STATUSES, SUMMARIES, buildReadiness, checksThatMatter, newReportId, summarise,
 } from "../../app/static/js/lib/readiness.mjs";
 
 const ALL_OK = {
@@ -82,10 +82,11 @@ describe("summarise on the web path", () => {
     });
   });
 
-  test("a skipped or missing check warns '<check>-skipped'", () => {
+  test("a skipped or missing check warns '<check>-skipped'; only the camera may be left", () => {
     for (const name of ["camera", "microphone", "speaker", "connection"]) {
       assert.deepEqual(summarise(with_({ [name]: { status: "skipped" } }), "web"), {
-        summary: "ready-with-warnings", warnings: [`${name}-skipped`], problems: [],
+        summary: name === "camera" ? "ready-with-warnings" : "not-checked",
+        warnings: [`${name}-skipped`], problems: [],
       }, name);
       const missing = { ...ALL_OK };
       delete missing[name];
@@ -152,6 +153,65 @@ describe("summarise on the app path", () => {
 
   test("skips still warn", () => {
     assert.deepEqual(summarise(with_({ camera: { status: "skipped" } }), "app").warnings, ["camera-skipped"]);
+  });
+});
+
+describe("summarise when nothing was verified (issue 14: Ready must tell the truth)", () => {
+  const ALL_SKIPPED = {
+    camera: { status: "skipped" }, microphone: { status: "skipped" },
+    speaker: { status: "skipped" }, connection: { status: "skipped" }, browser: { status: "ok" },
+  };
+
+  test("every check skipped is 'not-checked', never ready, on both paths", () => {
+    for (const path of ["web", "app"]) {
+      assert.deepEqual(summarise(ALL_SKIPPED, path), {
+        summary: "not-checked",
+        warnings: ["camera-skipped", "microphone-skipped", "speaker-skipped", "connection-skipped"],
+        problems: [],
+      }, path);
+    }
+  });
+
+  test("no checks at all is 'not-checked' too", () => {
+    assert.equal(summarise({}, "web").summary, "not-checked");
+    assert.equal(summarise(undefined, "app").summary, "not-checked");
+    assert.equal(buildReadiness({ id: "x", path: "web", checks: {} }).summary, "not-checked");
+  });
+
+  test("a problem outranks 'nothing checked': an unusable browser is not ready", () => {
+    assert.equal(summarise(with_({ ...ALL_SKIPPED, browser: { status: "unsupported" } }), "web").summary,
+      "not-ready");
+  });
+
+  test("a skipped check that could stop the appointment leaves it 'not-checked'", () => {
+    for (const name of ["microphone", "speaker", "connection"]) {
+      const result = summarise(with_({ [name]: { status: "skipped" } }), "web");
+      assert.deepEqual(result, { summary: "not-checked", warnings: [`${name}-skipped`], problems: [] }, name);
+    }
+    for (const name of ["speaker", "connection"]) {
+      assert.equal(summarise(with_({ [name]: { status: "skipped" } }), "app").summary, "not-checked", name);
+    }
+    assert.deepEqual(checksThatMatter("web"), ["microphone", "speaker", "connection"]);
+    assert.deepEqual(checksThatMatter("app"), ["speaker", "connection"]);
+  });
+
+  test("a skipped check that only warns stays a warning", () => {
+    assert.equal(summarise(with_({ camera: { status: "skipped" } }), "web").summary, "ready-with-warnings");
+    for (const name of ["camera", "microphone"]) {
+      assert.equal(summarise(with_({ [name]: { status: "skipped" } }), "app").summary, "ready-with-warnings", name);
+    }
+  });
+
+  test("blocked camera and microphone on the web are not ready", () => {
+    const denied = with_({ camera: { status: "blocked" }, microphone: { status: "blocked" } });
+    assert.deepEqual(summarise(denied, "web"), {
+      summary: "not-ready", warnings: ["camera-blocked"], problems: ["microphone-blocked"],
+    });
+  });
+
+  test("the summaries are the agreed four, and frozen", () => {
+    assert.deepEqual(SUMMARIES, ["ready", "ready-with-warnings", "not-checked", "not-ready"]);
+    assert.ok(Object.isFrozen(SUMMARIES));
   });
 });
 

@@ -85,8 +85,30 @@ export default class DeviceChecks {
       // Private modes may refuse storage; the page still shows the result.
     }
     this.showSummary(summarise(this.results, this.path));
+    this.keepInForm(readiness.checks);
     if (CHECKS.every((check) => this.results[check])) this.send(readiness);
     this.element.dispatchEvent(new CustomEvent("readiness", { detail: readiness, bubbles: true }));
+  }
+
+  keepInForm(checks) {
+    // Continue carries what the checks found to the server (app/wizard/views.py), so the
+    // Ready page can tell it with or without a personal link; statuses only.
+    const form = document.querySelector(".js-checks-form");
+    if (!form) return;
+    // "reported": this round went to the outbox (send below), so the server need not tell
+    // staff itself.
+    const fields = { checked_by: "browser", reported: CHECKS.every((name) => this.results[name]) ? "1" : "" };
+    for (const [name, check] of Object.entries(checks)) fields[name] = check.status;
+    for (const [name, value] of Object.entries(fields)) {
+      let input = form.querySelector(`input[type="hidden"][name="${name}"]`);
+      if (!input) {
+        input = document.createElement("input");
+        input.type = "hidden";
+        input.name = name;
+        form.append(input);
+      }
+      input.value = value;
+    }
   }
 
   send(readiness) {
@@ -138,7 +160,8 @@ export default class DeviceChecks {
     const notYet = new Set(pending.map((name) => `${name}-skipped`));
     const shown = [...problems, ...warnings].filter((key) => !notYet.has(key));
     box.hidden = pending.length > 0 && shown.length === 0;
-    const heading = pending.length === 0 ? summary : problems.length ? "not-ready" : "ready-with-warnings";
+    // While checks are still to come, "ready" would be a guess: only a problem is certain.
+    const heading = pending.length === 0 ? summary : problems.length ? "not-ready" : "not-checked";
     box.dataset.summary = heading;
     for (const line of box.querySelectorAll("[data-summary-heading]")) {
       line.hidden = line.dataset.summaryHeading !== heading;

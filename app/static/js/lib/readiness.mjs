@@ -68,8 +68,18 @@ function isProblem(name, status, path) {
   return name === "microphone" ? !["warning", "skipped"].includes(status) : key === "browser-unsupported";
 }
 
+export const SUMMARIES = Object.freeze(["ready", "ready-with-warnings", "not-checked", "not-ready"]);
+
+// The checks whose result can stop the appointment on this path (see isProblem): while one of
+// them has not run, nobody knows whether the customer is ready.
+export function checksThatMatter(path) {
+  return path === "web" ? ["microphone", "speaker", "connection"] : ["speaker", "connection"];
+}
+
 // checks: { camera: { status, … }, … } as the checks report them; path as the server says.
-// Warnings and problems are keys "<check>-<status>", in check order.
+// Warnings and problems are keys "<check>-<status>", in check order. A problem means
+// "not-ready"; without one, a check that matters left unrun means "not-checked", never
+// "ready" (four skips verify nothing). app/readiness.py decides the same for the server.
 export function summarise(checks, path) {
   requirePath(path);
   // In an in-app browser or on a device that cannot join, the checks prove nothing.
@@ -83,7 +93,10 @@ export function summarise(checks, path) {
     if (status === "ok" || (name === "browser" && path === "app")) continue;
     (isProblem(name, status, path) ? problems : warnings).push(`${name}-${status}`);
   }
-  const summary = problems.length ? "not-ready" : warnings.length ? "ready-with-warnings" : "ready";
+  const unknown = checksThatMatter(path).some((name) => statusOf(name, checks?.[name]) === "skipped");
+  const summary = problems.length ? "not-ready"
+    : unknown ? "not-checked"
+    : warnings.length ? "ready-with-warnings" : "ready";
   return { summary, warnings, problems };
 }
 
