@@ -137,3 +137,15 @@ def test_a_personal_link_with_a_teams_link_offers_it_to_copy(app: Flask,
     assert f'value="{TEAMS_LINK}"' in html
     assert "paste the link" in html
     assert "right-click the link" not in html
+
+
+def test_an_ipad_in_desktop_mode_that_chose_iphone_or_ipad_is_not_told_about_google_play(
+        client: FlaskClient) -> None:
+    """An iPad sends a Mac's user agent; once its owner chose "iPhone or iPad", the store page
+    shows the App Store alone, without the note about phones that have no Google Play."""
+    mac_safari = ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 "
+                  "(KHTML, like Gecko) Version/17.5 Safari/605.1.15")
+    submit(client, "/device", {"device": "iphone-ipad"}, mac_safari)
+    html = _page(client, "/phone/install?lang=en", mac_safari)
+    assert _drawings(html) == ["store-app-store"]
+    assert "My phone has no Google Play" not in html
