@@ -29,15 +29,20 @@ class Illustration:
 
 # Labels that the drawings show and the text alternatives repeat, so that both say the same.
 # Their notes for translators are beside them in the SVG templates.
+# The seed's label comes with today's where Teams has renamed a thing (TEAMS-FACTS.md).
 JOIN_MEETING_LINK = lazy_gettext("Join Microsoft Teams Meeting")
+JOIN_MEETING_NOW = lazy_gettext("Join the meeting now")
 DOWNLOAD_APP = lazy_gettext("Download the Windows app")
 JOIN_ON_WEB = lazy_gettext("Join on the web instead")
 CONTINUE_IN_BROWSER = lazy_gettext("Continue on this browser")
+OPEN_TEAMS_APP = lazy_gettext("Open your Teams app")
 ALLOW = lazy_gettext("Allow")
+PRE_JOIN_HEADING = lazy_gettext("Choose your audio and video settings")
 TYPE_YOUR_NAME = lazy_gettext("Type your name")
 JOIN_NOW = lazy_gettext("Join now")
 LOBBY_TEXT = lazy_gettext("Someone in the meeting should let you in soon")
 INSTALL = lazy_gettext("Install")
+APP_STORE_GET = lazy_gettext("Get")
 JOIN_AS_GUEST = lazy_gettext("Join as a guest")
 SIGN_IN_AND_JOIN = lazy_gettext("Sign in and join")
 RECORD_AUDIO_QUESTION = lazy_gettext("Allow Teams to record audio?")
@@ -66,15 +71,18 @@ ILLUSTRATIONS: dict[str, Illustration] = _registry(
     Illustration(
         "email-invite-computer", 640, 400,
         # Translators: the text alternative of a drawing; %(link)s is the link's label.
-        lazy_gettext("An email invitation open on a computer. The link “%(link)s” is circled: "
-                     "click it.", link=JOIN_MEETING_LINK),
+        lazy_gettext("An email invitation open on a computer. The link “%(now)s” is circled: "
+                     "click it (in older invitations it says “%(old)s”).",
+                     now=JOIN_MEETING_NOW, old=JOIN_MEETING_LINK),
     ),
     Illustration(
         "web-or-app-choice", 640, 400,
         # Translators: the text alternative of a drawing; the %(…)s are button labels.
-        lazy_gettext("The Teams page in a web browser offers two choices: “%(app)s” and "
-                     "“%(web)s”. “%(web)s” is circled (newer versions say “%(new)s”): click it.",
-                     app=DOWNLOAD_APP, web=JOIN_ON_WEB, new=CONTINUE_IN_BROWSER),
+        lazy_gettext("The Teams page in a web browser offers three choices: “%(download)s”, "
+                     "“%(browser)s” and “%(app)s”. “%(browser)s” is circled (older versions "
+                     "say “%(old)s”): click it.",
+                     download=DOWNLOAD_APP, browser=CONTINUE_IN_BROWSER, app=OPEN_TEAMS_APP,
+                     old=JOIN_ON_WEB),
     ),
     Illustration(
         "browser-permission", 640, 360,
@@ -85,10 +93,10 @@ ILLUSTRATIONS: dict[str, Illustration] = _registry(
     Illustration(
         "name-and-join-computer", 640, 400,
         # Translators: the text alternative of a drawing; the %(…)s are labels on the screen.
-        lazy_gettext("The Teams page before you join: your camera picture, switches for the "
-                     "camera and microphone, and your name typed in the field “%(field)s”. "
-                     "The button “%(join)s” is circled: click it.",
-                     field=TYPE_YOUR_NAME, join=JOIN_NOW),
+        lazy_gettext("The Teams page “%(heading)s” before you join: your camera picture, "
+                     "switches for the camera and microphone, and your name typed in the field "
+                     "“%(field)s”. The button “%(join)s” is circled: click it.",
+                     heading=PRE_JOIN_HEADING, field=TYPE_YOUR_NAME, join=JOIN_NOW),
     ),
     Illustration(
         "lobby-wait", 640, 320,
@@ -99,14 +107,23 @@ ILLUSTRATIONS: dict[str, Illustration] = _registry(
     Illustration(
         "email-invite-phone", 360, 540,
         # Translators: the text alternative of a drawing; %(link)s is the link's label.
-        lazy_gettext("An email invitation open on a phone. The link “%(link)s” is circled: "
-                     "tap it.", link=JOIN_MEETING_LINK),
+        lazy_gettext("An email invitation open on a phone. The link “%(now)s” is circled: "
+                     "tap it (in older invitations it says “%(old)s”).",
+                     now=JOIN_MEETING_NOW, old=JOIN_MEETING_LINK),
+    ),
+    # Each store its own picture and words: the App Store's blue "Get", Google Play's green
+    # "Install" (guidance.Store.drawing names them).
+    Illustration(
+        "store-app-store", 360, 540,
+        # Translators: the text alternative of a drawing; %(get)s is the App Store's button.
+        lazy_gettext("The App Store on an iPhone, showing the Microsoft Teams app. The blue "
+                     "button “%(get)s” is circled: tap it.", get=APP_STORE_GET),
     ),
     Illustration(
-        "store-install", 360, 540,
-        # Translators: the text alternative of a drawing; %(install)s is a button's label.
-        lazy_gettext("The Microsoft Teams app in the phone's app store. The button “%(install)s” "
-                     "is circled: tap it.", install=INSTALL),
+        "store-google-play", 360, 540,
+        # Translators: the text alternative of a drawing; %(install)s is Google Play's button.
+        lazy_gettext("Google Play on an Android phone, showing the Microsoft Teams app. The "
+                     "green button “%(install)s” is circled: tap it.", install=INSTALL),
     ),
     Illustration(
         "join-as-guest", 360, 540,

@@ -172,7 +172,7 @@ def test_a_generated_etag_still_gets_a_304_when_compressed(app: Flask) -> None:
     """A drawing (ETag from its body, made conditional by its view) revalidates after gzip."""
     app.test_client_class = FlaskClient
     plain = app.test_client()
-    url = "/illustrations/en/store-install.svg"
+    url = "/illustrations/en/store-google-play.svg"
     with plain.get(url, headers=GZIP) as first:
         assert first.status_code == 200 and first.headers["Content-Encoding"] == "gzip"
         assert gzip.decompress(first.data).startswith(b"<svg")

@@ -20,14 +20,19 @@ SIZE_BUDGET = 4096  # bytes of one rendered drawing
 
 # The labels each drawing shows, as msgids: what the person looks for on their own screen.
 LABELS: dict[str, tuple[str, ...]] = {
-    "email-invite-computer": ("Join Microsoft Teams Meeting",),
-    "web-or-app-choice": ("Download the Windows app", "Join on the web instead",
-                          "Continue on this browser"),
+    # Today's label and the seed's older one, both, where Teams has renamed a thing.
+    "email-invite-computer": ("Join the meeting now", "Join Microsoft Teams Meeting"),
+    "web-or-app-choice": ("How do you want to join your Teams meeting?",
+                          "Download the Windows app", "Continue on this browser",
+                          "Open your Teams app", "Join on the web instead"),
     "browser-permission": ("Use your microphone", "Use your camera", "Allow", "Block"),
-    "name-and-join-computer": ("Type your name", "Join now"),
+    "name-and-join-computer": ("Choose your audio and video settings", "Type your name",
+                               "Join now"),
     "lobby-wait": ("Someone in the meeting should let you in soon",),
-    "email-invite-phone": ("Join Microsoft Teams Meeting",),
-    "store-install": ("Install",),
+    "email-invite-phone": ("Join the meeting now", "Join Microsoft Teams Meeting"),
+    # Each store its own word: the App Store's "Get", Google Play's "Install".
+    "store-app-store": ("Get",),
+    "store-google-play": ("Install",),
     "join-as-guest": ("Join as a guest", "Sign in and join"),
     "name-and-join-phone": ("Type your name", "Join now"),
     "phone-permission": ("Allow Teams to record audio?", "Allow", "Don't allow"),
@@ -227,3 +232,20 @@ def test_an_apps_menu_is_drawn_where_a_right_to_left_phone_shows_it(client: Flas
     root = ET.fromstring(arabic)  # noqa: S314 (our own response)
     texts = list(root.iter(f"{SVG}text"))
     assert texts and all(text.get("text-anchor") == "end" for text in texts)
+
+
+@pytest.mark.parametrize(("name", "colour", "absent"), [
+    ("store-app-store", "#0a66d6", "#0b6b3a"),
+    ("store-google-play", "#0b6b3a", "#0a66d6"),
+])
+def test_each_store_is_drawn_with_its_own_button(client: FlaskClient, name: str, colour: str,
+                                                 absent: str) -> None:
+    """The App Store's button is a small blue "Get" pill, Google Play's a wide green "Install"."""
+    root = ET.fromstring(client.get(f"/illustrations/en/{name}.svg").data)  # noqa: S314
+    buttons = [rect for rect in root.iter(f"{SVG}rect") if rect.get("fill") == colour]
+    assert len(buttons) == 1
+    assert not [rect for rect in root.iter(f"{SVG}rect") if rect.get("fill") == absent]
+    width, height = float(buttons[0].get("width", 0)), float(buttons[0].get("height", 0))
+    pill = float(buttons[0].get("rx", 0)) * 2 == height
+    assert pill is (name == "store-app-store")
+    assert (width < 160) is (name == "store-app-store")

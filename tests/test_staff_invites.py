@@ -14,6 +14,7 @@ import pytest
 from babel.dates import format_date
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import force_locale, gettext
 from sqlalchemy import func, insert, select
 
 from app import db, invites
@@ -368,3 +369,21 @@ def test_the_dashboard_lists_upcoming_invites_with_their_status(
     html = staff_client.get("/staff/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "invite-status--ready\">Ready<" in html
     assert "Computer, web browser" in html
+
+
+@pytest.mark.parametrize(("staff_language", "customer_language"), [("en", "fi"), ("fi", "sv")])
+def test_every_label_of_the_letter_is_in_the_customers_language(
+        app: Flask, staff_client: FlaskClient, staff_language: str,
+        customer_language: str) -> None:
+    """The printed letter is the customer's: its name and its QR code's name are in their
+    language, not in the staff member's (a Finnish letter said "Letter" and "QR code …")."""
+    answer = _post(staff_client, accept=staff_language, language=customer_language)
+    html = unescape(answer.get_data(as_text=True))
+    letter = html[html.index('<section class="letter"'):html.index("</section>")]
+    with app.test_request_context(), force_locale(customer_language):
+        letter_name, qr_name = gettext("Letter"), gettext("QR code of the personal link")
+    with app.test_request_context(), force_locale(staff_language):
+        staff_names = {gettext("Letter"), gettext("QR code of the personal link")}
+    assert f'lang="{customer_language}" aria-label="{letter_name}"' in letter
+    assert f'aria-label="{qr_name}"' in letter
+    assert not staff_names & set(re.findall(r'aria-label="([^"]*)"', letter))

@@ -124,8 +124,9 @@ def qr_svg(url: str, label: str) -> Markup:
     return Markup(named)  # noqa: S704
 
 
-def _customer_texts(invite: InviteRequest, link: str) -> dict[str, str]:
-    """The message to send and the letter's QR caption, in the customer's language."""
+def _customer_texts(invite: InviteRequest, link: str) -> dict[str, Any]:
+    """The message to send and everything the printed letter says or is named, in the
+    customer's language: the letter is theirs, whatever language the staff page is in."""
     zone = current_app.config["DEFAULT_TIMEZONE"]
     with force_locale(invite.language):
         paragraphs = [
@@ -140,7 +141,9 @@ def _customer_texts(invite: InviteRequest, link: str) -> dict[str, str]:
             paragraphs.append(_("At the time of the appointment, join the meeting with this "
                                 "Teams link:") + "\n" + invite.teams_url)
         return {"message": "\n\n".join(paragraphs),
-                "scan": _("Or scan this code with the camera of your phone.")}
+                "scan": _("Or scan this code with the camera of your phone."),
+                "letter_label": _("Letter"),
+                "qr": qr_svg(link, _("QR code of the personal link"))}
 
 
 @bp.route("/invites/new", methods=["GET", "POST"])
@@ -178,7 +181,6 @@ def _created(invite: InviteRequest, now: datetime) -> Response:
         "staff/invite_created.html", link=link, invite=invite,
         language=LANGUAGE_BY_CODE[invite.language],
         when=format_appointment(invite.appointment_at, zone),
-        qr=qr_svg(link, _("QR code of the personal link")),
         **_customer_texts(invite, link)), mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -44,10 +44,12 @@ class BrowserAssessment:
 
 @dataclass(frozen=True, slots=True)
 class Store:
-    """An app store that has Teams for this device."""
+    """An app store that has Teams for this device, with its own drawing and words."""
 
     name: str
     url: str
+    drawing: str  # the name of its drawing in app/illustrations.py
+    how_to_install: str
 
 
 def browser_name(profile: device.DeviceProfile) -> str | None:
@@ -119,8 +121,18 @@ def browser_assessment(profile: device.DeviceProfile) -> BrowserAssessment:
 
 def stores_for(choice: str | None, os: str) -> list[Store]:
     """The store(s) to install Teams from: the chosen or detected system's, both when unknown."""
-    apple = Store("App Store", device.APP_STORE_URL)
-    google = Store("Google Play", device.PLAY_STORE_URL)
+    # The App Store says "Get" and then asks for Face ID, Touch ID or the Apple ID password;
+    # Google Play says "Install" (TEAMS-FACTS, "Joining on a phone or tablet").
+    # Translators: the App Store's button that downloads a free app; as the App Store shows it.
+    get = _("Get")
+    # Translators: Google Play's button that installs an app; as Google Play shows it.
+    install = _("Install")
+    apple = Store("App Store", device.APP_STORE_URL, "store-app-store", _(
+        "In the App Store, tap “%(get)s”, then confirm with Face ID, Touch ID or your Apple ID "
+        "password. Wait until the app is installed.", get=get))
+    google = Store("Google Play", device.PLAY_STORE_URL, "store-google-play", _(
+        "In Google Play, tap “%(install)s” and wait until the app is installed.",
+        install=install))
     if choice == "iphone-ipad" or (choice is None and os in {"ios", "ipados"}):
         return [apple]
     if choice == "android" or (choice is None and os == "android"):

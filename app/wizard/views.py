@@ -274,7 +274,11 @@ def browser() -> Response:
     """Computer path: is this browser good for Teams on the web?"""
     profile = _profile()
     assessment = guidance.browser_assessment(profile) if profile.path == "web" else None
-    return _step_page("browser", "wizard/browser.html", assessment=assessment)
+    invite = _invite()
+    # A browser that is not Chrome is told to paste the meeting link into Chrome: the
+    # personal link's Teams link, when staff gave one, is there to copy.
+    return _step_page("browser", "wizard/browser.html", assessment=assessment,
+                      teams_url=invite.teams_url if invite else None)
 
 
 @bp.route("/phone/install", methods=["GET", "POST"])
