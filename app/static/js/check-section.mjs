@@ -27,10 +27,9 @@ export default class CheckSection {
     if (this.statusLine && this.statusLine.textContent !== sentence) this.statusLine.textContent = sentence;
   }
 
-  showAgain(status) {
-    // One way to run the check again, never two: "Try again" after something went wrong,
-    // the check's own button when it passed or was put off ("Check later").
-    const again = status !== "ok" && status !== "skipped";
+  showAgain(again) {
+    // One way to run the check again, never two: "Try again" (again) after something went
+    // wrong, the check's own button when it passed or was put off ("Check later").
     const focused = document.activeElement;
     const run = this.show("run", !again);
     const retry = this.show("retry", again);

@@ -159,7 +159,9 @@ export default class ConnectionCheck {
   finish(result, reasons = [], sentence = undefined) {
     const s = this.section;
     s.setState(result.status, sentence);
-    s.showAgain(result.status);
+    // Refused by the server (too many checks) is "skipped" too, but the customer did try.
+    const tried = sentence === "status-too-many";
+    s.showAgain(result.status !== "ok" && (result.status !== "skipped" || tried));
     this.showResults(result, reasons);
     this.onResult("connection", result);
   }

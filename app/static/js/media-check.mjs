@@ -105,7 +105,7 @@ export default class MediaCheck {
     this.stop();
     const s = this.section;
     s.setState(status, detail ? `detail-${detail}` : `status-${status}`);
-    s.showAgain(status);
+    s.showAgain(status !== "ok" && status !== "skipped");
     this.onResult(this.kind, this.report(status, detail));
   }
 
