@@ -31,10 +31,20 @@ class StartPage:
         return self
 
     def choose_language(self, name: str) -> None:
-        """Pick a language from the menu by its own name (e.g. "Svenska")."""
+        """Open the language menu and pick a language by its own name (e.g. "Svenska")."""
+        self.language_menu().click()
         menu = self.page.get_by_role("navigation", name=self.menu_label())
         menu.get_by_role("link", name=name, exact=True).click()
         self.page.wait_for_load_state()
+
+    def language_menu(self) -> Locator:
+        """The header's language disclosure ("Kieli / Language: Suomi"), closed or open."""
+        return self.page.locator("header summary")
+
+    def start_button(self) -> Locator:
+        """The start page's one main button, "Start"."""
+        label = translator(self.language()).gettext("Start")
+        return self.page.get_by_role("link", name=label, exact=True)
 
     def menu_label(self) -> str:
         """The language menu's accessible name in the page's current language."""
@@ -294,6 +304,122 @@ class Layout:
                   contentRight: box.right - parseFloat(style.paddingRight)};
         }""")
         return edges
+
+
+    def target_size(self, target: Locator) -> dict[str, float]:
+        """target's width and height in CSS pixels, as a finger or pointer meets it."""
+        box = target.bounding_box()
+        assert box is not None, f"{target} is not rendered"
+        return {"width": box["width"], "height": box["height"]}
+
+    def mid_word_breaks(self, target: Locator) -> list[str]:
+        """Where target's text wraps to a new line inside a word, as "…before|after…".
+
+        A break after a space, a hyphen or a soft hyphen is between words (or at a
+        hyphenation point the text allows); any other is in the middle of a word.
+        """
+        breaks: list[str] = target.evaluate(_MID_WORD_BREAKS)
+        return breaks
+
+    def chevron_direction(self, target: Locator) -> str:
+        """Which way the drawing at target's start points, "left" or "right", from its pixels.
+
+        The link's words are made transparent so that the screenshot holds the chevron alone;
+        a chevron's point is the dark pixel furthest to one side, in its middle rows.
+        """
+        # A constructed style sheet: the pages' CSP refuses <style> elements.
+        self.page.evaluate("""css => {
+          const sheet = new CSSStyleSheet();
+          sheet.replaceSync(css);
+          document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+        }""", ".back-link { color: transparent !important; text-decoration: none !important; }"
+              ".back-link::before { color: #000 !important; }")
+        picture = target.screenshot(animations="disabled", scale="css")
+        direction: str = self.page.evaluate(_CHEVRON_DIRECTION, list(picture))
+        return direction
+
+
+# A text's line breaks that fall inside a word: each character's rectangle gives its line.
+_MID_WORD_BREAKS = """(element) => {
+  const found = [];
+  const range = document.createRange();
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  let previous = null, lineTop = null, text = "";
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let index = 0; index < node.data.length; index += 1) {
+      const character = node.data[index];
+      range.setStart(node, index);
+      range.setEnd(node, index + 1);
+      const rects = [...range.getClientRects()].filter((rect) => rect.width > 0);
+      if (rects.length) {
+        // The last: a hyphen shown at a soft hyphen's break is counted with the next letter.
+        const top = rects[rects.length - 1].top;
+        if (lineTop !== null && top > lineTop + 2 && previous !== null
+            && !/[\\s\\u00ad\\u2010-]/.test(previous) && !/\\s/.test(character)) {
+          found.push(text.slice(-12) + "|" + node.data.slice(index, index + 12));
+        }
+        lineTop = top;
+      }
+      previous = character;
+      text += character;
+    }
+  }
+  return found;
+}"""
+
+# The direction a chevron in a PNG points: the side its middle rows stick out to.
+_CHEVRON_DIRECTION = """async (bytes) => {
+  const picture = await createImageBitmap(new Blob([new Uint8Array(bytes)], {type: "image/png"}));
+  const canvas = new OffscreenCanvas(picture.width, picture.height);
+  const context = canvas.getContext("2d");
+  context.drawImage(picture, 0, 0);
+  const {data, width, height} = context.getImageData(0, 0, picture.width, picture.height);
+  const rows = [];
+  for (let y = 0; y < height; y += 1) {
+    let left = null, right = null;
+    for (let x = 0; x < width; x += 1) {
+      const at = (y * width + x) * 4;
+      if (data[at] + data[at + 1] + data[at + 2] < 300) { left ??= x; right = x; }
+    }
+    if (left !== null) rows.push({left, right});
+  }
+  if (rows.length < 3) return "none";
+  const first = rows[0], last = rows[rows.length - 1];
+  const towardsLeft = (first.left + last.left) / 2 - Math.min(...rows.map((row) => row.left));
+  const towardsRight = Math.max(...rows.map((row) => row.right)) - (first.right + last.right) / 2;
+  return towardsLeft > towardsRight ? "left" : "right";
+}"""
+
+# Every change of a live region's words, recorded from the end of parsing: each region's
+# rendered text is noted then, and any later difference is kept in window.__liveChanges with
+# how long after the start it came. Hidden text counts as its words (innerText of a region
+# that is not rendered is its textContent), so revealing words already there is no change.
+RECORD_LIVE_REGIONS = """(() => {
+  window.__liveChanges = [];
+  const regions = '[aria-live], [role="status"], [role="alert"], [role="log"]';
+  const said = new Map();
+  const look = () => {
+    for (const region of document.querySelectorAll(regions)) {
+      const words = region.innerText.trim();
+      if (said.has(region) && said.get(region) !== words) {
+        window.__liveChanges.push({region: region.className || region.tagName, words});
+      }
+      said.set(region, words);
+    }
+  };
+  document.addEventListener("readystatechange", () => {
+    if (document.readyState !== "interactive") return;
+    look();
+    new MutationObserver(look).observe(document.documentElement, {
+      subtree: true, childList: true, characterData: true, attributes: true});
+  });
+})();"""
+
+
+def live_region_changes(page: Page) -> list[dict[str, str]]:
+    """The live regions' changes of words since the page loaded (RECORD_LIVE_REGIONS)."""
+    changes: list[dict[str, str]] = page.evaluate("window.__liveChanges")
+    return changes
 
 
 def check_settings_script(**settings: Any) -> str:

@@ -5,15 +5,21 @@ the keyboard alone from start to Ready; layout at 320 px, at 200 % text and righ
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, Playwright, expect
 
 from app.i18n import LANGUAGE_BY_CODE, LANGUAGES
-from e2e.devices import WINDOWS_FIREFOX_UA, WINDOWS_IE_UA, desktop, facebook_on_android
-from e2e.pages import KeyboardUser, Layout, Wizard
+from e2e.devices import (
+    WINDOWS_FIREFOX_UA,
+    WINDOWS_IE_UA,
+    customer_devices,
+    desktop,
+    facebook_on_android,
+)
+from e2e.pages import KeyboardUser, Layout, StartPage, Wizard
 
 LANGUAGE_CODES = [language.code for language in LANGUAGES]
 AXE_OPTIONS = {
@@ -254,3 +260,86 @@ def test_layout_holds_narrow_zoomed_and_right_to_left(layout_page: Page, screen:
     page.set_viewport_size({"width": 640, "height": 800})
     layout.zoom_text(200)
     assert layout.horizontal_overflow() == 0, "overflows at 200 % text"
+
+
+def test_frame_links_are_big_enough_to_tap(layout_page: Page) -> None:
+    """Brand, skip, language, back and help links: at least 44 × 44 px (WCAG 2.5.5)."""
+    page = layout_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    wizard = Wizard(page).open("/device?lang=fi")
+    layout = Layout(page)
+    targets = {
+        "brand": page.get_by_role("link", name="Valmis"),
+        "skip": page.get_by_role("link", name=wizard.text("Skip to main content")),
+        "language": StartPage(page).language_menu(),
+        "back": wizard.back_link(),
+        "help": page.get_by_role("link", name=wizard.text("If something goes wrong")),
+        "no-video": page.get_by_role("link", name=wizard.text("I prefer not to use video")),
+    }
+    sizes = {name: layout.target_size(target) for name, target in targets.items()}
+    small = {name: size for name, size in sizes.items()
+             if size["width"] < 44 or size["height"] < 44}
+    assert small == {}, small
+
+
+def test_a_tap_anywhere_on_a_device_card_chooses_it(layout_page: Page) -> None:
+    """The device choices' whole cards are targets, the hint and the empty space too."""
+    page = layout_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    wizard = Wizard(page).open("/device?lang=fi")
+    for choice in ("android", "other", "computer"):
+        card = page.locator(".radio").filter(has=wizard.device_option(choice))
+        card.scroll_into_view_if_needed()
+        box = card.bounding_box()
+        assert box is not None
+        # Near the card's far corner, on its hint line, away from the radio and the title.
+        page.mouse.click(box["x"] + box["width"] - 12, box["y"] + box["height"] - 12)
+        assert wizard.selected_device() == choice
+
+
+@pytest.mark.parametrize(("language", "back"), [("fi", "left"), ("ar", "right")])
+def test_the_back_chevron_points_back(layout_page: Page, language: str, back: str) -> None:
+    """The chevron before "Back" points to the line's start: left, and right in Arabic."""
+    page = layout_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    wizard = Wizard(page, language).open(f"/device?lang={language}")
+    assert Layout(page).chevron_direction(wizard.back_link()) == back
+
+
+@pytest.mark.parametrize("screen", SCREENS, ids=SCREEN_IDS)
+def test_finnish_headings_break_between_words(layout_page: Page, screen: Screen) -> None:
+    """At 320 px a Finnish main heading wraps between words or at a soft hyphen, never inside."""
+    page = layout_page
+    page.set_viewport_size({"width": 320, "height": 640})
+    show(page, screen, "fi")
+    heading = page.get_by_role("heading", level=1)
+    assert Layout(page).mid_word_breaks(heading) == []
+
+
+@pytest.mark.parametrize("language", LANGUAGE_CODES)
+def test_start_is_on_a_phones_first_screen(browser: Browser, base_url: str,
+                                           playwright: Playwright, language: str) -> None:
+    """On an iPhone 13 (390 × 844) Start shows without scrolling, a few Tabs from the top."""
+    iphone = replace(customer_devices(playwright.devices)["iphone"],
+                     viewport={"width": 390, "height": 844})
+    page = iphone.open(browser, base_url)
+    try:
+        start = StartPage(page).open(f"?lang={language}")
+        button = start.start_button()
+        box = button.bounding_box()
+        assert box is not None
+        assert box["y"] + box["height"] <= 844, box
+        # Every language stays one tap away: the menu opens in place with all eight.
+        start.language_menu().click()
+        menu = page.get_by_role("navigation", name=start.menu_label())
+        links = menu.get_by_role("link")
+        expect(links).to_have_count(len(LANGUAGES))
+        for code, link in zip(LANGUAGE_CODES, links.all(), strict=True):
+            assert link.get_attribute("lang") == code
+            expect(link).to_have_text(LANGUAGE_BY_CODE[code].name)
+        expect(menu.locator('[aria-current="true"]')).to_have_attribute("lang", language)
+        start.language_menu().click()
+        # Skip link, brand, language menu, then Start.
+        KeyboardUser(page).tab_to(button, limit=4)
+    finally:
+        page.context.close()

@@ -34,7 +34,14 @@ from playwright.sync_api import Error as PlaywrightError
 
 from app.i18n import LANGUAGES
 from e2e.devices import customer_devices, desktop
-from e2e.pages import STEADY_CONNECTION, DeviceChecks, Wizard, check_settings_script
+from e2e.pages import (
+    RECORD_LIVE_REGIONS,
+    STEADY_CONNECTION,
+    DeviceChecks,
+    Wizard,
+    check_settings_script,
+    live_region_changes,
+)
 from e2e.test_accessibility import assert_no_axe_violations
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +49,7 @@ LANGUAGE_CODES = [language.code for language in LANGUAGES]
 API = "/api/v1/"
 MAX_TRANSFER_BYTES = 3_000_000  # the page promises "about 3 MB"
 # A measured figure with its unit, e.g. "1 234 kbit/s" (grouped as the language groups).
-FIGURE = re.compile(r"^\d[\d\s,.]* (ms|kbit/s)$")
+FIGURE = re.compile(r"^\d[\d\s,.]* (ms|kbit/s|Mbit/s)$")
 MIRRORED = "matrix(-1, 0, 0, 1, 0, 0)"  # scaleX(-1), as computed
 
 # Keeps every camera and microphone track the page is given, so a test can see each one end.
@@ -641,3 +648,102 @@ def test_all_passed_passes_axe(browser: Browser, base_url: str, axe: Axe,
         assert_no_axe_violations(axe, checks.page)
     finally:
         checks.page.context.close()
+
+
+def has_focus(target: Locator) -> bool:
+    """Whether target is the focused element."""
+    focused: bool = target.evaluate("element => element === document.activeElement")
+    return focused
+
+
+def test_the_answer_leaves_focus_on_the_result(checks: DeviceChecks) -> None:
+    """"I heard it" hides itself: the focus goes to the result it gave, not to the page."""
+    checks.play_test_sound()
+    checks.button("speaker", "heard").focus()
+    checks.page.keyboard.press("Enter")
+    checks.expect_state("speaker", "ok")
+    assert has_focus(checks.status("speaker"))
+
+
+def test_loading_the_checks_announces_nothing(browser: Browser, base_url: str) -> None:
+    """Opened and left alone, the page changes no live region's words: nothing is read out."""
+    checks = open_checks(browser, base_url, scripts=(RECORD_LIVE_REGIONS,))
+    try:
+        for check in ("camera", "microphone", "connection"):
+            checks.expect_state(check, "ready")
+        assert live_region_changes(checks.page) == []
+        # What the person does is said: a skipped check says so (and the result appears).
+        checks.skip("camera")
+        checks.expect_state("camera", "skipped")
+        changed = {change["words"] for change in live_region_changes(checks.page)}
+        assert checks.text("Not checked.") in changed, changed
+    finally:
+        checks.page.context.close()
+
+
+def test_the_result_appears_in_a_live_region_already_there(checks: DeviceChecks) -> None:
+    """The result's live region is on the page, shown, before there is a result to say."""
+    region = checks.page.locator(".js-summary").locator("xpath=ancestor-or-self::*[@aria-live]")
+    expect(region).to_have_count(1)
+    assert region.evaluate("live => live.closest('[hidden]') === null && live.checkVisibility()")
+    assert checks.summary() is None
+    checks.play_test_sound()
+    checks.answer_heard(False)
+    checks.expect_state("speaker", "not-heard")
+    expect(region).to_contain_text(checks.text("Your device is not ready yet."))
+
+
+# The connection measured as it is, and rated "may be slow" whatever this machine manages.
+SLOW_FOR_VIDEO = check_settings_script(connection_limits={
+    "rttTargetMs": 60_000, "veryHighRttMs": 60_000, "jitterTargetMs": 60_000,
+    "videoMinKbps": 0, "videoRecommendedKbps": 10**12,
+})
+
+
+def test_one_way_to_run_a_check_again(browser: Browser, base_url: str) -> None:
+    """Skipped: "Check the …" alone; may be slow or failed: "Try again" alone."""
+    checks = open_checks(browser, base_url,
+                         scripts=(SLOW_FOR_VIDEO, refuse_camera("NotReadableError")))
+    try:
+        for check, run in (("camera", "camera"), ("connection", "connection")):
+            checks.skip(check)
+            checks.expect_state(check, "skipped")
+            expect(checks.button(check, run)).to_be_visible()
+            expect(checks.button(check, "retry")).to_be_hidden()
+        checks.check_connection()
+        checks.expect_state("connection", "warning", timeout=30_000)
+        expect(checks.status("connection")).to_have_text(
+            checks.text("Your connection may be slow for video."))
+        expect(checks.button("connection", "retry")).to_be_visible()
+        expect(checks.button("connection", "connection")).to_be_hidden()
+        checks.check_camera()
+        checks.expect_state("camera", "in-use")
+        expect(checks.button("camera", "retry")).to_be_visible()
+        expect(checks.button("camera", "camera")).to_be_hidden()
+        # The figures read as people read speeds: Mbit/s from 1,000 kbit/s, two figures.
+        figures = checks.section("connection").get_by_role("definition").all_inner_texts()
+        speeds = [figure for figure in figures if figure.endswith("bit/s")]
+        assert len(speeds) == 2, figures
+        for speed in speeds:
+            assert FIGURE.match(speed), speed
+            number, unit = speed.rsplit(" ", 1)
+            digits = re.sub(r"\s", "", number)  # Finnish groups digits with a space
+            # Two significant figures ("450", "1,5", "4000"); kbit/s only below 1,000.
+            assert re.fullmatch(r"[1-9]\d?0*|0|\d,\d", digits), speed
+            assert unit == "Mbit/s" or len(digits) <= 3, speed
+    finally:
+        checks.page.context.close()
+
+
+def test_blocked_camera_and_microphone_advise_once(blocked_checks: DeviceChecks) -> None:
+    """Both blocked: the sentence on how to allow them is given once, not for each."""
+    checks = blocked_checks
+    checks.check_camera()
+    checks.expect_state("camera", "blocked")
+    checks.check_microphone()
+    checks.expect_state("microphone", "blocked")
+    shown = checks.page.locator("[data-advice]:visible").all_inner_texts()
+    assert shown, "the summary advises"
+    repeated = [(one, other) for i, one in enumerate(shown) for j, other in enumerate(shown)
+                if i != j and one in other]
+    assert repeated == [], repeated

@@ -287,7 +287,9 @@ def test_success_shows_the_link_once_with_qr_and_a_message_in_the_customers_lang
     assert "14.00" in message or "14:00" in message
     assert match.group(1) in message
     assert TEAMS in message
-    svg = html[html.index("<svg"):html.index("</svg>")]
+    # The QR code is the page's own first drawing (the header's language globe comes before it).
+    qr_start = html.index("<svg", html.index("<main"))
+    svg = html[qr_start:html.index("</svg>", qr_start)]
     assert 'role="img"' in svg and "aria-label=" in svg
     assert "style" not in svg
     assert "<style" not in html

@@ -23,12 +23,13 @@ function fakeSection(check, texts = {}) {
     replaceChildren(...children) { this.children = children; },
     querySelector: () => null,
     querySelectorAll: () => [],
+    contains: () => false, // the focus is never inside a fake
   });
   const dataset = { check };
   for (const [key, text] of Object.entries(texts)) dataset[key] = text;
   return {
     parts, dataset,
-    element: { dataset, querySelector: (selector) => part(selector.slice(4)) },
+    element: { dataset, querySelector: (selector) => part(selector.slice(4)), contains: () => false },
     click: (hook) => listeners[`${hook}:click`](),
     status: () => parts.status.textContent,
   };

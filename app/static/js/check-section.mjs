@@ -20,8 +20,29 @@ export default class CheckSection {
   }
 
   setState(state, sentenceKey = `status-${state}`) {
+    // The status line is a live region: words it already shows (the "ready" sentence, which the
+    // page renders) are not written again, so loading the page announces nothing.
     this.element.dataset.state = state;
-    if (this.statusLine) this.statusLine.textContent = this.text(sentenceKey);
+    const sentence = this.text(sentenceKey);
+    if (this.statusLine && this.statusLine.textContent !== sentence) this.statusLine.textContent = sentence;
+  }
+
+  showAgain(again) {
+    // One way to run the check again, never two: "Try again" (again) after something went
+    // wrong, the check's own button when it passed or was put off ("Check later").
+    const focused = document.activeElement;
+    const run = this.show("run", !again);
+    const retry = this.show("retry", again);
+    // The pressed button ("Try again", "Stop") may be hidden now: focus moves to the one shown
+    // instead of falling back to the start of the page.
+    if (focused?.hidden && this.element.contains(focused)) (again ? retry : run)?.focus();
+  }
+
+  focusResult() {
+    // After the button pressed hides itself, the result it led to takes the focus.
+    if (!this.statusLine) return;
+    this.statusLine.tabIndex = -1;
+    this.statusLine.focus();
   }
 
   show(hook, visible = true) {

@@ -4,6 +4,7 @@
 // whether UDP gets out. Compared with Teams' figures for one-to-one video.
 import CheckSection from "./check-section.mjs";
 import { deadlineMs, testSetting, withDeadline } from "./lib/deadline.mjs";
+import { formatRate } from "./lib/figures.mjs";
 import { LIMITS, jitter, kbps, median, rateConnection } from "./lib/thresholds.mjs";
 
 const PINGS = 7;
@@ -33,7 +34,6 @@ export default class ConnectionCheck {
   async run() {
     const s = this.section;
     if (this.abort) return; // already measuring
-    s.show("retry", false);
     s.show("results", false);
     if (!navigator.onLine) return this.finish({ status: "offline" });
     this.abort = new AbortController();
@@ -159,7 +159,9 @@ export default class ConnectionCheck {
   finish(result, reasons = [], sentence = undefined) {
     const s = this.section;
     s.setState(result.status, sentence);
-    s.show("retry", result.status !== "ok");
+    // Refused by the server (too many checks) is "skipped" too, but the customer did try.
+    const tried = sentence === "status-too-many";
+    s.showAgain(result.status !== "ok" && (result.status !== "skipped" || tried));
     this.showResults(result, reasons);
     this.onResult("connection", result);
   }
@@ -167,12 +169,19 @@ export default class ConnectionCheck {
   showResults(result, reasons) {
     const list = this.section.part("results");
     if (!list) return;
-    const figures = { rtt: result.rtt_ms, jitter: result.jitter_ms, down: result.down_kbps, up: result.up_kbps };
+    const locale = document.documentElement.lang;
+    const words = { kbps: this.section.text("kbps"), mbps: this.section.text("mbps") };
+    const delay = (ms) => new Intl.NumberFormat(locale).format(Math.round(ms));
+    const speed = (kbps) => formatRate(kbps, locale, words);
+    const figures = {
+      rtt: [result.rtt_ms, delay], jitter: [result.jitter_ms, delay],
+      down: [result.down_kbps, speed], up: [result.up_kbps, speed],
+    };
     let any = false;
-    for (const [name, value] of Object.entries(figures)) {
+    for (const [name, [value, format]] of Object.entries(figures)) {
       const slot = list.querySelector(`.js-figure-${name}`);
       if (!slot) continue;
-      slot.textContent = value == null ? "–" : new Intl.NumberFormat(document.documentElement.lang).format(Math.round(value));
+      slot.textContent = value == null ? "–" : format(value);
       any ||= value != null;
     }
     for (const item of list.querySelectorAll("[data-reason]")) item.hidden = !reasons.includes(item.dataset.reason);

@@ -166,10 +166,20 @@ export default class DeviceChecks {
     for (const line of box.querySelectorAll("[data-summary-heading]")) {
       line.hidden = line.dataset.summaryHeading !== heading;
     }
-    for (const item of box.querySelectorAll("[data-advice]")) item.hidden = !shown.includes(item.dataset.advice);
+    const items = [...box.querySelectorAll("[data-advice]")];
+    const wanted = items.filter((item) => shown.includes(item.dataset.advice));
+    for (const item of items) item.hidden = !wanted.includes(item) || saidElsewhere(item, wanted);
   }
 
   stopAll() {
     for (const check of this.checks || []) check.stop();
   }
+}
+
+// Whether another piece of advice already says everything this one says (a camera and a
+// microphone both blocked share their sentence): the same words are given once.
+function saidElsewhere(item, wanted) {
+  const words = item.textContent.trim();
+  return wanted.some((other) => other !== item && other.textContent.includes(words) &&
+    (other.textContent.trim() !== words || wanted.indexOf(other) < wanted.indexOf(item)));
 }

@@ -49,7 +49,6 @@ export default class MediaCheck {
     this.stop();
     const run = this.stops;
     const ended = () => run !== this.stops;
-    s.show("retry", false);
     this.prepare();
     s.setState("checking");
     if (!navigator.mediaDevices?.getUserMedia) return this.finish("unsupported");
@@ -106,7 +105,7 @@ export default class MediaCheck {
     this.stop();
     const s = this.section;
     s.setState(status, detail ? `detail-${detail}` : `status-${status}`);
-    s.show("retry", status !== "ok");
+    s.showAgain(status !== "ok" && status !== "skipped");
     this.onResult(this.kind, this.report(status, detail));
   }
 

@@ -82,8 +82,11 @@ export default class SpeakerCheck {
   }
 
   finish(status, detail = null) {
+    // "I heard it" and "I did not hear it" hide themselves: the focus goes to the result.
+    const answered = this.section.part("answer").contains(document.activeElement);
     this.section.show("answer", false);
     this.section.setState(status, detail ? `detail-${detail}` : `status-${status}`);
+    if (answered) this.section.focusResult();
     this.onResult("speaker", {
       status,
       output_selectable: typeof AudioContext !== "undefined" && "setSinkId" in AudioContext.prototype,
