@@ -21,7 +21,7 @@ import json
 import time
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import NamedTuple
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
@@ -62,24 +62,38 @@ def remember_invite(invite_id: int, token: str, appointment_at: datetime) -> Non
         sealed).decode()
 
 
-def _unsealed(sealed: object) -> dict[str, Any] | None:
+class Seal(NamedTuple):
+    """What a sealed invite holds: the token, and when the session stops knowing it (epoch s)."""
+
+    token: str
+    until: float
+
+
+def _unsealed(sealed: object) -> Seal | None:
     """The token and end of a sealed invite; None when it is missing, altered or old-style."""
     if not isinstance(sealed, str):
         return None
+    return _open_seal(current_app.config["SECRET_KEY"], sealed)
+
+
+@lru_cache(maxsize=256)
+def _open_seal(secret_key: str, sealed: str) -> Seal | None:
+    """The seal's content; cached, since one request reads it up to three times (the hook,
+    the view and the cookie's expiry) and the same cookie comes back on every request."""
     try:
-        content = json.loads(_fernet(current_app.config["SECRET_KEY"]).decrypt(sealed))
+        content = json.loads(_fernet(secret_key).decrypt(sealed))
     except (InvalidToken, ValueError):
         return None
     if (not isinstance(content, dict) or not isinstance(content.get("token"), str)
             or not isinstance(content.get("until"), int | float)):
         return None
-    return content
+    return Seal(content["token"], float(content["until"]))
 
 
 def invite_token() -> str | None:
     """This session's personal-link token, while it still knows the invite."""
     content = _unsealed(session.get(SEALED_INVITE_KEY))
-    return str(content["token"]) if content and content["until"] > time.time() else None
+    return content.token if content and content.until > time.time() else None
 
 
 def invite_id() -> int | None:
@@ -109,7 +123,7 @@ def forget_ended_invite() -> None:
     if not _knows_an_invite(session):
         return
     content = _unsealed(session.get(SEALED_INVITE_KEY))
-    if content is None or content["until"] <= time.time():
+    if content is None or content.until <= time.time():
         for key in (STATE_KEY, SEALED_INVITE_KEY, INVITE_LANGUAGE_KEY, "invite_token"):
             session.pop(key, None)
 
@@ -122,7 +136,7 @@ class CustomerSessionInterface(SecureCookieSessionInterface):
         expires = super().get_expiration_time(app, session)
         content = _unsealed(session.get(SEALED_INVITE_KEY))
         if expires is not None and content is not None:
-            return min(expires, datetime.fromtimestamp(content["until"], UTC))
+            return min(expires, datetime.fromtimestamp(content.until, UTC))
         return expires
 
 

@@ -65,15 +65,19 @@ def refuse_unknown_token() -> NoReturn:
     abort(404)
 
 
+def _seconds_until(reset_at: float) -> int:
+    """Retry-After for a window that resets at reset_at (epoch seconds): at least 1."""
+    return max(1, math.ceil(reset_at - time.time()))
+
+
 def _hit_lookup_miss(address: str) -> int | None:
     """Count one miss for address under every LINK_LOOKUP_RATE_LIMIT; seconds to wait when
     one of them is spent, None when the miss is within them or the storage fails."""
     try:
         for item in parse_many(lookup_limit()):
             if not limiter.limiter.hit(item, "token-lookup-miss", address):
-                reset_at = limiter.limiter.get_window_stats(
-                    item, "token-lookup-miss", address).reset_time
-                return max(1, math.ceil(reset_at - time.time()))
+                return _seconds_until(limiter.limiter.get_window_stats(
+                    item, "token-lookup-miss", address).reset_time)
     except Exception:
         # As RATELIMIT_SWALLOW_ERRORS: a broken counter lets the request through.
         logging.getLogger(__name__).exception("rate-limit storage failed")
@@ -109,10 +113,10 @@ def charge_throughput(size: int) -> None:
             for checks in parse_many(setting):
                 budget = _in_bytes(checks)
                 if not counter.hit(budget, *identifiers, cost=size):
-                    reset_at = counter.get_window_stats(budget, *identifiers).reset_time
                     raise TooManyRequests(
                         description="Too many connection checks; try again later.",
-                        retry_after=max(1, math.ceil(reset_at - time.time())))
+                        retry_after=_seconds_until(
+                            counter.get_window_stats(budget, *identifiers).reset_time))
     except TooManyRequests:
         raise
     except Exception:

@@ -40,8 +40,11 @@ PERMISSIONS_POLICY = ", ".join(
 
 def redact_tokens(text: str) -> str:
     """Replace every personal-link token in text (a path, URL or log line) with a marker."""
-    if "/" not in text and "%" not in text:
-        return text
+    if "%" not in text:
+        # Nothing is encoded (nearly every log line): the pattern applies to the text as it is,
+        # without decoding it character by character.
+        return _TOKEN_IN_PATH.sub(lambda match: match.group(1) + REDACTED, text) if "/" in text \
+            else text
     decoded, spans = _percent_decoded(text)
     pieces: list[str] = []
     copied_to = 0

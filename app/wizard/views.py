@@ -303,15 +303,19 @@ def _checks_outcome(form: Mapping[str, str]) -> dict[str, Any]:
             "statuses": {name: status_of(name, form.get(name) or None) for name in CHECK_ORDER}}
 
 
+def _device_facts() -> dict[str, Any]:
+    """The device words a readiness report carries: the detection and the customer's choice."""
+    profile = _profile()
+    return {"form": profile.form, "os": profile.os, "browser": profile.browser_family,
+            "major": profile.browser_major, "choice": _state().get("device")}
+
+
 def _report_checks(statuses: Mapping[str, str]) -> None:
     """Tell staff what the checks found when the customer moved on (personal links only)."""
     path = _path()
     found = readiness_of(statuses, path)
-    profile = _profile()
-    device = {"form": profile.form, "os": profile.os, "browser": profile.browser_family,
-              "major": profile.browser_major, "choice": _state().get("device")}
     _report("readiness", path=path,
-            device={key: value for key, value in device.items() if value is not None},
+            device={key: value for key, value in _device_facts().items() if value is not None},
             checks={name: {"status": status_of(name, statuses.get(name))}
                     for name in CHECK_ORDER},
             summary=found.summary, warnings=list(found.warnings),
@@ -328,13 +332,10 @@ def checks() -> Response:
         # before that, or without JavaScript, would leave staff with no result at all.
         if request.form.get("reported") != "1":
             _report_checks(outcome.get("statuses") or {})
-    profile = _profile()
-    device_facts = {"form": profile.form, "os": profile.os, "browser": profile.browser_family,
-                    "major": profile.browser_major, "choice": _state().get("device")}
-    token = invite_token() if _state().get("invite") is not None else None
+    token = _personal_token()
     return _step_page("checks", "wizard/checks.html",
                       report_url=url_for("api.post_report", token=token) if token else "",
-                      device_json=json.dumps(device_facts),
+                      device_json=json.dumps(_device_facts()),
                       unblock=guidance.unblock_steps(),
                       advice=guidance.check_advice(),
                       connection_reasons=guidance.connection_reasons())
