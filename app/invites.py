@@ -240,11 +240,12 @@ def server_summary(report: dict[str, Any]) -> str | None:
     return readiness_of(report["checks"], report["path"]).summary
 
 
-def _readiness_changes(report: dict[str, Any], moment: datetime) -> dict[str, Any]:
+def _readiness_changes(report: dict[str, Any], moment: datetime,
+                       summary: str | None) -> dict[str, Any]:
     """The invite's latest_* columns from a readiness report: statuses and device words only."""
     device = report["device"]
     return {
-        "latest_summary": server_summary(report),
+        "latest_summary": summary,
         "latest_path": report["path"],
         "latest_report_at": moment,
         "latest_checks": {name: check["status"] for name, check in report["checks"].items()},
@@ -254,17 +255,20 @@ def _readiness_changes(report: dict[str, Any], moment: datetime) -> dict[str, An
 
 
 def record_report(connection: Connection, invite_id: int, report: dict[str, Any],
-                  now: datetime) -> bool:
+                  now: datetime, *, invite_created_at: datetime | None = None) -> bool:
     """Store a validated report and update the invite from it; False when it came before.
 
     A readiness report replaces the invite's latest summary only when it was made (by its
     effective moment) at or after the one shown now: a resend from an offline queue can
-    arrive after a newer one.
+    arrive after a newer one. invite_created_at, when the caller has the invite's row, saves
+    looking it up again.
     """
     claimed = report_moment(report)
-    invite_created = connection.execute(
-        select(invites.c.created_at).where(invites.c.id == invite_id)).scalar_one()
-    moment = effective_moment(claimed, received=now, not_before=invite_created)
+    if invite_created_at is None:
+        invite_created_at = connection.execute(
+            select(invites.c.created_at).where(invites.c.id == invite_id)).scalar_one()
+    moment = effective_moment(claimed, received=now, not_before=invite_created_at)
+    summary = server_summary(report)
     stored = _insert_once(connection, {
         "invite_id": invite_id,
         "report_id": report["id"],
@@ -272,7 +276,7 @@ def record_report(connection: Connection, invite_id: int, report: dict[str, Any]
         "created_at": claimed,
         "effective_at": moment,
         "kind": report["kind"],
-        "summary": server_summary(report),
+        "summary": summary,
         "body": report,
     })
     if not stored:
@@ -285,7 +289,7 @@ def record_report(connection: Connection, invite_id: int, report: dict[str, Any]
             .where(invites.c.id == invite_id,
                    or_(invites.c.latest_report_at.is_(None),
                        invites.c.latest_report_at <= moment))
-            .values(**_readiness_changes(report, moment)))
+            .values(**_readiness_changes(report, moment, summary)))
     return True
 
 

@@ -115,7 +115,8 @@ def post_report(token: str) -> tuple[Response, int]:
             report = validate_report(data)
         except ReportError as error:
             return _report_error(error)
-        stored = invites.record_report(connection, invite.id, report, now)
+        stored = invites.record_report(connection, invite.id, report, now,
+                                       invite_created_at=invite.created_at)
     response = jsonify(stored=stored)
     response.headers["Cache-Control"] = "no-store"
     return response, 201 if stored else 200

@@ -89,7 +89,8 @@ def _report(kind: str, **fields: Any) -> None:
         current_app.logger.warning("a %s report did not fit the schema", kind, exc_info=True)
         return
     with db.engine().begin() as connection:
-        invites.record_report(connection, invite.id, report, now)
+        invites.record_report(connection, invite.id, report, now,
+                              invite_created_at=invite.created_at)
 
 
 def _profile() -> DeviceProfile:
