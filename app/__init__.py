@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
-from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
+from typing import TYPE_CHECKING, Any
 
 from app.config import INSTANCE_DIR, config_for_environment
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: settings, extensions, blueprints, error pages, in that order."""
+    # Imported here, so that importing a pure module of the package (app.device, app.steps…)
+    # loads no Flask.
+    from flask import Flask
+
     # static_folder=None: app/assets.py serves app/static under content-hashed names.
     app = Flask(__name__, instance_path=str(INSTANCE_DIR), static_folder=None)
     _load_config(app, dict(overrides or {}))
@@ -37,6 +41,8 @@ def _load_config(app: Flask, overrides: dict[str, Any]) -> None:
 def _trust_proxies(app: Flask) -> None:
     """Replay first visitors' start pages (app/firstvisit.py), then, outside that, believe
     X-Forwarded-* only from as many proxies as PROXY_FIX_HOPS says."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
     from app.firstvisit import FirstVisitReplay
 
     if app.config["FIRST_VISIT_REPLAY"]:

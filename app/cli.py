@@ -10,9 +10,8 @@ import click
 from flask import Flask, current_app, url_for
 from flask.cli import AppGroup
 
-from app import appointment_time, db, housekeeping, invites
+from app import accounts, appointment_time, db, housekeeping, invites
 from app.i18n import LANGUAGE_CODES
-from app.staff import accounts
 from app.text import unsafe_character
 
 invite_cli = AppGroup("invite", help="Personal links for appointments.")

@@ -17,8 +17,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from app import db, invites
-from app.staff import accounts
+from app import accounts, db, invites
 
 JOB = "purge"
 INTERVAL = timedelta(days=1)

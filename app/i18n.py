@@ -3,7 +3,6 @@ Finnish."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -14,42 +13,18 @@ from flask import Flask, Response, current_app, g, request, session
 from flask_babel import Babel, format_datetime, get_locale
 from flask_babel import gettext as _
 
+from app import translation
 from app.customer_session import INVITE_LANGUAGE_KEY
+from app.languages import (
+    LANGUAGE_BY_CODE,
+    LANGUAGE_CODES,
+    LANGUAGES,
+    Language,
+    supported,
+)
 from app.security import add_vary
 
 LANGUAGE_PARAMETER = "lang"
-
-
-@dataclass(frozen=True, slots=True)
-class Language:
-    """A language the customer can choose, named in itself."""
-
-    code: str
-    name: str
-    direction: str = "ltr"
-
-
-# Each language is named in itself, so that a person who reads only that one finds it.
-LANGUAGES: tuple[Language, ...] = (
-    Language("fi", "Suomi"),
-    Language("sv", "Svenska"),
-    Language("en", "English"),
-    Language("uk", "Українська"),
-    Language("ru", "Русский"),
-    Language("et", "Eesti"),
-    Language("ar", "العربية", "rtl"),
-    Language("so", "Soomaali"),
-)
-LANGUAGE_BY_CODE = {language.code: language for language in LANGUAGES}
-LANGUAGE_CODES = tuple(LANGUAGE_BY_CODE)
-
-
-def supported(code: str | None) -> str | None:
-    """Return the code if it is a language we offer (case-insensitive), else None."""
-    if not code:
-        return None
-    code = code.strip().lower()
-    return code if code in LANGUAGE_BY_CODE else None
 
 
 def select_locale() -> str:
@@ -163,6 +138,8 @@ def _choose_language_now() -> None:
 def init_app(app: Flask) -> None:
     """Attach Flask-Babel and give every template the language menu's data."""
     Babel(app, locale_selector=select_locale)
+    # The pure modules (app/guidance.py, app/invite_status.py) translate through this.
+    translation.install(_)
     app.before_request(_choose_language_now)
     app.after_request(_remember_language)
 

@@ -53,7 +53,7 @@ ADD_TO_HOME_SCREEN = lazy_gettext("Add to Home Screen")
 
 def _in_app_menu(name: str, dots: str, way_out: LazyString) -> Illustration:
     """The drawing of an app's menu with its way out to the browser: dots as the system draws
-    them (iOS ⋯, Android ⋮) and the item as the app names it (app/wizard/guidance.py)."""
+    them (iOS ⋯, Android ⋮) and the item as the app names it (app/guidance.py)."""
     return Illustration(
         name, 360, 540,
         # Translators: a drawing's text alternative; %(menu)s: a menu's dots; %(open)s: its item.

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import Connection, Row, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.db import invites, reports
 from app.readiness import readiness_of
+from app.tables import invites, reports
 from app.text import unsafe_character
 
 DEFAULT_RETENTION_DAYS = 14

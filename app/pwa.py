@@ -35,7 +35,7 @@ from app import assets, db, invites
 from app.customer_session import STATE_KEY, invite_token
 from app.i18n import LANGUAGE_CODES, current_language
 from app.limits import refuse_unknown_token
-from app.wizard.steps import STEPS
+from app.steps import STEPS
 
 bp = Blueprint("pwa", __name__)
 

@@ -25,7 +25,7 @@ def main() -> None:
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{folder}/bench.db")
     from app import create_app, db
     from app.i18n import LANGUAGE_CODES
-    from app.wizard.steps import STEPS
+    from app.steps import STEPS
 
     app = create_app({"TESTING": True})
     db.upgrade(app)

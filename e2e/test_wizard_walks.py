@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
 
-from app.wizard.steps import STEPS
+from app.steps import STEPS
 from e2e.devices import Device, customer_devices
 from e2e.pages import RequestLog, Wizard
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
-from app.api import MAX_DOWNLOAD_BYTES, MAX_UPLOAD_BYTES, OPENAPI_FILE
+from app.api.views import MAX_DOWNLOAD_BYTES, MAX_UPLOAD_BYTES, OPENAPI_FILE
 
 IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
           "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from app.wizard import guidance
+from app import guidance
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -12,9 +12,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import insert
 from werkzeug.routing import IntegerConverter
 
-from app import db
+from app import accounts, db
 from app.converters import MAX_ROW_ID, RowIdConverter
-from app.staff import accounts, auth
+from app.staff import auth
 
 HUGE_IDS = ("99999999999999999999999", str(2**63), str(2**31), str(MAX_ROW_ID + 1))
 

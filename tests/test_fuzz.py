@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from werkzeug.routing import IntegerConverter
 
 from app import device, invites
-from app.api.reports import ReportError, validate_report
+from app.report_contract import ReportError, validate_report
 from tests.test_converters import admin_client  # noqa: F401 (a fixture)
 from tests.test_reports_api import readiness
 from tests.test_staff import _add, _csrf

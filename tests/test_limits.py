@@ -148,7 +148,7 @@ def test_a_real_link_opens_from_an_address_that_is_limited_for_guessing(
     """Someone scanning from an office's address must not lock its customers out: once the
     address is limited, its misses get 429, but a real link, its manifest and a real
     enrollment link still open."""
-    from app.staff import accounts
+    from app import accounts
 
     with limited_app(tmp_path, LINK_LOOKUP_RATE_LIMIT="3/minute") as application:
         client = application.test_client()

@@ -12,8 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from app import db, invites
-from app.wizard import calendar
+from app import db, ics, invites
 
 # Thursday 3 December 2099, 14:00 in Helsinki (UTC+2 in winter).
 APPOINTMENT = datetime(2099, 12, 3, 12, 0, tzinfo=UTC)
@@ -224,7 +223,7 @@ def test_calendar_file_is_valid_icalendar(app: Flask, client: FlaskClient) -> No
 
 def test_calendar_text_is_escaped_and_folded() -> None:
     """Commas, semicolons and newlines are escaped; a long line folds without splitting a letter."""
-    body = calendar.appointment_ics(
+    body = ics.appointment_ics(
         uid="x@valmis", start=APPOINTMENT, minutes=45, summary="a, b; c\nd",
         description="ä" * 80, url=None, now=APPOINTMENT)
     assert "SUMMARY:a\\, b\\; c\\nd\r\n" in body

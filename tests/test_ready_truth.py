@@ -14,9 +14,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import insert, select
 
-from app import db, invites
+from app import accounts, db, invites
 from app.readiness import readiness_of
-from app.staff import accounts, auth
+from app.staff import auth
 from tests.test_wizard import ANDROID, WINDOWS_CHROME, submit
 
 EN = {"Accept-Language": "en"}

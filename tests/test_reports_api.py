@@ -16,9 +16,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from app import db, invites
-from app.api import MAX_REPORT_BYTES
-from app.api.reports import STEP_NAMES, ReportError, validate_report
-from app.wizard.steps import STEPS
+from app.api.views import MAX_REPORT_BYTES
+from app.report_contract import STEP_NAMES, ReportError, validate_report
+from app.steps import STEPS
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT_ID = "0b7e4f5c-2f1e-4c7a-9b1d-3f0e6a9c2d41"

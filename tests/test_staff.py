@@ -24,9 +24,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 from webauthn.helpers import base64url_to_bytes, bytes_to_base64url, encode_cbor
 
-from app import db
+from app import accounts, db
 from app.security import redact_tokens
-from app.staff import accounts, auth, passkeys
+from app.staff import auth, passkeys
 from app.staff.auth import login_required
 
 ORIGIN = "http://localhost:8000"

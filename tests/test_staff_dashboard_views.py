@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, insert, select, update
 
 from app import db, invites
-from app.staff.status import (
+from app.invite_status import (
     SYMBOLS,
     check_results,
     device_text,

@@ -17,10 +17,10 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
 from sqlalchemy import func, insert, select
 
-from app import db, invites
-from app.staff import accounts, auth
-from app.staff.invite_form import read_invite_form
-from app.staff.status import invite_status
+from app import accounts, db, invites
+from app.invite_form import read_invite_form
+from app.invite_status import invite_status
+from app.staff import auth
 from tests.test_appointment_time import next_clock_change
 
 ZONE = "Europe/Helsinki"

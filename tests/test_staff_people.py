@@ -14,9 +14,8 @@ from flask_babel import format_datetime
 from sqlalchemy import select, update
 from webauthn.helpers import bytes_to_base64url
 
-from app import db
+from app import accounts, db
 from app.invites import hash_token
-from app.staff import accounts
 from tests.test_staff import (
     SoftAuthenticator,
     _add,

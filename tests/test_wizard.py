@@ -8,9 +8,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app import guidance
 from app.i18n import LANGUAGE_CODES
-from app.wizard import guidance
-from app.wizard.steps import STEPS, path_for_choice, position
+from app.steps import STEPS, path_for_choice, position
 
 WINDOWS_CHROME = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
                   "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36")

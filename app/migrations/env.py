@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from app.db import metadata
+from app.tables import metadata
 
 config = context.config
 

@@ -1,4 +1,9 @@
-"""The staff area at /staff: passkey sign-in and enrollment, personal links and the dashboard."""
+"""The staff area at /staff: passkey sign-in and enrollment, personal links and the dashboard.
+
+Views by what they hold: signin_views (sign-in, sign-out, enrollment), dashboard_views,
+invite_views (personal links), people_views (administrators' staff management) and
+passkey_views (one's own passkeys).
+"""
 
 from __future__ import annotations
 
@@ -6,4 +11,10 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-from app.staff import invite_views, people_views, views  # noqa: E402,F401  (the views register on bp)
+from app.staff import (  # noqa: E402,F401  (the views register on bp)
+    dashboard_views,
+    invite_views,
+    passkey_views,
+    people_views,
+    signin_views,
+)

@@ -20,8 +20,7 @@ from typing import Any, TypeVar, cast
 from flask import abort, current_app, g, redirect, request, session, url_for
 from sqlalchemy import Connection, delete, insert, select
 
-from app import db
-from app.staff import accounts
+from app import accounts, db
 
 STAFF_KEY = "staff_id"
 SEEN_KEY = "staff_seen"

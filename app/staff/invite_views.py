@@ -18,19 +18,17 @@ from markupsafe import Markup, escape
 from sqlalchemy import Connection
 from werkzeug.wrappers import Response
 
-from app import db, invites
+from app import accounts, db, invites
 from app.appointment_time import MAX_DAYS_AHEAD, utc_offset_text
 from app.i18n import LANGUAGE_BY_CODE, format_appointment, format_moment
-from app.staff import accounts, bp
-from app.staff.auth import login_required
-from app.staff.invite_form import (
+from app.invite_form import (
     FIELDS,
     InviteRequest,
     read_invite_form,
     skipped_to,
     twice_occurring,
 )
-from app.staff.status import (
+from app.invite_status import (
     HISTORY_CHECK_NAMES,
     check_results,
     device_text,
@@ -41,6 +39,8 @@ from app.staff.status import (
     status_words,
     step_text,
 )
+from app.staff import bp
+from app.staff.auth import login_required
 from app.text import unsafe_character
 
 

@@ -22,18 +22,16 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from app import db, invites
-
-# A module import: app.api.reports imports this package's steps, so its names are read late.
-from app.api import reports as report_schema
+from app import db, guidance, ics, invites
+from app import report_contract as report_schema
 from app.customer_session import STATE_KEY, invite_token, remember_invite
 from app.device import VARY_HEADERS, DeviceProfile, classify_request
 from app.i18n import format_appointment, use_invite_language
+from app.invite_status import check_results
 from app.limits import refuse_unknown_token
 from app.readiness import CHECK_ORDER, Readiness, readiness_of, status_of
 from app.security import add_vary
-from app.wizard import bp, calendar, guidance
-from app.wizard.steps import (
+from app.steps import (
     DEVICE_CHOICES,
     STEPS,
     choice_for_detection,
@@ -41,6 +39,7 @@ from app.wizard.steps import (
     path_for_choice,
     position,
 )
+from app.wizard import bp
 
 # What the session keeps (STATE_KEY): the device choice and which steps are done, and for a
 # personal link the invite's id. Nothing personal about the customer. A personal link's token,
@@ -399,9 +398,7 @@ def ready() -> Response:
     summary = [(step, step in done and (step != "checks" or verdict is not None))
                for step in steps if step != "ready"]
     all_done = bool(summary) and all(finished for _step, finished in summary)
-    # The staff's words for each check's result, so that customer and staff read the same;
-    # imported here because app.staff.status imports this package's guidance.
-    from app.staff.status import check_results
+    # The staff's words for each check's result, so that customer and staff read the same.
     invite = _invite()
     appointment = (format_appointment(invite.appointment_at, invite.timezone)
                    if invite else None)
@@ -430,7 +427,7 @@ def appointment_calendar() -> Response:
     invite = _invite()
     if invite is None:
         abort(404)
-    body = calendar.appointment_ics(
+    body = ics.appointment_ics(
         uid=f"{invite.token_hash[:32]}@valmis",
         start=invite.appointment_at,
         minutes=current_app.config["APPOINTMENT_MINUTES"],

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import Connection, Row, and_, delete, exists, func, insert, select, update
 from webauthn.helpers import bytes_to_base64url
 
-from app.db import audit_log, enrollments, passkeys, staff
 from app.invites import hash_token
+from app.tables import audit_log, enrollments, passkeys, staff
 from app.text import unsafe_character
 
 ENROLLMENT_HOURS = 24

@@ -19,8 +19,8 @@ from app.appointment_time import (
     parse_clock,
     parse_date,
 )
-from app.i18n import LANGUAGE_CODES
 from app.invites import MAX_REFERENCE, TeamsUrlError, validate_teams_url
+from app.languages import LANGUAGE_CODES
 from app.text import unsafe_character
 
 # The form's field ids, in the order the error summary lists them.

@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 from typing import Any
 
-from app.wizard.steps import STEPS
+from app.steps import STEPS
 
 VERSION = 1
 KINDS = ("readiness", "step", "help", "no-video")

@@ -2,7 +2,7 @@
 
 Also the staff's words for what the reports say (device, check results, report kinds), so that
 the dashboard, dashboard.json and an invite's page all say the same thing the same way. Report
-values are short words chosen by app/api/reports.py; a word this module has no text for is
+values are short words chosen by app/report_contract.py; a word this module has no text for is
 never shown as it is, but as a generic translated word.
 """
 
@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from flask_babel import gettext as _
-
-from app.wizard.guidance import BROWSER_NAMES
+from app.guidance import BROWSER_NAMES
+from app.translation import gettext as _
 
 # Most urgent first: a call the staff must make outranks how ready the devices are.
 STATUSES = ("prefers-phone", "needs-help", "not-ready", "not-checked", "ready-with-warnings",
@@ -62,7 +61,7 @@ def status_words() -> dict[str, str]:
 
 
 def path_words() -> dict[str, str]:
-    """Each join path of app/api/reports.py PATHS in the staff member's language."""
+    """Each join path of app/report_contract.py PATHS in the staff member's language."""
     return {
         "web": _("Computer, web browser"),
         "app": _("Teams app"),
@@ -175,7 +174,7 @@ def issue_text(key: str) -> str:
 
 
 def step_text(step: str) -> str:
-    """A wizard step's name (app/wizard/steps.py) in the staff's words."""
+    """A wizard step's name (app/steps.py) in the staff's words."""
     return {
         "device": _("Choosing the device"),
         "browser": _("Web browser"),

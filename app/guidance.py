@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
-from flask_babel import gettext as _
-
 from app import device
+from app.translation import gettext as _
 
 CHROME_DOWNLOAD_URL = "https://www.google.com/chrome/"
 EDGE_DOWNLOAD_URL = "https://www.microsoft.com/edge/download"
