@@ -45,11 +45,12 @@ Values
   It stays false for clear cases (Windows, ChromeOS, iPhone/iPad UAs, Android UAs, Mac Chromium
   with hints).
 
-Parsing uses the `user_agents` library for the OS/browser/device families and its bot flag,
-fed by ua-parser 1.x's fastest resolver: the Rust `ua-parser-rs` one when installed, some 40x
-faster than the pure-Python regexes `user_agents` runs by default (bench/bench_device.py
-measures both; without it classification stays correct but misses the 150 µs budget). The rules
-below cover what the library does not know. Results are cached per (UA, hints); the UA is cut
+Parsing reads ua-parser 1.x's results directly (browser, OS and device; its "Spider" device is a
+bot), from its fastest resolver: the Rust `ua-parser-rs` one when installed, some 40x faster than
+the pure-Python regexes that `user_agents.parse` runs (bench/bench_device.py measures both;
+without it classification stays correct but misses the 150 µs budget). On a system none of ours,
+`user_agents`' published device, browser and OS family lists tell a phone from a tablet. The
+rules below cover what the libraries do not know. Results are cached per (UA, hints); the UA is cut
 to `MAX_UA_LENGTH` characters and hints to `MAX_HINT_LENGTH` first, and no input makes
 `classify_request` raise.
 """
@@ -63,10 +64,22 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, NamedTuple, Protocol
 
-from ua_parser import OS, BasicResolver, Device, Domain, Resolver, UserAgent, load_builtins
-from user_agents.parsers import Browser, OperatingSystem
-from user_agents.parsers import Device as LibraryDevice
-from user_agents.parsers import UserAgent as LibraryUserAgent
+from ua_parser import (
+    OS,
+    BasicResolver,
+    DefaultedResult,
+    Device,
+    Parser,
+    Resolver,
+    UserAgent,
+    load_builtins,
+)
+from user_agents.parsers import (
+    MOBILE_BROWSER_FAMILIES,
+    MOBILE_DEVICE_FAMILIES,
+    MOBILE_OS_FAMILIES,
+    TABLET_DEVICE_FAMILIES,
+)
 
 __all__ = [
     "ACCEPT_CH",
@@ -216,42 +229,23 @@ def _make_resolver() -> tuple[Resolver, str]:
 
 # Built at import (about 0.3 s) so that no customer's request pays for it.
 _RESOLVER, RESOLVER_NAME = _make_resolver()
+_PARSER: Final = Parser(_RESOLVER)
 
 
-def library_parse(user_agent: str, resolver: Resolver | None = None) -> Any:
-    """A `user_agents` UserAgent for the string, parsed by `resolver` (default: the fastest)."""
-    resolver = resolver or _RESOLVER
-    extractors = (
-        getattr(resolver, "ua", None), getattr(resolver, "os", None), getattr(resolver, "de", None)
-    )
-    if all(hasattr(x, "extract") for x in extractors):
-        # ua-parser-rs' extractors directly: the Resolver wrapper's flags and result objects
-        # would cost as much again as the matching itself.
-        ua, os, device = (x.extract(user_agent) for x in extractors)  # type: ignore[union-attr]
-    else:
-        result = resolver(user_agent, Domain.ALL)
-        ua, os, device = result.user_agent, result.os, result.device
-    ua = ua or UserAgent()
-    os = os or OS()
-    device = device or Device()
-    # UserAgent.__init__ would parse again with ua-parser's legacy pure-Python API (about 0.8 ms);
-    # fill in the same attributes, built as user_agents builds them, from the faster result.
-    parsed = LibraryUserAgent.__new__(LibraryUserAgent)
-    parsed.ua_string = user_agent
-    version = _version(os.major, os.minor, os.patch)
-    parsed.os = OperatingSystem(os.family, version, ".".join(map(str, version)))
-    version = _version(ua.major, ua.minor, ua.patch)
-    parsed.browser = Browser(ua.family, version, ".".join(map(str, version)))
-    parsed.device = LibraryDevice(device.family, device.brand, device.model)
-    return parsed
+def library_parse(user_agent: str) -> DefaultedResult:
+    """ua-parser's reading of the UA (browser, OS, device) by the fastest resolver.
+
+    What it does not recognise reads as family "Other" with no version, as user_agents sees it.
+    """
+    return _PARSER.parse(user_agent).with_defaults()
 
 
-def _version(*parts: str | None) -> tuple[int | str, ...]:
-    """user_agents' version tuple: the parts that are set, numbers as ints."""
-    return tuple(int(p) if p.isdigit() else p for p in parts if p is not None)
+def _version_parts(*parts: str | None) -> list[str]:
+    """The version components ua-parser found, in order; the missing ones left out."""
+    return [part for part in parts if part is not None]
 
 
-# --- Rules for what the library does not know -----------------------------------------------------
+# --- Rules for what the libraries do not know ----------------------------------------------------
 # All plain substring and set checks: one regex alternation of the same tokens costs 3-4 times
 # as much in Python's re, which tries every branch at every position.
 
@@ -353,6 +347,13 @@ _OS_FAMILIES: Final = {
     "Mandriva": "linux",
     "Kubuntu": "linux",
 }
+
+#: Systems on computers: the Teams web path.
+_DESKTOP_SYSTEMS: Final = frozenset({"windows", "macos", "linux", "chromeos"})
+#: (the UA's system, Sec-CH-UA-Platform) pairs that do not contradict each other: Chrome on an
+#: Android tablet in desktop mode spoofs "Linux" (never the other way round), and the hints know
+#: no iPadOS.
+_CONSISTENT_PLATFORMS: Final = frozenset({("android", "linux"), ("ipados", "ios")})
 
 _BROWSER_FAMILIES: Final = {
     "Chrome": "chrome",
@@ -582,9 +583,184 @@ def _os_from_library(ua: str, family: str) -> str:
     return slug or "other"
 
 
-def _browser_known(parsed: Any) -> bool:
-    """Whether ua-parser recognised any browser in the UA."""
-    return bool(parsed.browser.family != "Other")
+class _System(NamedTuple):
+    """The operating system reported, and what the headers leave in doubt about it."""
+
+    os: str  # an os slug
+    hints_disagree: bool  # Sec-CH-UA-Platform named a system the UA contradicts
+    samsung_desktop_mode: bool  # Samsung Internet asking for desktop sites, or in DeX
+    ios_desktop_mode: bool  # Chrome, Firefox or Edge for iOS asking for desktop sites
+
+
+def _operating_system(ua: str, library_family: str, hints: _Hints) -> _System:
+    """The UA's system, corrected for desktop modes; the platform hint's where the two disagree."""
+    ua_os = _os_from_library(ua, library_family)
+    samsung_desktop_mode = ua_os == "linux" and "SamsungBrowser/" in ua
+    ios_desktop_mode = (
+        ua_os in ("macos", "ios") and "(Macintosh;" in ua and bool(_DESKTOP_MODE_IOS_RE.search(ua))
+    )
+    if samsung_desktop_mode:
+        # Samsung Internet exists for Android (and Windows), never for desktop Linux.
+        ua_os = "android"
+    elif ios_desktop_mode:
+        # Chrome/Firefox/Edge for iOS keep their own token when they request the desktop site.
+        ua_os = "ipados"
+    elif ua_os == "ios" and "iPad" in ua:
+        ua_os = "ipados"
+    platform = hints.platform
+    if platform is None or platform == ua_os or (ua_os, platform) in _CONSISTENT_PLATFORMS:
+        return _System(ua_os, False, samsung_desktop_mode, ios_desktop_mode)
+    return _System(platform, True, samsung_desktop_mode, ios_desktop_mode)
+
+
+class _Form(NamedTuple):
+    """The form factor, and whether Sec-CH-UA-Mobile contradicted the UA about it."""
+
+    name: str  # "desktop" | "phone" | "tablet"
+    hints_disagree: bool = False
+
+
+def _form(ua: str, system: _System, hints: _Hints, parsed: DefaultedResult) -> _Form | None:
+    """The form factor on the system reported; None when the UA names no device at all."""
+    if system.os in _DESKTOP_SYSTEMS:
+        return _Form("desktop")
+    if system.os == "ipados":
+        return _Form("tablet")
+    if system.os == "ios":
+        return _Form("phone")  # an iPad UA was already made "ipados"
+    if system.os == "android":
+        return _android_form(ua, system, hints)
+    return _form_on_another_system(ua, parsed)
+
+
+def _android_form(ua: str, system: _System, hints: _Hints) -> _Form:
+    """Phone or tablet on Android: from the form-factor or mobile hint when sent, else the UA."""
+    ua_says_mobile = (
+        bool(_MOBILE_TOKEN_RE.search(ua)) or "Opera Mini" in ua
+    ) and not system.samsung_desktop_mode
+    if "tablet" in hints.form_factors:
+        return _Form("tablet")
+    if hints.mobile is not None and hints.platform in ("android", None):
+        return _Form("phone" if hints.mobile else "tablet", hints.mobile != ua_says_mobile)
+    # Android tablets' browsers omit "Mobile" (Chrome, Samsung); Firefox says "Tablet".
+    return _Form("phone" if ua_says_mobile else "tablet")
+
+
+def _form_on_another_system(ua: str, parsed: DefaultedResult) -> _Form | None:
+    """Tablet or phone on a system none of ours; None when nothing names a mobile device."""
+    library_form = _user_agents_form(ua, parsed)
+    if library_form == "tablet" or "Tablet" in ua:
+        return _Form("tablet")
+    if library_form == "phone" or _MOBILE_TOKEN_RE.search(ua) or "(Phone;" in ua:
+        # Phones on other systems (HarmonyOS NEXT, Windows Phone): the app path, no store link.
+        return _Form("phone")
+    return None
+
+
+def _user_agents_form(ua: str, parsed: DefaultedResult) -> str | None:
+    """user_agents' verdict, "tablet" (is_tablet) or "phone" (is_mobile), on a system none of ours.
+
+    Its rules for Android and Windows are left out: those systems never get here. So are its
+    rules for spiders and Googlebot-Mobile: bots have been answered before.
+    """
+    os_family = parsed.os.family
+    device_family = parsed.device.family
+    browser_family = parsed.user_agent.family
+    if device_family in TABLET_DEVICE_FAMILIES or (
+        os_family == "Firefox OS" and "Mobile" not in browser_family
+    ):
+        return "tablet"
+    if (
+        device_family in MOBILE_DEVICE_FAMILIES
+        or browser_family in MOBILE_BROWSER_FAMILIES
+        or os_family in MOBILE_OS_FAMILIES
+        or os_family == "Firefox OS"
+        or (os_family == "BlackBerry OS" and device_family != "Blackberry Playbook")
+        or "J2ME" in ua
+        or "MIDP" in ua
+        or "iPhone;" in ua
+        or ("NokiaBrowser" in ua and "Mobile" in ua)
+    ):
+        return "phone"
+    return None
+
+
+def _names_a_browser(ua: str, parsed: DefaultedResult) -> bool:
+    """Whether a UA that names no device still reads like some browser, not a tool."""
+    return ua.startswith(("Mozilla/", "Opera/")) and parsed.user_agent.family != "Other"
+
+
+def _browser(agent: UserAgent, in_app: str | None, hints: _Hints) -> tuple[str, int | None]:
+    """The browser's family slug and major version; the brand list's where it names a browser."""
+    if in_app is not None:
+        # The app names the experience; its web view's engine version would only mislead.
+        return "other", None
+    family = _BROWSER_FAMILIES.get(agent.family, "other")
+    if family == "other":
+        for prefix, slug in (("Firefox", "firefox"), ("Opera", "opera")):
+            if agent.family.startswith(prefix):
+                family = slug
+    parts = _version_parts(agent.major, agent.minor, agent.patch)
+    major = int(parts[0]) if parts and parts[0].isdigit() else None
+    if hints.brand is not None and hints.brand in _BROWSER_SLUGS:
+        # The brand list names Brave, Chromium and Opera GX that the UA hides.
+        if hints.brand_major is not None or hints.brand != family:
+            major = hints.brand_major
+        family = hints.brand
+    return family, major
+
+
+def _path(form: _Form, in_app: str | None) -> str:
+    """How to join: in a real browser instead of the app's, on the web, or in the Teams app."""
+    if in_app is not None:
+        return "open-in-browser"
+    return "web" if form.name == "desktop" else "app"
+
+
+def _chromium_major(ua: str, hints: _Hints) -> int | None:
+    """The Chromium engine's major version: the brand list's, else the UA's Chrome/ token."""
+    if hints.chromium_major is not None:
+        return hints.chromium_major
+    match = _CHROME_MAJOR_RE.search(ua)
+    return int(match.group(1)) if match else None
+
+
+def _store_url(os_slug: str) -> str | None:
+    """Where this system gets the Teams app, or None."""
+    if os_slug in ("ios", "ipados"):
+        return APP_STORE_URL
+    if os_slug == "android":
+        return PLAY_STORE_URL
+    return None
+
+
+def _needs_client_check(
+    ua: str, system: _System, form: _Form, in_app: str | None, hints: _Hints
+) -> bool:
+    """Whether the page should check what the headers cannot settle (module docstring)."""
+    return (
+        in_app is not None
+        or system.hints_disagree
+        or form.hints_disagree
+        or system.samsung_desktop_mode
+        or system.ios_desktop_mode
+        or (system.os == "macos" and hints.platform is None)
+        or (system.os == "linux" and bool(_X11_LINUX_RE.search(ua)))
+    )
+
+
+def _os_version(os: OS, os_slug: str, hints: _Hints) -> str | None:
+    """The system's "major[.minor]" for the staff view: the hint's when it is about this system."""
+    if hints.platform_version and hints.platform == os_slug:
+        return hints.platform_version
+    return _short_version(_version_parts(os.major, os.minor, os.patch))
+
+
+def _model(ua: str, os_slug: str, device: Device, hints: _Hints) -> str | None:
+    """The device model for the staff view: the hint's, else one an Android UA really names."""
+    if hints.model is not None or os_slug != "android":
+        return hints.model
+    return _model_in_ua(ua, device.model)
 
 
 def _model_in_ua(ua: str, model: str | None) -> str | None:
@@ -631,14 +807,11 @@ def _classify_unguarded(
     ch_form_factors: str,
     ch_full_version_list: str,
 ) -> DeviceProfile:
-    """The classification proper: bots, other devices, OS and form, in-app, browser, path."""
-    ua = ua.strip()
+    """The decision: tools and devices that cannot join first, then system, form, app, browser."""
+    ua = _cleaned(ua)
     if not ua:
         # Every browser sends a User-Agent; scripts and scanners often do not.
         return BOT_PROFILE
-    if not ua.isascii():
-        # Lone surrogates cannot cross into the Rust resolver; real UAs are ASCII anyway.
-        ua = ua.encode("utf-8", "replace").decode("utf-8")
     hints = _parse_hints(
         ch_ua, ch_mobile, ch_platform, ch_platform_version, ch_model, ch_form_factors,
         ch_full_version_list,
@@ -648,141 +821,44 @@ def _classify_unguarded(
         return BOT_PROFILE
     if _is_other_device(lowered) or hints.form_factors & _OTHER_FORM_FACTORS:
         return OTHER_DEVICE_PROFILE
-
     parsed = library_parse(ua)
-    if parsed.is_bot:
+    if parsed.device.family == "Spider":  # ua-parser's device for every crawler it knows
         return BOT_PROFILE
 
-    # --- OS: the hint when it is credible, else the UA ---
-    ua_os = _os_from_library(ua, parsed.os.family)
-    samsung_desktop_mode = ua_os == "linux" and "SamsungBrowser/" in ua
-    ios_desktop_mode = (
-        ua_os in ("macos", "ios") and "(Macintosh;" in ua and bool(_DESKTOP_MODE_IOS_RE.search(ua))
-    )
-    if samsung_desktop_mode:
-        # Samsung Internet exists for Android (and Windows), never for desktop Linux.
-        ua_os = "android"
-    elif ios_desktop_mode:
-        # Chrome/Firefox/Edge for iOS keep their own token when they request the desktop site.
-        ua_os = "ipados"
-    elif ua_os == "ios" and "iPad" in ua:
-        ua_os = "ipados"
-    os_slug = ua_os
-    conflict = False
-    if hints.platform is not None and hints.platform != ua_os:
-        if ua_os == "android" and hints.platform == "linux":
-            # Desktop-mode spoofing goes from Android to Linux, never the other way.
-            pass
-        elif hints.platform == "ios" and ua_os == "ipados":
-            pass
-        else:
-            os_slug = hints.platform
-            conflict = True
-
-    # --- Form ---
-    if os_slug in ("windows", "macos", "linux", "chromeos"):
-        form = "desktop"
-    elif os_slug == "ipados":
-        form = "tablet"
-    elif os_slug == "ios":
-        form = "phone"  # an iPad UA was already made "ipados"
-    elif os_slug == "android":
-        ua_says_mobile = (
-            bool(_MOBILE_TOKEN_RE.search(ua)) or "Opera Mini" in ua
-        ) and not samsung_desktop_mode
-        if "tablet" in hints.form_factors:
-            form = "tablet"
-        elif hints.mobile is not None and hints.platform in ("android", None):
-            form = "phone" if hints.mobile else "tablet"
-            if ua_os == "android" and hints.mobile != ua_says_mobile:
-                conflict = True
-        elif samsung_desktop_mode:
-            form = "tablet"
-        else:
-            # Android tablets' browsers omit "Mobile" (Chrome, Samsung); Firefox says "Tablet".
-            form = "phone" if ua_says_mobile else "tablet"
-    elif parsed.is_tablet or "Tablet" in ua:
-        form = "tablet"
-    elif parsed.is_mobile or _MOBILE_TOKEN_RE.search(ua) or "(Phone;" in ua:
-        # Phones on other systems (HarmonyOS NEXT, Windows Phone): the app path, no store link.
-        form = "phone"
-    else:
+    system = _operating_system(ua, parsed.os.family, hints)
+    form = _form(ua, system, hints, parsed)
+    if form is None:
         # Neither a known OS nor a mobile device: a tool ("MyApp/1.0", a bare "Mozilla/5.0")
         # unless it looks like some browser on some unknown device.
-        looks_like_browser = ua.startswith(("Mozilla/", "Opera/")) and _browser_known(parsed)
-        return OTHER_DEVICE_PROFILE if looks_like_browser else BOT_PROFILE
-
-    # --- In-app browsers and the browser itself ---
-    in_app = _in_app(ua, os_slug, hints)
-    library_family = parsed.browser.family
-    family = _BROWSER_FAMILIES.get(library_family, "other")
-    if family == "other":
-        for prefix, slug in (("Firefox", "firefox"), ("Opera", "opera")):
-            if library_family.startswith(prefix):
-                family = slug
-    version = parsed.browser.version
-    major: int | None = version[0] if version and isinstance(version[0], int) else None
-    if in_app is not None:
-        # The app names the experience; its web view's engine version would only mislead.
-        family, major = "other", None
-    elif hints.brand is not None and hints.brand in _BROWSER_SLUGS:
-        # The brand list names Brave, Chromium and Opera GX that the UA hides.
-        if hints.brand_major is not None or hints.brand != family:
-            major = hints.brand_major
-        family = hints.brand
-
-    # --- Path and what follows from it ---
-    if in_app is not None:
-        path = "open-in-browser"
-    elif form == "desktop":
-        path = "web"
-    else:
-        path = "app"
-    teams_web = None
-    if path == "web":
-        chromium_major = hints.chromium_major
-        if chromium_major is None:
-            match = _CHROME_MAJOR_RE.search(ua)
-            chromium_major = int(match.group(1)) if match else None
-        teams_web = _teams_web(family, major, os_slug, chromium_major)
-    store_url = None
-    if os_slug in ("ios", "ipados"):
-        store_url = APP_STORE_URL
-    elif os_slug == "android":
-        store_url = PLAY_STORE_URL
-
-    needs_client_check = (
-        in_app is not None
-        or conflict
-        or samsung_desktop_mode
-        or ios_desktop_mode
-        or (os_slug == "macos" and hints.platform is None)
-        or (os_slug == "linux" and bool(_X11_LINUX_RE.search(ua)))
-    )
-
-    # --- Details for the staff view ---
-    os_version: str | None
-    if hints.platform_version and hints.platform == os_slug:
-        os_version = hints.platform_version
-    else:
-        os_version = _short_version([str(p) for p in parsed.os.version])
-    model = hints.model
-    if model is None and os_slug == "android":
-        model = _model_in_ua(ua, parsed.device.model)
-
+        return OTHER_DEVICE_PROFILE if _names_a_browser(ua, parsed) else BOT_PROFILE
+    in_app = _in_app(ua, system.os, hints)
+    family, major = _browser(parsed.user_agent, in_app, hints)
+    path = _path(form, in_app)
     return DeviceProfile(
-        form=form,
-        os=os_slug,
-        os_version=os_version,
+        form=form.name,
+        os=system.os,
+        os_version=_os_version(parsed.os, system.os, hints),
         browser_family=family,
         browser_major=major,
         in_app=in_app,
         path=path,
-        teams_web=teams_web,
-        store_url=store_url,
-        needs_client_check=needs_client_check,
-        model=model,
+        teams_web=(
+            _teams_web(family, major, system.os, _chromium_major(ua, hints))
+            if path == "web" else None
+        ),
+        store_url=_store_url(system.os),
+        needs_client_check=_needs_client_check(ua, system, form, in_app, hints),
+        model=_model(ua, system.os, parsed.device, hints),
     )
+
+
+def _cleaned(ua: str) -> str:
+    """The UA without surrounding space, and safe to hand to the resolver."""
+    ua = ua.strip()
+    if not ua.isascii():
+        # Lone surrogates cannot cross into the Rust resolver; real UAs are ASCII anyway.
+        ua = ua.encode("utf-8", "replace").decode("utf-8")
+    return ua
 
 
 _classify_cached: Final = functools.lru_cache(maxsize=CACHE_SIZE)(_classify)

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import user_agents
+from user_agents.parsers import parse_browser, parse_device, parse_operating_system
 from werkzeug.datastructures import EnvironHeaders, Headers
 
 from app import device
@@ -163,18 +164,65 @@ def test_beats_the_user_agents_flags_baseline() -> None:
     assert ours > naive
 
 
+def in_user_agents_shapes(result: Any) -> tuple[Any, Any, Any]:
+    """ua-parser's result as user_agents' os, browser and device, built by its own functions."""
+    return (parse_operating_system(**dataclasses.asdict(result.os)),
+            parse_browser(**dataclasses.asdict(result.user_agent)),
+            parse_device(**dataclasses.asdict(result.device)))
+
+
 def test_library_view_matches_user_agents_parse() -> None:
-    """The faster resolver feeds user_agents the same families and versions as its own parse."""
+    """The faster resolver reads the same families and versions as user_agents' own parse."""
     for entry in ENTRIES:
         if entry["expect"]["form"] == "bot":
             # ua-parser-rs also tags BingPreview, Applebot and iMessage's previewer as "Spider",
             # where the legacy pure-Python parser misses them; both are bots to us.
             continue
         ours, theirs = device.library_parse(entry["ua"]), user_agents.parse(entry["ua"])
-        assert (ours.os, ours.browser, ours.device) == (theirs.os, theirs.browser, theirs.device), \
+        assert in_user_agents_shapes(ours) == (theirs.os, theirs.browser, theirs.device), \
             entry["id"]
-        assert (ours.is_mobile, ours.is_tablet, ours.is_pc, ours.is_bot) == \
-            (theirs.is_mobile, theirs.is_tablet, theirs.is_pc, theirs.is_bot), entry["id"]
+
+
+# Systems none of ours, where user_agents' family lists tell a phone from a tablet: most of these
+# carry no "Mobile" token, and the feature phones not even "Mozilla/".
+PHONES_AND_TABLETS_ON_OTHER_SYSTEMS = [
+    ("Nokia6300/2.0 (05.00) Profile/MIDP-2.0 Configuration/CLDC-1.1", "phone"),
+    ("SAMSUNG-SGH-E250/1.0 Profile/MIDP-2.0 Configuration/CLDC-1.1 UP.Browser/6.2.3.3.c.1.101 "
+     "(GUI) MMP/2.0", "phone"),
+    ("Opera/9.80 (Series 60; Opera Mini/7.1.32444/191.256; U; en) Presto/2.12.423 Version/12.16",
+     "phone"),
+    ("Mozilla/5.0 (SymbianOS/9.4; Series60/5.0 NokiaN97-1/12.0.024; Profile/MIDP-2.1 "
+     "Configuration/CLDC-1.1; en-us) AppleWebKit/525 (KHTML, like Gecko) BrowserNG/7.1.18124",
+     "phone"),
+    ("Mozilla/5.0 (BlackBerry; U; BlackBerry 9800; en) AppleWebKit/534.1+ (KHTML, like Gecko) "
+     "Version/6.0.0.141 Safari/534.1+", "phone"),
+    ("Mozilla/5.0 (compatible; MSIE 10.0; Windows Phone 8.0; Trident/6.0; IEMobile/10.0; ARM; "
+     "Touch; NOKIA; Lumia 920)", "phone"),
+    ("Mozilla/5.0 (Maemo; Linux armv7l; rv:10.0.1) Gecko/20100101 Firefox/10.0.1 Fennec/10.0.1",
+     "phone"),
+    ("Mozilla/5.0 (Mobile; rv:26.0) Gecko/26.0 Firefox/26.0", "phone"),
+    ("Mozilla/5.0 (PlayBook; U; RIM Tablet OS 2.1.0; en-US) AppleWebKit/536.2+ (KHTML like "
+     "Gecko) Version/7.2.1.0 Safari/536.2+", "tablet"),
+]
+
+
+@pytest.mark.parametrize(("ua", "form"), PHONES_AND_TABLETS_ON_OTHER_SYSTEMS)
+def test_phones_and_tablets_on_other_systems(ua: str, form: str) -> None:
+    """A phone or tablet on a system we do not know takes the app path, with no store link."""
+    profile = classify_user_agent(ua)
+    assert (profile.form, profile.os, profile.path) == (form, "other", "app")
+    assert profile.store_url is None
+
+
+@pytest.mark.parametrize("ua", [ua for ua, _ in PHONES_AND_TABLETS_ON_OTHER_SYSTEMS] + [
+    "Mozilla/5.0 (X11; FreeBSD amd64; rv:120.0) Gecko/20100101 Firefox/120.0",
+    next(entry["ua"] for entry in ENTRIES if "OpenHarmony" in entry["ua"]),
+])
+def test_other_systems_follow_the_user_agents_flags(ua: str) -> None:
+    """On a system none of ours, the verdict is user_agents' is_tablet, else its is_mobile."""
+    theirs = user_agents.parse(ua)
+    expected = "tablet" if theirs.is_tablet else "phone" if theirs.is_mobile else None
+    assert device._user_agents_form(ua, device.library_parse(ua)) == expected
 
 
 ANDROID_WEBVIEW = ("Mozilla/5.0 (Linux; Android 14; SM-A546B Build/UP1A.231005.007; wv) "
