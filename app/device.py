@@ -50,8 +50,8 @@ bot), from its fastest resolver: the Rust `ua-parser-rs` one when installed, som
 the pure-Python regexes that `user_agents.parse` runs (bench/bench_device.py measures both;
 without it classification stays correct but misses the 150 µs budget). On a system none of ours,
 `user_agents`' published device, browser and OS family lists tell a phone from a tablet. The
-rules below cover what the libraries do not know. Results are cached per (UA, hints); the UA is cut
-to `MAX_UA_LENGTH` characters and hints to `MAX_HINT_LENGTH` first, and no input makes
+rules below cover what the libraries do not know. Results are cached per (UA, hints); the UA is
+cut to `MAX_UA_LENGTH` characters and hints to `MAX_HINT_LENGTH` first, and no input makes
 `classify_request` raise.
 """
 
