@@ -1,4 +1,9 @@
-"""Invariants that every HTML page must keep, checked on every page the tests render."""
+"""Invariants that every HTML page must keep, checked on every page the tests render.
+
+A fragment (HTML without a doctype, such as the dashboard's rows that dashboard-live.mjs
+swaps into its page) keeps what it can break in the page that takes it in: no script at all,
+no inline handler or style, no duplicate id, forms with an action, images with alt text.
+"""
 
 from __future__ import annotations
 
@@ -63,6 +68,8 @@ def check_page(html: str, csp: str | None) -> list[str]:
     """Every broken invariant of one page, as sentences; empty when the page is sound."""
     parser = _PageParser()
     parser.feed(html)
+    if not html.lstrip().lower().startswith("<!doctype html>"):
+        return _fragment_problems(parser)
     problems: list[str] = []
     if parser.html_attrs is None:
         return ["no <html> element"]
@@ -80,6 +87,16 @@ def check_page(html: str, csp: str | None) -> list[str]:
     for script in parser.scripts:
         if nonce_match is None or script.get("nonce") != nonce_match.group(1):
             problems.append(f"<script src={script.get('src')!r}> lacks this response's nonce")
+    return problems + _fragment_problems(parser, scripts_checked=True)
+
+
+def _fragment_problems(parser: _PageParser, *, scripts_checked: bool = False) -> list[str]:
+    """What breaks a page wherever this HTML lands: a fragment may carry no script at all."""
+    problems: list[str] = []
+    if not scripts_checked:
+        problems.extend(f"<script src={s.get('src')!r}> in a fragment" for s in parser.scripts)
+    if parser.html_attrs is not None and not scripts_checked:
+        problems.append("<html> without a doctype")
     for form in parser.forms:
         if not form.get("action"):
             problems.append("a <form> has no action")

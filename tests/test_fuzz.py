@@ -192,13 +192,13 @@ def test_whatever_a_report_carries_the_staff_pages_render(
         app: Flask, admin_client: FlaskClient, token: str,  # noqa: F811
         report: dict[str, Any]) -> None:
     """Stored (201) or refused by name (400), never a 5xx; and with everything stored so far,
-    the invite's page, the dashboard and its live JSON still answer 200."""
+    the invite's page, the dashboard and its live rows still answer 200."""
     answer = admin_client.post(f"/api/v1/invites/{token}/reports", json=report)
     assert answer.status_code in (201, 400), answer.get_data(as_text=True)
     with app.extensions["valmis.db"].connect() as connection:
         invite = invites.find_invite(connection, token)
     assert invite is not None
-    for url in (f"/staff/invites/{invite.id}", "/staff/", "/staff/dashboard.json"):
+    for url in (f"/staff/invites/{invite.id}", "/staff/", "/staff/dashboard/rows"):
         assert admin_client.get(url).status_code == 200, url
 
 

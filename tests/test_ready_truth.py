@@ -17,6 +17,7 @@ from sqlalchemy import insert, select
 from app import accounts, db, invites
 from app.readiness import readiness_of
 from app.staff import auth
+from tests.test_staff_dashboard_live import live_rows
 from tests.test_wizard import ANDROID, WINDOWS_CHROME, submit
 
 EN = {"Accept-Language": "en"}
@@ -197,7 +198,7 @@ def test_ready_and_the_dashboard_agree(app: Flask, client: FlaskClient, state: s
         session[auth.STAFF_KEY] = staff_id
         session[auth.SESSION_ID_KEY] = "s"
         session[auth.SEEN_KEY] = int(datetime.now(UTC).timestamp())
-    (row,) = staff.get("/staff/dashboard.json", headers=EN).get_json()["rows"]
+    (row,) = live_rows(staff, headers=EN)
     assert (row["status"], row["status_text"]) == (summary, DASHBOARD[summary])
     assert f'data-verdict="{summary}"' in html
 

@@ -39,7 +39,7 @@ def test_a_copied_cookie_dies_with_sign_out(app: Flask, client: FlaskClient,
     assert len(session_rows(app)) == before
     answer = copy.get("/staff/")
     assert answer.status_code == 302 and answer.headers["Location"].endswith("/staff/sign-in")
-    assert copy.get("/staff/dashboard.json").status_code == 302
+    assert copy.get("/staff/dashboard/rows").status_code == 302
 
 
 def test_each_sign_in_is_its_own_session(app: Flask, client: FlaskClient,

@@ -1,11 +1,14 @@
-"""dashboard.json: the dashboard's rows for dashboard-live.mjs, with an ETag and 304s."""
+"""The dashboard's rows alone, for dashboard-live.mjs: the page's own HTML, an ETag and 304s."""
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -14,15 +17,95 @@ from app.staff import auth
 from tests.test_reports_api import readiness
 from tests.test_staff_invites import staff_client  # noqa: F401 (a fixture)
 
-URL = "/staff/dashboard.json"
+URL = "/staff/dashboard/rows"
+EN = {"Accept-Language": "en"}
+_SPACING = re.compile(r"[ \t\r\n]+")
+COLUMNS = ("time", "reference", "language", "status_text", "device", "path", "checks",
+           "last_activity")
 
 
-def _invite(app: Flask) -> int:
+class _RowsParser(HTMLParser):
+    """The dashboard's rows as what each cell says: the words, a check's mark, the link."""
+
+    def __init__(self) -> None:
+        """Start outside any row."""
+        super().__init__(convert_charrefs=True)
+        self.rows: list[dict[str, Any]] = []
+        self._cell: list[str] | None = None
+        self._check: dict[str, str] | None = None
+        self._in_symbol = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """A row, a cell, a link, a status or a check begins."""
+        attributes = {name: value or "" for name, value in attrs}
+        classes = attributes.get("class", "").split()
+        if tag == "tr" and "data-invite-id" in attributes:
+            self.rows.append({"id": int(attributes["data-invite-id"]), "cells": [],
+                              "checks": []})
+        elif not self.rows:
+            return
+        elif tag in ("th", "td"):
+            self._cell = []
+        elif tag == "a" and not self.rows[-1]["cells"]:
+            self.rows[-1]["url"] = attributes["href"]
+        elif tag == "span" and "invite-status" in classes:
+            self.rows[-1]["status"] = classes[-1].removeprefix("invite-status--")
+        elif tag == "li":
+            self._check = {"mark": classes[-1].removeprefix("check-result--"), "symbol": "",
+                           "text": ""}
+        elif tag == "span" and "check-result__symbol" in classes:
+            assert attributes.get("aria-hidden") == "true", "a glyph is for the eye only"
+            self._in_symbol = True
+
+    def handle_endtag(self, tag: str) -> None:
+        """A cell or a check ends."""
+        if tag in ("th", "td") and self._cell is not None:
+            # Only the template's own spacing: a formatted time keeps its narrow no-break space.
+            self.rows[-1]["cells"].append(_SPACING.sub(" ", "".join(self._cell)).strip())
+            self._cell = None
+        elif tag == "li" and self._check is not None:
+            self._check["text"] = self._check["text"].strip()
+            self.rows[-1]["checks"].append(self._check)
+            self._check = None
+        elif tag == "span":
+            self._in_symbol = False
+
+    def handle_data(self, data: str) -> None:
+        """Words of the current cell, and of the current check apart from its glyph."""
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._check is not None:
+            self._check["symbol" if self._in_symbol else "text"] += data
+
+
+def rows_of(html: str) -> list[dict[str, Any]]:
+    """The rows in this HTML (the fragment or the whole page) as dicts: id, url, status, each
+    column's words (COLUMNS), and checks as [{"mark", "symbol", "text": "Camera: OK"}]."""
+    parser = _RowsParser()
+    parser.feed(html)
+    rows = []
+    for row in parser.rows:
+        assert len(row["cells"]) == len(COLUMNS), row
+        rows.append({"id": row["id"], "url": row.get("url"), "status": row.get("status"),
+                     **dict(zip(COLUMNS, row["cells"], strict=True)), "checks": row["checks"]})
+    return rows
+
+
+def live_rows(client: FlaskClient, day: str | None = None,
+              headers: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """The rows dashboard-live.mjs would get now (in English unless headers say otherwise)."""
+    answer = client.get(URL, query_string={"day": day} if day else None,
+                        headers=EN if headers is None else headers)
+    assert answer.status_code == 200, answer.status_code
+    return rows_of(answer.get_data(as_text=True))
+
+
+def _invite(app: Flask, reference: str = "Ti 14") -> int:
     """An invite for tomorrow, in Finnish; its id."""
     with app.extensions["valmis.db"].begin() as connection:
         invite_id, _token = invites.create_invite(
             connection, appointment_at=datetime.now(UTC) + timedelta(days=1), language="fi",
-            reference="Ti 14")
+            reference=reference)
     return invite_id
 
 
@@ -34,32 +117,61 @@ def _report_ready(app: Flask, invite_id: int) -> None:
         invites.record_report(connection, invite_id, report, datetime.now(UTC))
 
 
-def _get(client: FlaskClient, etag: str | None = None) -> Any:
+def _get(client: FlaskClient, etag: str | None = None, url: str = URL) -> Any:
     """GET the rows in English, conditionally when etag is given."""
-    headers = {"Accept-Language": "en"}
+    headers = dict(EN)
     if etag:
         headers["If-None-Match"] = etag
-    return client.get(URL, headers=headers)
+    return client.get(url, headers=headers)
 
 
-def test_rows_are_the_dashboards_with_words(app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
-    """Every field the table shows, status as key and as translated text; private."""
+def _page(client: FlaskClient, url: str = "/staff/") -> str:
+    """The dashboard page in English."""
+    return client.get(url, headers=EN).get_data(as_text=True)
+
+
+def test_the_rows_are_the_pages_own_rows_and_private(app: Flask,
+                                                     staff_client: FlaskClient) -> None:  # noqa: F811
+    """Byte for byte what the page draws inside its table body; HTML, never cached."""
     invite_id = _invite(app)
     response = _get(staff_client)
     assert response.status_code == 200
-    assert response.mimetype == "application/json"
+    assert response.mimetype == "text/html"
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["ETag"]
-    (row,) = response.get_json()["rows"]
-    assert set(row) == {"id", "url", "time", "reference", "language", "status",
-                        "status_text", "device", "path", "checks", "last_activity"}
-    assert row["device"] == "" and row["checks"] == []
-    assert row["url"] == f"/staff/invites/{invite_id}"
-    assert (row["id"], row["reference"], row["status"], row["status_text"]) == (
-        invite_id, "Ti 14", "not-opened", "Not opened")
-    assert row["time"] and row["language"] and row["path"] == row["last_activity"] == ""
-    page = staff_client.get("/staff/", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert row["time"] in page and "Not opened" in page
+    fragment = response.get_data(as_text=True)
+    page = _page(staff_client)
+    body = page.split('<tbody class="js-dashboard-rows">')[1].split("</tbody>")[0]
+    assert body.strip() == fragment.strip()
+    (row,) = rows_of(fragment)
+    assert (row["id"], row["url"], row["reference"], row["status"], row["status_text"]) == (
+        invite_id, f"/staff/invites/{invite_id}", "Ti 14", "not-opened", "Not opened")
+    assert row["time"] and row["language"] == "Suomi"
+    assert row["device"] == row["path"] == row["last_activity"] == ""
+    assert row["checks"] == []
+    assert "<html" not in fragment and "<script" not in fragment and "style=" not in fragment
+
+
+def test_the_page_names_its_rows_etag_so_the_first_poll_is_a_304(
+        app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
+    """data-etag is the ETag of the rows the page drew; after a report it is stale."""
+    invite_id = _invite(app)
+    page = _page(staff_client)
+    etag = _get(staff_client).headers["ETag"]
+    assert f'data-etag="{etag.replace(chr(34), "&#34;")}"' in page
+    assert _get(staff_client, etag).status_code == 304
+    _report_ready(app, invite_id)
+    assert _get(staff_client, etag).status_code == 200
+
+
+def test_data_is_escaped_as_text(app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
+    """A reference that looks like markup stays words, in the fragment as on the page."""
+    _invite(app, '<img src=x onerror="alert(1)">')
+    fragment = _get(staff_client).get_data(as_text=True)
+    assert "<img" not in fragment
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in fragment
+    (row,) = rows_of(fragment)
+    assert row["reference"] == '<img src=x onerror="alert(1)">'
 
 
 def test_the_words_follow_the_staff_members_language(app: Flask,
@@ -68,7 +180,8 @@ def test_the_words_follow_the_staff_members_language(app: Flask,
     _invite(app)
     english = _get(staff_client)
     finnish = staff_client.get(URL, headers={"Accept-Language": "fi"})
-    assert finnish.get_json()["rows"][0]["status_text"] != "Not opened"
+    (row,) = rows_of(finnish.get_data(as_text=True))
+    assert row["status_text"] == "Ei avattu"
     assert finnish.headers["ETag"] != english.headers["ETag"]
 
 
@@ -87,18 +200,32 @@ def test_unchanged_rows_answer_304_and_a_report_changes_the_etag(
     changed = _get(staff_client, etag)
     assert changed.status_code == 200
     assert changed.headers["ETag"] != etag
-    row = changed.get_json()["rows"][0]
+    (row,) = rows_of(changed.get_data(as_text=True))
     assert (row["status"], row["status_text"], row["path"]) == (
         "ready", "Ready", "Computer, web browser")
+    assert [check["mark"] for check in row["checks"]] == ["ok"] * 4
+    assert row["checks"][0] == {"mark": "ok", "symbol": "✓", "text": "Camera: OK"}
     assert row["last_activity"]
     assert _get(staff_client, changed.headers["ETag"]).status_code == 304
 
 
-def test_no_rows_is_an_empty_list(staff_client: FlaskClient) -> None:  # noqa: F811
-    """An empty dashboard still has an ETag."""
+def test_no_rows_is_an_empty_fragment(staff_client: FlaskClient) -> None:  # noqa: F811
+    """An empty dashboard still has an ETag, and the page says it is empty."""
     response = _get(staff_client)
-    assert response.get_json() == {"rows": []}
+    assert response.status_code == 200
+    assert response.get_data(as_text=True).strip() == ""
     assert _get(staff_client, response.headers["ETag"]).status_code == 304
+    assert rows_of(_page(staff_client)) == []
+
+
+@pytest.mark.parametrize("day", ["2026-02-30", "tomorrow", "20261203", "1999-12-31"])
+def test_a_day_that_is_not_a_date_is_a_400_without_rows(
+        app: Flask, staff_client: FlaskClient, day: str) -> None:  # noqa: F811
+    """As the page: a 400 that names the error, and no rows."""
+    _invite(app, "Hidden")
+    answer = staff_client.get(URL, query_string={"day": day}, headers=EN)
+    assert answer.status_code == 400
+    assert answer.get_json() == {"error": "day-invalid"}
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in(client: FlaskClient) -> None:
@@ -125,12 +252,27 @@ def test_polling_does_not_keep_the_session_alive(app: Flask,
 
 def test_the_dashboard_is_wired_for_live_updates(app: Flask,
                                                  staff_client: FlaskClient) -> None:  # noqa: F811
-    """The wrapper names the module and its URL; live region, signed-out note, Refresh."""
+    """The wrapper names the module, its URL and the words it reads out; live region,
+    signed-out note, Refresh."""
     _invite(app)
-    html = staff_client.get("/staff/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    html = _page(staff_client)
     assert 'data-module="dashboard-live"' in html
     assert f'data-url="{URL}"' in html
-    assert "data-i18n-updated=" in html
+    assert 'data-i18n-updated="The list of appointments was updated."' in html
+    assert 'data-i18n-row-changed="Updated: %(appointment)s."' in html
+    assert 'data-i18n-row-added="New appointment: %(appointment)s."' in html
+    assert 'data-i18n-row-removed="No longer listed: %(appointment)s."' in html
     assert 'aria-live="polite"' in html
     assert 'class="panel js-dashboard-signed-out" role="alert" hidden' in html
     assert 'href="/staff/">Refresh</a>' in html
+
+
+def test_the_words_read_out_are_translated(app: Flask,
+                                           staff_client: FlaskClient) -> None:  # noqa: F811
+    """In Finnish, the announcements are Finnish and keep their placeholder."""
+    _invite(app)
+    html = staff_client.get("/staff/", headers={"Accept-Language": "fi"}).get_data(as_text=True)
+    for name in ("row-changed", "row-added", "row-removed"):
+        value = html.split(f'data-i18n-{name}="')[1].split('"')[0]
+        assert "%(appointment)s" in value
+        assert not value.startswith(("Updated", "New appointment", "No longer")), value

@@ -25,6 +25,7 @@ from app.invite_status import (
     step_text,
 )
 from tests.test_reports_api import readiness
+from tests.test_staff_dashboard_live import live_rows
 from tests.test_staff_invites import staff_client  # noqa: F401 (a fixture)
 
 ZONE = ZoneInfo("Europe/Helsinki")
@@ -170,19 +171,19 @@ def test_a_no_video_report_says_which_way_it_went(app: Flask) -> None:
 # The dashboard's columns
 
 
-def test_the_page_and_json_show_device_checks_and_a_link_to_the_invite(
+def test_the_page_and_its_live_rows_show_device_checks_and_a_link_to_the_invite(
         app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
     """After a readiness report: the device in words and each check with its mark."""
     invite_id = _create(app, datetime.now(UTC) + timedelta(days=1))
     _android_not_heard(app, invite_id)
 
-    (row,) = staff_client.get("/staff/dashboard.json", headers=EN).get_json()["rows"]
+    (row,) = live_rows(staff_client)
     assert row["url"] == f"/staff/invites/{invite_id}"
     assert (row["status_text"], row["device"], row["path"]) == (
         "Not ready", "Android phone, Chrome", "Teams app")
-    assert [(check["label"], check["mark"], check["text"]) for check in row["checks"]] == [
-        ("Camera", "warning", "Poor picture"), ("Microphone", "not-checked", "Not checked"),
-        ("Speakers", "problem", "Not heard"), ("Connection", "ok", "OK")]
+    assert [(check["text"], check["mark"]) for check in row["checks"]] == [
+        ("Camera: Poor picture", "warning"), ("Microphone: Not checked", "not-checked"),
+        ("Speakers: Not heard", "problem"), ("Connection: OK", "ok")]
 
     _status, html = _page(staff_client, "/staff/")
     for header in ("Time", "Reference", "Language", "Status", "Device", "Path", "Checks",
@@ -223,7 +224,7 @@ def test_the_dashboard_status_follows_the_checks_not_the_browsers_word(
     report["checks"] = {**report["checks"], "camera": {"status": "ok"}, **checks}
     with app.extensions["valmis.db"].begin() as connection:
         assert invites.record_report(connection, invite_id, report, datetime.now(UTC))
-    (row,) = staff_client.get("/staff/dashboard.json", headers=EN).get_json()["rows"]
+    (row,) = live_rows(staff_client)
     assert row["status_text"] == words
     _status, html = _page(staff_client, f"/staff/invites/{invite_id}")
     history = html.split('class="invites report-history"')[1].split("</table>")[0]
@@ -240,7 +241,7 @@ def test_before_any_readiness_report_device_and_checks_are_empty(
         app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
     """No words are made up for a customer who has not checked anything."""
     _create(app, datetime.now(UTC) + timedelta(days=1))
-    (row,) = staff_client.get("/staff/dashboard.json", headers=EN).get_json()["rows"]
+    (row,) = live_rows(staff_client)
     assert (row["device"], row["checks"]) == ("", [])
     assert 'class="check-results"' not in _page(staff_client, "/staff/")[1]
 
@@ -250,7 +251,7 @@ def test_before_any_readiness_report_device_and_checks_are_empty(
 
 def test_a_day_shows_only_that_days_invites_in_the_default_zone(
         app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
-    """From local midnight to local midnight; the page, its data-url and the JSON agree."""
+    """From local midnight to local midnight; the page, its data-url and its live rows agree."""
     day = _today() + timedelta(days=3)
     _create(app, _local(day - timedelta(days=1), 23, 59), "Before")
     _create(app, _local(day, 0, 0), "Midnight")
@@ -261,14 +262,13 @@ def test_a_day_shows_only_that_days_invites_in_the_default_zone(
     assert status == 200
     assert _references(html) == ["Midnight", "Late"]
     assert f'<h2 id="invites-title">{format_date(day, "full", locale="en")}</h2>' in html
-    assert f'data-url="/staff/dashboard.json?day={day.isoformat()}"' in html
+    assert f'data-url="/staff/dashboard/rows?day={day.isoformat()}"' in html
     assert f'value="{day.isoformat()}"' in html
     assert f'href="/staff/?day={(day - timedelta(days=1)).isoformat()}">Previous day<' in html
     assert f'href="/staff/?day={(day + timedelta(days=1)).isoformat()}">Next day<' in html
     assert 'href="/staff/">Today and upcoming<' in html
 
-    rows = staff_client.get(f"/staff/dashboard.json?day={day.isoformat()}",
-                            headers=EN).get_json()["rows"]
+    rows = live_rows(staff_client, day.isoformat())
     assert [row["reference"] for row in rows] == ["Midnight", "Late"]
 
     # Without a day: today and upcoming, all four; an empty day field means the same.
@@ -276,7 +276,7 @@ def test_a_day_shows_only_that_days_invites_in_the_default_zone(
         status, html = _page(staff_client, url)
         assert status == 200
         assert _references(html) == ["Before", "Midnight", "Late", "After"]
-        assert 'data-url="/staff/dashboard.json"' in html
+        assert 'data-url="/staff/dashboard/rows"' in html
         assert 'href="/staff/" aria-current="page">Today and upcoming<' in html
 
 
@@ -306,7 +306,7 @@ def test_a_past_day_shows_invites_until_retention_ends(app: Flask,
                                  "1999-12-31", "٢٠٢٦-١٢-٠٣"])
 def test_a_day_that_is_not_a_date_is_a_400_with_a_message(
         app: Flask, staff_client: FlaskClient, day: str) -> None:  # noqa: F811
-    """The page says what to do and lists nothing; the JSON names the error."""
+    """The page says what to do and lists nothing; its live rows name the error."""
     _create(app, datetime.now(UTC) + timedelta(days=1), "Hidden")
     response = staff_client.get("/staff/", query_string={"day": day}, headers=EN)
     assert response.status_code == 400
@@ -317,7 +317,7 @@ def test_a_day_that_is_not_a_date_is_a_400_with_a_message(
     assert "<title>Error: " in html
     assert "Hidden" not in html and 'data-module="dashboard-live"' not in html
 
-    answer = staff_client.get("/staff/dashboard.json", query_string={"day": day}, headers=EN)
+    answer = staff_client.get("/staff/dashboard/rows", query_string={"day": day}, headers=EN)
     assert answer.status_code == 400
     assert answer.get_json() == {"error": "day-invalid"}
 
@@ -508,15 +508,13 @@ def test_any_stored_moment_renders_on_the_invite_page_and_the_dashboard(
     assert "9999" in html and f'action="/staff/invites/{invite_id}/delete"' in html
     status, html = _page(staff_client, "/staff/")
     assert status == 200 and "Far off" in html
-    live = staff_client.get("/staff/dashboard.json", headers=EN)
-    assert live.status_code == 200
-    assert live.get_json()["rows"][0]["status"] == "ready"
+    assert live_rows(staff_client)[0]["status"] == "ready"
 
 
 def test_a_current_report_after_a_future_dated_one_shows_everywhere(
         app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
     """A "ready" dated 2099 and then a current "not ready", both through the API: the
-    dashboard, its live JSON and the invite's page say "not ready", and the page lists the
+    dashboard, its live rows and the invite's page say "not ready", and the page lists the
     current report first."""
     with app.extensions["valmis.db"].begin() as connection:
         invite_id, token = invites.create_invite(
@@ -536,8 +534,7 @@ def test_a_current_report_after_a_future_dated_one_shows_everywhere(
     assert status == 200
     row = html.split('class="js-dashboard-rows"')[1].split("</tr>")[0]
     assert "Not ready" in row
-    live = staff_client.get("/staff/dashboard.json", headers=EN).get_json()["rows"]
-    assert [item["status"] for item in live] == ["not-ready"]
+    assert [item["status"] for item in live_rows(staff_client)] == ["not-ready"]
     status, html = _page(staff_client, f"/staff/invites/{invite_id}")
     facts = html.split('class="facts"')[1].split("</dl>")[0]
     assert "Not ready" in facts

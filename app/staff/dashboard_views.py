@@ -1,9 +1,8 @@
-"""The staff's dashboard: who is ready, who needs help, by day; and its JSON for live updates."""
+"""The staff's dashboard: who is ready, who needs help, by day; and its rows for live updates."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -19,6 +18,8 @@ from flask import (
     url_for,
 )
 from flask_babel import format_date
+from markupsafe import Markup
+from werkzeug.http import quote_etag
 from werkzeug.wrappers import Response
 
 from app import accounts, db, invites
@@ -94,9 +95,9 @@ def _labels() -> dict[str, dict[str, str]]:
 def _dashboard_rows(day: date | None = None) -> list[dict[str, Any]]:
     """One day's invites, or today's and upcoming, as the dashboard shows them (one query).
 
-    The page and dashboard.json both render from these, so the two never disagree: every
-    value is the words a cell shows, in the staff member's language, except the keys
-    (id, status, a check's name and mark) that only choose a link or a style.
+    dashboard_rows.html draws them, for the page and for its live updates alike: every value
+    is the words a cell shows, in the staff member's language, except the keys (id, status, a
+    check's name and mark) that only choose a link or a style.
     """
     labels = _labels()
     result = []
@@ -126,6 +127,12 @@ def _day_links(day: date | None) -> dict[str, str]:
             "next": url_for("staff.dashboard", day=(base + timedelta(days=1)).isoformat())}
 
 
+def _rows_html(rows: list[dict[str, Any]]) -> tuple[Markup, str]:
+    """The rows drawn by dashboard_rows.html, and their ETag (a hash of that HTML, unquoted)."""
+    html = render_template("staff/dashboard_rows.html", invites=rows)
+    return Markup(html), hashlib.sha256(html.encode()).hexdigest()[:32]  # noqa: S704 (rendered by Jinja, escaped there)
+
+
 @bp.get("/")
 @login_required
 def dashboard() -> str | tuple[str, int]:
@@ -137,12 +144,15 @@ def dashboard() -> str | tuple[str, int]:
                                day_error=True, day_value=request.args.get("day", ""),
                                links=_day_links(None))
         return page, 400
+    rows = _dashboard_rows(day)
+    rows_html, etag = _rows_html(rows)
     return render_template(
-        "staff/dashboard.html", member=g.staff, invites=_dashboard_rows(day), day=day,
+        "staff/dashboard.html", member=g.staff, invites=rows,
+        rows_html=rows_html, rows_etag=quote_etag(etag), day=day,
         recovery_notices=_recovery_notices(),
         day_error=False, day_value=day.isoformat() if day else "",
         day_title=format_date(day, "full") if day else "", links=_day_links(day),
-        data_url=url_for("staff.dashboard_json", day=day.isoformat() if day else None))
+        rows_url=url_for("staff.dashboard_rows", day=day.isoformat() if day else None))
 
 
 def _recovery_notices() -> list[dict[str, str]]:
@@ -157,22 +167,22 @@ def _recovery_notices() -> list[dict[str, str]]:
             for row in rows]
 
 
-@bp.get("/dashboard.json")
+@bp.get("/dashboard/rows")
 @login_required_for_polling
-def dashboard_json() -> Response | tuple[Response, int]:
-    """The dashboard's rows for dashboard-live.mjs, ?day= as the page; 304 when unchanged.
+def dashboard_rows() -> Response | tuple[Response, int]:
+    """The dashboard's rows alone, ?day= as the page, for dashboard-live.mjs; 304 when unchanged.
 
-    The ETag is a hash of the body, so an unchanged dashboard costs one query and no body.
-    Cache-Control: no-store keeps this private data out of every cache; a conditional
-    request still works because the page sends If-None-Match itself.
+    The same HTML the page includes, so the rows are drawn in one place. The ETag is a hash of
+    it, so an unchanged dashboard costs one query and no body. Cache-Control: no-store keeps
+    this private data out of every cache; a conditional request still works because the page
+    sends If-None-Match itself.
     """
     try:
         day = _requested_day()
     except DayError:
         return jsonify(error="day-invalid"), 400
-    body = json.dumps({"rows": _dashboard_rows(day)}, ensure_ascii=False, sort_keys=True)
-    response = current_app.response_class(body, mimetype="application/json")
-    response.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
+    html, etag = _rows_html(_dashboard_rows(day))
+    response = current_app.response_class(str(html), mimetype="text/html")
+    response.set_etag(etag)
     response.headers["Cache-Control"] = "no-store"
     return response.make_conditional(request)
-

@@ -23,7 +23,7 @@ test("a dashboard poll that never answers is aborted, counted as an error, and p
     signals.push(signal);
     return never();
   };
-  const live = new DashboardLive(element({ url: "/staff/dashboard.json" }, { ".js-dashboard-rows": {} }));
+  const live = new DashboardLive(element({ url: "/staff/dashboard/rows" }, { ".js-dashboard-rows": {} }));
   let scheduled = 0;
   live.schedule = () => { scheduled += 1; };
   await live.poll();
