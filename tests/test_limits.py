@@ -15,8 +15,8 @@ from flask.testing import FlaskClient
 
 from app import create_app, db, invites
 from app.config import ConfigError
-from tests.conftest import migrated_app
-from tests.test_reports_api import readiness
+from tests.support.app import migrated_app
+from tests.support.reports import readiness
 
 
 def limited_app(tmp_path: Path, **limits: Any) -> AbstractContextManager[Flask]:

@@ -11,8 +11,7 @@ from flask.testing import FlaskClient
 
 from app import invites
 from app.staff import auth
-from tests.test_reports_api import readiness
-from tests.test_staff_invites import staff_client  # noqa: F401 (a fixture)
+from tests.support.reports import readiness
 
 URL = "/staff/dashboard.json"
 
@@ -42,7 +41,7 @@ def _get(client: FlaskClient, etag: str | None = None) -> Any:
     return client.get(URL, headers=headers)
 
 
-def test_rows_are_the_dashboards_with_words(app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
+def test_rows_are_the_dashboards_with_words(app: Flask, staff_client: FlaskClient) -> None:
     """Every field the table shows, status as key and as translated text; private."""
     invite_id = _invite(app)
     response = _get(staff_client)
@@ -63,7 +62,7 @@ def test_rows_are_the_dashboards_with_words(app: Flask, staff_client: FlaskClien
 
 
 def test_the_words_follow_the_staff_members_language(app: Flask,
-                                                     staff_client: FlaskClient) -> None:  # noqa: F811
+                                                     staff_client: FlaskClient) -> None:
     """Finnish staff get Finnish statuses, and so another ETag."""
     _invite(app)
     english = _get(staff_client)
@@ -73,7 +72,7 @@ def test_the_words_follow_the_staff_members_language(app: Flask,
 
 
 def test_unchanged_rows_answer_304_and_a_report_changes_the_etag(
-        app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
+        app: Flask, staff_client: FlaskClient) -> None:
     """If-None-Match with the current ETag: 304 and no body; after a report, 200 and new rows."""
     invite_id = _invite(app)
     first = _get(staff_client)
@@ -94,7 +93,7 @@ def test_unchanged_rows_answer_304_and_a_report_changes_the_etag(
     assert _get(staff_client, changed.headers["ETag"]).status_code == 304
 
 
-def test_no_rows_is_an_empty_list(staff_client: FlaskClient) -> None:  # noqa: F811
+def test_no_rows_is_an_empty_list(staff_client: FlaskClient) -> None:
     """An empty dashboard still has an ETag."""
     response = _get(staff_client)
     assert response.get_json() == {"rows": []}
@@ -110,7 +109,7 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client: FlaskClient) -> None:
 
 
 def test_polling_does_not_keep_the_session_alive(app: Flask,
-                                                 staff_client: FlaskClient) -> None:  # noqa: F811
+                                                 staff_client: FlaskClient) -> None:
     """A dashboard left open ends its session after the idle minutes all the same."""
     seen = int(time.time()) - 60
     with staff_client.session_transaction() as session:
@@ -124,7 +123,7 @@ def test_polling_does_not_keep_the_session_alive(app: Flask,
 
 
 def test_the_dashboard_is_wired_for_live_updates(app: Flask,
-                                                 staff_client: FlaskClient) -> None:  # noqa: F811
+                                                 staff_client: FlaskClient) -> None:
     """The wrapper names the module and its URL; live region, signed-out note, Refresh."""
     _invite(app)
     html = staff_client.get("/staff/", headers={"Accept-Language": "en"}).get_data(as_text=True)
