@@ -16,7 +16,7 @@ from typing import Any
 
 from playwright.sync_api import Browser, Page, ViewportSize
 
-from e2e.conftest import DESKTOP_CHROME_UA
+from tests.support.user_agents import DESKTOP_CHROME_UA
 
 MAC_SAFARI_UA = (
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 "

@@ -6,38 +6,23 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 import time
 import urllib.request
 import uuid
-from datetime import date
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
 
-from e2e.conftest import ROOT, LiveServer
-from e2e.test_accessibility import assert_no_axe_violations
-from e2e.test_staff_passkeys import add_staff, add_virtual_authenticator
-from tests.test_reports_api import readiness
+from tests.support.axe import assert_no_axe_violations
+from tests.support.browsers import add_virtual_authenticator
+from tests.support.live import add_staff, create_invite
+from tests.support.reports import readiness
+from tests.support.server import LiveServer
 
-# Far ahead yet within the 730 days that `flask invite create --at` accepts.
-NEXT_YEAR = date.today().year + 1
 REFERENCE = "Live 1"
 # The page is Finnish (fi-FI): "Not opened" and "Ready".
 NOT_OPENED = "Ei avattu"
 READY = "Valmis"
-
-
-def create_invite(server: LiveServer, reference: str) -> str:
-    """An invite far in the future with this reference, made with `flask invite create`."""
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "invite", "create",
-         "--at", f"{NEXT_YEAR}-12-03 14:00", "--language", "fi", "--reference", reference],
-        cwd=ROOT, env=server.environment, check=True, capture_output=True, text=True)
-    match = re.search(r"/r/([A-Za-z0-9_-]+)", result.stdout)
-    assert match, result.stdout
-    return match.group(1)
 
 
 def post_ready_report(server: LiveServer, token: str) -> None:
@@ -63,11 +48,11 @@ def cell_texts(row: Locator) -> list[str]:
 
 
 def test_a_report_reaches_the_open_dashboard_without_a_reload(
-        page: Page, live_server: LiveServer, artifacts: object) -> None:
+        page: Page, live_server: LiveServer, artifacts: object, axe: Axe) -> None:
     """Signed in, the dashboard shows "not opened"; a report turns it "ready" at the next poll,
     with the device and each check's result drawn as the server draws them."""
     add_virtual_authenticator(page)
-    token = create_invite(live_server, REFERENCE)
+    token = create_invite(live_server, REFERENCE, teams_url=None)
     page.goto(add_staff(live_server))
     page.locator(".js-passkey-button").click()
     expect(page).to_have_url(re.compile(r"/staff/$"))
@@ -106,7 +91,6 @@ def test_a_report_reaches_the_open_dashboard_without_a_reload(
             f"{check['symbol']} {check['label']}: {check['text']}")
     expect(row.locator(".check-result__symbol").first).to_have_attribute("aria-hidden", "true")
     live = cell_texts(row)
-    axe = Axe()
     assert_no_axe_violations(axe, page)
 
     # The server draws the same cells after a reload.

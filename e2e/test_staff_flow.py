@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import closing
@@ -23,10 +21,11 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
 
 from app.invites import hash_token
-from e2e.conftest import ROOT, LiveServer
 from e2e.devices import customer_devices
 from e2e.pages import STEADY_CONNECTION, DeviceChecks, Wizard, translator
-from e2e.test_staff_passkeys import add_staff, add_virtual_authenticator
+from tests.support.browsers import add_virtual_authenticator
+from tests.support.live import add_staff
+from tests.support.server import LiveServer, flask
 
 REFERENCE = "Flow 7"
 FINNISH = translator("fi")
@@ -92,14 +91,6 @@ def invite_count(server: LiveServer, token: str) -> int:
     return int(row[0])
 
 
-def flask(server: LiveServer, *arguments: str) -> str:
-    """Run a `flask` command against the live server's database; its output."""
-    result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *arguments],
-                            cwd=ROOT, env=server.environment, check=True, capture_output=True,
-                            text=True)
-    return result.stdout
-
-
 def test_from_a_new_administrator_to_a_live_ready_and_a_call(
         page: Page, customer: Page, live_server: LiveServer) -> None:
     """Enroll, create a link, the phone gets ready, staff see it live; help appears too."""
@@ -138,8 +129,8 @@ def test_purge_removes_what_has_expired(page: Page, live_server: LiveServer) -> 
     soon = (datetime.now(ZoneInfo("Europe/Helsinki")) + timedelta(days=1))
     tokens = []
     for _ in range(2):
-        output = flask(live_server, "invite", "create", "--at", soon.strftime("%Y-%m-%d %H:%M"),
-                       "--language", "fi")
+        output = flask(live_server.environment, "invite", "create",
+                       "--at", soon.strftime("%Y-%m-%d %H:%M"), "--language", "fi")
         match = re.search(r"/r/([A-Za-z0-9_-]+)", output)
         assert match, output
         tokens.append(match.group(1))
@@ -153,7 +144,7 @@ def test_purge_removes_what_has_expired(page: Page, live_server: LiveServer) -> 
         connection.commit()
     assert invite_count(live_server, expired) == 1
 
-    output = flask(live_server, "purge")
+    output = flask(live_server.environment, "purge")
     assert re.search(r"Deleted [1-9]\d* invite", output), output
     assert invite_count(live_server, expired) == 0
     assert invite_count(live_server, kept) == 1

@@ -8,9 +8,11 @@ import re
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import CDPSession, Page, expect
 
-from e2e.conftest import DESKTOP_CHROME_UA, LiveServer
-from e2e.test_accessibility import assert_no_axe_violations
-from e2e.test_staff_passkeys import NAME, add_staff, add_virtual_authenticator, audit_actions
+from tests.support.axe import assert_no_axe_violations
+from tests.support.browsers import add_virtual_authenticator
+from tests.support.live import ADMIN_NAME, add_staff, audit_actions
+from tests.support.server import LiveServer
+from tests.support.user_agents import DESKTOP_CHROME_UA
 
 
 def _new_device(page: Page, replacing: tuple[CDPSession, str] | None = None
@@ -48,9 +50,8 @@ def _passkey_sections(page: Page) -> list[str]:
 
 
 def test_a_second_passkey_is_added_and_the_first_removed(page: Page, live_server: LiveServer,
-                                                         artifacts: object) -> None:
+                                                         artifacts: object, axe: Axe) -> None:
     """Add a passkey, remove the first, sign in again with the second; the last one stays."""
-    axe = Axe()
     first_device = _enroll_admin(page, live_server)
     page.get_by_role("navigation", name="Staff area").get_by_role(
         "link", name="Your passkeys").click()
@@ -76,7 +77,7 @@ def test_a_second_passkey_is_added_and_the_first_removed(page: Page, live_server
     expect(page).to_have_url(re.compile(r"/staff/sign-in$"))
     page.locator(".js-passkey-button").click()
     expect(page).to_have_url(re.compile(r"/staff/$"))
-    expect(page.locator("main")).to_contain_text(NAME)
+    expect(page.locator("main")).to_contain_text(ADMIN_NAME)
 
     page.goto("/staff/passkeys")
     page.get_by_role("button", name="Remove passkey “Passkey 2”").click()
@@ -89,9 +90,8 @@ def test_a_second_passkey_is_added_and_the_first_removed(page: Page, live_server
 
 
 def test_an_administrator_adds_a_person(page: Page, live_server: LiveServer,
-                                        artifacts: object) -> None:
+                                        artifacts: object, axe: Axe) -> None:
     """People lists the administrator; adding a person shows their one-time link, which works."""
-    axe = Axe()
     _enroll_admin(page, live_server)
     page.get_by_role("navigation", name="Staff area").get_by_role("link", name="People").click()
     expect(page.locator("h1")).to_have_text("People")
@@ -141,10 +141,9 @@ def _enroll_elsewhere(page: Page, server: LiveServer, link: str) -> None:
 
 
 def test_a_recovery_is_told_at_the_persons_next_sign_in(page: Page, live_server: LiveServer,
-                                                        artifacts: object) -> None:
+                                                        artifacts: object, axe: Axe) -> None:
     """A person with a passkey gets a recovery link used elsewhere; signing in with their old
     passkey, they are told who added a passkey, and the notice passes axe."""
-    axe = Axe()
     _enroll_admin(page, live_server)
     page.goto("/staff/people")
     page.get_by_label("Name", exact=True).fill("Cecilia Palautus")
@@ -171,11 +170,12 @@ def test_a_recovery_is_told_at_the_persons_next_sign_in(page: Page, live_server:
         person.locator(".js-passkey-button").click()
         expect(person).to_have_url(re.compile(r"/staff/$"))
         notice = person.get_by_role("status").filter(has_text="recovery link")
-        expect(notice).to_contain_text(f"through a recovery link from {NAME}")
+        expect(notice).to_contain_text(f"through a recovery link from {ADMIN_NAME}")
         assert_no_axe_violations(axe, person)
         person.screenshot(path=f"{artifacts}/staff-recovery-notice.png", full_page=True)
         notice.get_by_role("link", name="Your passkeys").click()
-        expect(person.locator("main")).to_contain_text(f"Added through a recovery link from {NAME}")
+        expect(person.locator("main")).to_contain_text(
+            f"Added through a recovery link from {ADMIN_NAME}")
         person.goto("/staff/")
         expect(person.locator(".js-recovery-notice")).to_have_count(0)
     finally:

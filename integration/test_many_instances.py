@@ -24,9 +24,10 @@ from flask import Flask
 from sqlalchemy import Engine, inspect, select
 
 from app import create_app, db, housekeeping, invites
-from integration.conftest import REPORTS_PER_LINK, Browser, Instances, Postgres, flask
-from tests.test_reports_api import readiness
-from tests.test_staff import SoftAuthenticator, _add, _csrf, _enroll, _post_json
+from tests.support.instances import REPORTS_PER_LINK, Browser, Instances, Postgres
+from tests.support.reports import readiness
+from tests.support.server import flask
+from tests.support.staff import SoftAuthenticator, add_person, enroll, post_json, staff_csrf
 
 
 def _app(database_url: str) -> Flask:
@@ -91,15 +92,15 @@ def test_a_report_posted_to_one_instance_is_on_the_others_dashboard(
     jar = http.cookiejar.CookieJar()
     # Any: tests/test_staff.py's helpers are typed for Flask's client, which Browser imitates.
     on_a, on_b = (cast(Any, Browser(url, jar)) for url in instances.urls)
-    _staff_id, enrollment = _add(app, "Aino")
+    _staff_id, enrollment = add_person(app, "Aino")
     key = SoftAuthenticator()
-    assert _enroll(on_a, enrollment, key).status_code == 200
+    assert enroll(on_a, enrollment, key).status_code == 200
     jar.clear()
     assert on_b.get("/staff/dashboard.json").status_code in (302, 401)
 
-    csrf = _csrf(on_a)
-    options = _post_json(on_a, "/staff/sign-in/options", csrf).get_json()
-    verified = _post_json(on_b, "/staff/sign-in/verify", csrf, {"credential": key.get(options)})
+    csrf = staff_csrf(on_a)
+    options = post_json(on_a, "/staff/sign-in/options", csrf).get_json()
+    verified = post_json(on_b, "/staff/sign-in/verify", csrf, {"credential": key.get(options)})
     assert verified.status_code == 200, verified.get_data(as_text=True)
 
     token = _invite(app, "Many 1")
