@@ -5,7 +5,6 @@ the live row shows the same device and check results as the server draws; the in
 from __future__ import annotations
 
 import json
-import re
 import time
 import urllib.request
 import uuid
@@ -13,6 +12,7 @@ import uuid
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
 
+from e2e.staff_pages import SignIn
 from tests.support.axe import assert_no_axe_violations
 from tests.support.browsers import add_virtual_authenticator
 from tests.support.live import add_staff, create_invite
@@ -53,11 +53,9 @@ def test_a_report_reaches_the_open_dashboard_without_a_reload(
     with the device and each check's result drawn as the server draws them."""
     add_virtual_authenticator(page)
     token = create_invite(live_server, REFERENCE, teams_url=None)
-    page.goto(add_staff(live_server))
-    page.locator(".js-passkey-button").click()
-    expect(page).to_have_url(re.compile(r"/staff/$"))
+    dashboard = SignIn(page).open_enrollment(add_staff(live_server)).use_passkey()
 
-    status = page.locator("tr", has_text=REFERENCE).locator(".invite-status")
+    status = dashboard.status(REFERENCE)
     expect(status).to_have_text(NOT_OPENED)
     page.evaluate("window.__sameDocument = true")
     # Let the first poll learn the ETag, so the change below is a real conditional update.
@@ -106,13 +104,11 @@ def test_a_report_reaches_the_open_dashboard_without_a_reload(
 
     # The time links to the invite's page, with its report history.
     page.set_viewport_size({"width": 1280, "height": 800})
-    page.locator("tr", has_text=REFERENCE).get_by_role("link").click()
-    expect(page).to_have_url(re.compile(r"/staff/invites/[0-9]+$"))
-    expect(page.locator(".report-history tbody tr")).to_have_count(1)
+    expect(dashboard.open_invite(REFERENCE).reports()).to_have_count(1)
     assert_no_axe_violations(axe, page)
     page.screenshot(path=f"{artifacts}/staff-invite.png", full_page=True)
 
     # A day that is not a date: the error summary and the day filter pass axe too.
-    page.goto("/staff/?day=2099-02-30")
+    dashboard.open("?day=2099-02-30")
     expect(page.get_by_role("alert")).to_be_visible()
     assert_no_axe_violations(axe, page)

@@ -23,6 +23,7 @@ from playwright.sync_api import Browser, Page, Playwright, expect
 from app.invites import hash_token
 from e2e.devices import customer_devices
 from e2e.pages import STEADY_CONNECTION, DeviceChecks, Wizard, translator
+from e2e.staff_pages import Dashboard, SignIn
 from tests.support.browsers import add_virtual_authenticator
 from tests.support.live import add_staff
 from tests.support.server import LiveServer, flask
@@ -50,22 +51,12 @@ def customer(browser: Browser, playwright: Playwright, base_url: str) -> Iterato
     page.context.close()
 
 
-def create_link_with_the_form(page: Page) -> str:
+def create_link_with_the_form(dashboard: Dashboard) -> str:
     """Fill in the staff form for an appointment next week; the personal link's token."""
-    page.get_by_role("link", name=words("Create a personal link")).first.click()
     when = datetime.now(ZoneInfo("Europe/Helsinki")) + timedelta(days=7)
-    page.get_by_label(words("Date of the appointment")).fill(when.strftime("%Y-%m-%d"))
-    page.get_by_label(words("Time of the appointment")).fill("10:30")
-    page.locator("#language-fi").check()
-    page.get_by_label(words("Reference (optional)")).fill(REFERENCE)
-    page.get_by_label(words("Teams meeting link (optional)")).fill(
-        "https://teams.microsoft.com/meet/2233445566?p=Flow7")
-    page.locator("main form button[type=submit]").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(words("Personal link created"))
-    link = page.locator("#invite-link").input_value()
-    match = re.search(r"/r/([A-Za-z0-9_-]{22,64})$", link)
-    assert match, link
-    return match.group(1)
+    return dashboard.create_a_personal_link().create(
+        date=when.strftime("%Y-%m-%d"), time="10:30", language="fi", reference=REFERENCE,
+        teams_url="https://teams.microsoft.com/meet/2233445566?p=Flow7")
 
 
 def run_every_check(customer: Page) -> None:
@@ -95,14 +86,10 @@ def test_from_a_new_administrator_to_a_live_ready_and_a_call(
         page: Page, customer: Page, live_server: LiveServer) -> None:
     """Enroll, create a link, the phone gets ready, staff see it live; help appears too."""
     add_virtual_authenticator(page)
-    page.goto(add_staff(live_server))
-    page.locator(".js-passkey-button").click()
-    expect(page).to_have_url(re.compile(r"/staff/$"))
-    token = create_link_with_the_form(page)
+    dashboard = SignIn(page).open_enrollment(add_staff(live_server)).use_passkey()
+    token = create_link_with_the_form(dashboard)
 
-    page.goto("/staff/")
-    row = page.locator("tr", has_text=REFERENCE)
-    status = row.locator(".invite-status")
+    status = dashboard.open().status(REFERENCE)
     expect(status).to_have_text(words("Not opened"))
     page.evaluate("window.__sameDocument = true")
 
@@ -148,5 +135,6 @@ def test_purge_removes_what_has_expired(page: Page, live_server: LiveServer) -> 
     assert re.search(r"Deleted [1-9]\d* invite", output), output
     assert invite_count(live_server, expired) == 0
     assert invite_count(live_server, kept) == 1
-    assert page.goto(f"/r/{expired}").status == 404
-    assert page.goto(f"/r/{kept}").status == 200
+    for token, status in ((expired, 404), (kept, 200)):
+        response = page.goto(f"/r/{token}")
+        assert response is not None and response.status == status, token
