@@ -187,7 +187,9 @@ def test_path_in_the_address_does_not_override_a_choice(client: FlaskClient) -> 
     """?path= only stands in for the session: a customer's own choice wins."""
     client.get("/device")
     html = client.get("/device").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, html
+    token = match.group(1)
     client.post("/device", data={"device": "computer", "csrf_token": token})
     page = client.get("/checks?path=app").get_data(as_text=True)
     assert 'data-path="web"' in page
