@@ -181,7 +181,7 @@ def refusing_browser(playwright: Playwright,
                      browser_type_launch_args: dict[str, Any]) -> Iterator[Browser]:
     """A Chromium that refuses every camera and microphone, even where the site is allowed."""
     launched = browser_with(playwright, browser_type_launch_args,
-                             "--use-fake-ui-for-media-stream=deny")
+                            "--use-fake-ui-for-media-stream=deny")
     yield launched
     launched.close()
 

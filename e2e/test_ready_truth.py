@@ -28,7 +28,7 @@ def refusing_browser(playwright: Playwright,
                      browser_type_launch_args: dict[str, Any]) -> Iterator[Browser]:
     """A Chromium that refuses every camera and microphone, as a person's "Block" would."""
     launched = browser_with(playwright, browser_type_launch_args,
-                             "--use-fake-ui-for-media-stream=deny")
+                            "--use-fake-ui-for-media-stream=deny")
     yield launched
     launched.close()
 

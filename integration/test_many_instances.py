@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
 import pytest
 import redis
@@ -90,8 +90,8 @@ def test_a_report_posted_to_one_instance_is_on_the_others_dashboard(
     challenge (in the database) are shared.
     """
     jar = http.cookiejar.CookieJar()
-    # Any: tests/test_staff.py's helpers are typed for Flask's client, which Browser imitates.
-    on_a, on_b = (cast(Any, Browser(url, jar)) for url in instances.urls)
+    # Browser speaks like Flask's client: tests/support/staff.py's ceremonies take either.
+    on_a, on_b = (Browser(url, jar) for url in instances.urls)
     _staff_id, enrollment = add_person(app, "Aino")
     key = SoftAuthenticator()
     assert enroll(on_a, enrollment, key).status_code == 200

@@ -15,9 +15,9 @@ from flask.testing import FlaskClient
 
 from app import assets, create_app, invites
 from app.steps import STEPS
+from tests.support.user_agents import WINDOWS_CHROME
 
-DESKTOP = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-           "Chrome/131.0.0.0 Safari/537.36")
+DESKTOP = WINDOWS_CHROME
 
 
 def manifest_of(client: FlaskClient, url: str) -> Any:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from app import db, invites
 from tests.support.app import migrated_app
 from tests.support.staff import SoftAuthenticator, add_person, enroll, sign_in, staff_csrf
+from tests.support.user_agents import WINDOWS_CHROME
 
 
 def session_rows(app: Flask) -> list[int]:
@@ -113,10 +114,8 @@ def test_cookies_are_host_prefixed_secure_httponly_and_lax_over_https(https_app:
         token = invites.create_invite(connection, language="sv",
                                       appointment_at=datetime.now(UTC) + timedelta(days=1))[1]
     client = https_app.test_client()
-    desktop = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like "
-               "Gecko) Chrome/131.0.0.0 Safari/537.36")
     response = client.get(f"/r/{token}?lang=en", base_url="https://localhost",
-                          headers={"User-Agent": desktop})
+                          headers={"User-Agent": WINDOWS_CHROME})
     assert response.status_code == 200
     cookies = dict(cookie_flags(header) for header in response.headers.getlist("Set-Cookie"))
     assert set(cookies) == {"__Host-session", "__Host-lang"}
@@ -124,5 +123,6 @@ def test_cookies_are_host_prefixed_secure_httponly_and_lax_over_https(https_app:
         assert {"secure", "httponly", "path=/", "samesite=lax"} <= attributes, name
         assert not any(item.startswith("domain=") for item in attributes), name
     # The next request reads them back under their new names.
-    page = client.get("/device", base_url="https://localhost", headers={"User-Agent": desktop})
+    page = client.get("/device", base_url="https://localhost",
+                      headers={"User-Agent": WINDOWS_CHROME})
     assert '<html lang="en"' in page.get_data(as_text=True)

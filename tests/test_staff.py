@@ -151,7 +151,7 @@ def test_registration_options_require_user_verification(app: Flask,
     """User verification is required; a resident key preferred; the RP is from config."""
     _staff_id, token = add_person(app)
     options = post_json(client, f"/staff/enroll/{token}/options",
-                         staff_csrf(client, f"/staff/enroll/{token}")).get_json()
+                        staff_csrf(client, f"/staff/enroll/{token}")).get_json()
     selection = options["authenticatorSelection"]
     assert selection["userVerification"] == "required"
     assert selection["residentKey"] == "preferred"
@@ -258,7 +258,7 @@ def test_the_sign_in_challenge_is_popped_once(client: FlaskClient,
     options = post_json(client, "/staff/sign-in/options", csrf).get_json()
     assertion = key.get(options)
     assert post_json(client, "/staff/sign-in/verify", csrf,
-                      {"credential": assertion}).status_code == 200
+                     {"credential": assertion}).status_code == 200
     csrf = staff_csrf(client, "/staff/")
     replay = post_json(client, "/staff/sign-in/verify", csrf, {"credential": assertion})
     assert replay.get_json() == {"error": "no-challenge"}
@@ -296,7 +296,7 @@ def test_challenges_are_kept_server_side(app: Flask, client: FlaskClient,
     assert (row.id, row.kind, row.challenge) == (ceremony_id, "sign-in", options["challenge"])
     assertion = key.get(options)
     assert post_json(client, "/staff/sign-in/verify", csrf,
-                      {"credential": assertion}).status_code == 200
+                     {"credential": assertion}).status_code == 200
     with app.extensions["valmis.db"].connect() as connection:
         assert connection.execute(select(db.ceremonies)).all() == []
     # Put the old cookie back, as someone holding a copy would.
@@ -304,7 +304,7 @@ def test_challenges_are_kept_server_side(app: Flask, client: FlaskClient,
         session.clear()
         session.update(copied)
     replay = post_json(client, "/staff/sign-in/verify", staff_csrf(client),
-                        {"credential": assertion})
+                       {"credential": assertion})
     assert replay.get_json() == {"error": "no-challenge"}
 
 
@@ -319,7 +319,7 @@ def test_a_ceremony_of_one_kind_cannot_finish_another(
         session[passkeys.REGISTRATION_KEY] = session[passkeys.AUTHENTICATION_KEY]
     credential = SoftAuthenticator().create({"user": {"id": "AA"}, "challenge": "AA"})
     answer = post_json(client, f"/staff/enroll/{token}/verify", csrf,
-                        {"credential": credential})
+                       {"credential": credential})
     assert answer.get_json() == {"error": "no-challenge"}
 
 

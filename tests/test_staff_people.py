@@ -470,7 +470,7 @@ def _add_second_passkey(client: FlaskClient) -> Any:
     csrf = staff_csrf(client, "/staff/passkeys")
     options = post_json(client, "/staff/passkeys/options", csrf).get_json()
     return post_json(client, "/staff/passkeys/verify", csrf,
-                      {"credential": SoftAuthenticator().create(options)}), options
+                     {"credential": SoftAuthenticator().create(options)}), options
 
 
 def test_a_second_passkey_is_added_through_the_ceremony(
@@ -487,7 +487,7 @@ def test_a_second_passkey_is_added_through_the_ceremony(
     assert options["authenticatorSelection"]["userVerification"] == "required"
     second = SoftAuthenticator()
     answer = post_json(client, "/staff/passkeys/verify", csrf,
-                        {"credential": second.create(options)})
+                       {"credential": second.create(options)})
     assert answer.status_code == 200, answer.get_json()
     assert answer.get_json() == {"redirect": "/staff/passkeys?done=added"}
     rows = _passkey_rows(app, admin_id)
@@ -504,7 +504,7 @@ def test_the_added_passkey_gets_a_numbered_name(
         csrf = staff_csrf(client, "/staff/passkeys")
         options = post_json(client, "/staff/passkeys/options" + EN, csrf).get_json()
         post_json(client, "/staff/passkeys/verify" + EN, csrf,
-                   {"credential": SoftAuthenticator().create(options)})
+                  {"credential": SoftAuthenticator().create(options)})
     assert [row.name for row in _passkey_rows(app, admin_id)][1:] == ["Passkey 2", "Passkey 3"]
 
 
@@ -516,7 +516,7 @@ def test_the_add_ceremony_is_bound_to_the_signed_in_person(
     csrf = staff_csrf(client, "/staff/passkeys")
     options = post_json(client, f"/staff/enroll/{token}/options", csrf).get_json()
     answer = post_json(client, "/staff/passkeys/verify", csrf,
-                        {"credential": SoftAuthenticator().create(options)})
+                       {"credential": SoftAuthenticator().create(options)})
     assert answer.status_code == 400
     assert answer.get_json() == {"error": "no-challenge"}
     assert len(_passkey_rows(app, admin_id)) == 1

@@ -13,6 +13,7 @@ name; the modules here hold plain functions, classes and constants.
 - server.py: gunicorn started and stopped for e2e, integration and bench
 - live.py: what a test does to a running server from outside (flask commands, its database)
 - browsers.py, axe.py: Chromium launched another way, a virtual passkey, axe's verdict
+- instances.py: two instances on PostgreSQL and Redis, and a real-HTTP browser for them
 """
 
 from __future__ import annotations
