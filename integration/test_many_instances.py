@@ -27,7 +27,7 @@ from app import create_app, db, housekeeping, invites
 from tests.support.instances import REPORTS_PER_LINK, Browser, Instances, Postgres
 from tests.support.reports import readiness
 from tests.support.server import flask
-from tests.support.staff import SoftAuthenticator, add_person, enroll, post_json, staff_csrf
+from tests.support.staff import SoftAuthenticator, add_person, enroll, page_csrf, post_json
 
 
 def _app(database_url: str) -> Flask:
@@ -98,7 +98,7 @@ def test_a_report_posted_to_one_instance_is_on_the_others_dashboard(
     jar.clear()
     assert on_b.get("/staff/dashboard.json").status_code in (302, 401)
 
-    csrf = staff_csrf(on_a)
+    csrf = page_csrf(on_a)
     options = post_json(on_a, "/staff/sign-in/options", csrf).get_json()
     verified = post_json(on_b, "/staff/sign-in/verify", csrf, {"credential": key.get(options)})
     assert verified.status_code == 200, verified.get_data(as_text=True)

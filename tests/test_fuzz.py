@@ -32,7 +32,7 @@ from werkzeug.routing import IntegerConverter
 from app import device, invites
 from app.report_contract import ReportError, validate_report
 from tests.support.reports import readiness
-from tests.support.staff import add_person, staff_csrf
+from tests.support.staff import add_person, page_csrf
 
 FORMS = {"desktop", "phone", "tablet", "bot", "other"}
 OSES = {"windows", "macos", "linux", "chromeos", "ios", "ipados", "android", "other"}
@@ -220,7 +220,7 @@ def _id_urls(app: Flask, number: int) -> list[tuple[str, str]]:
 def test_any_number_as_an_id_is_never_a_5xx(app: Flask, admin_client: FlaskClient,
                                             number: int) -> None:
     """Any whole number, of any size or sign, in any staff route's id: a page or a 404."""
-    csrf = staff_csrf(admin_client, "/staff/people")
+    csrf = page_csrf(admin_client, "/staff/people")
     for method, url in _id_urls(app, number):
         answer = admin_client.open(url, method=method,
                                    data={"csrf_token": csrf, "name": "x", "confirm": "yes"})
@@ -237,7 +237,7 @@ def test_the_passkey_ceremonies_never_answer_5xx(app: Flask, client: FlaskClient
     _staff_id, enrollment = add_person(app, "Aino")
     for page, base in (("/staff/sign-in", "/staff/sign-in"),
                        (f"/staff/enroll/{enrollment}", f"/staff/enroll/{enrollment}")):
-        headers = {"X-CSRFToken": staff_csrf(client, page), "Content-Type": "application/json"}
+        headers = {"X-CSRFToken": page_csrf(client, page), "Content-Type": "application/json"}
         for step in ("options", "verify"):
             answer = client.post(f"{base}/{step}", data=body, headers=headers)
             assert answer.status_code < 500, (base, step, answer.status_code)

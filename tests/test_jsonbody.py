@@ -15,14 +15,7 @@ from webauthn.helpers import bytes_to_base64url
 
 from app import db, invites
 from app.jsonbody import MAX_JSON_DEPTH, TooDeepError, check_depth, nesting_depth
-from tests.support.staff import (
-    SoftAuthenticator,
-    add_person,
-    enroll,
-    post_json,
-    sign_in,
-    staff_csrf,
-)
+from tests.support.staff import SoftAuthenticator, add_person, enroll, page_csrf, post_json, sign_in
 
 # The shape from the issue: about 14 KB of brackets, thousands deep.
 DEEP = "[" * 7000 + "]" * 7000
@@ -106,7 +99,7 @@ def _ceremony_bodies() -> list[Any]:
 def test_sign_in_refuses_deep_json(client: FlaskClient, body: str,
                                    caplog: pytest.LogCaptureFixture) -> None:
     """Options and verify of the sign-in ceremony answer 400."""
-    csrf = staff_csrf(client)
+    csrf = page_csrf(client)
     headers = {"X-CSRFToken": csrf, "Content-Type": "application/json"}
     assert client.post("/staff/sign-in/options", data=body, headers=headers).status_code == 200
     assert client.post("/staff/sign-in/verify", data=body, headers=headers).status_code == 400
@@ -119,7 +112,7 @@ def test_enrollment_refuses_deep_json(app: Flask, client: FlaskClient, body: str
     """Options and verify of the enrollment ceremony answer 400."""
     _staff_id, enrollment = add_person(app, "Aino")
     page = f"/staff/enroll/{enrollment}"
-    headers = {"X-CSRFToken": staff_csrf(client, page), "Content-Type": "application/json"}
+    headers = {"X-CSRFToken": page_csrf(client, page), "Content-Type": "application/json"}
     assert client.post(f"{page}/options", data=body, headers=headers).status_code == 200
     assert client.post(f"{page}/verify", data=body, headers=headers).status_code == 400
     _no_tracebacks(caplog)
@@ -133,7 +126,7 @@ def test_adding_a_passkey_refuses_deep_json(app: Flask, client: FlaskClient, bod
     key = SoftAuthenticator()
     assert enroll(app.test_client(), enrollment, key).status_code == 200
     assert sign_in(client, key).status_code == 200
-    headers = {"X-CSRFToken": staff_csrf(client, "/staff/passkeys"),
+    headers = {"X-CSRFToken": page_csrf(client, "/staff/passkeys"),
                "Content-Type": "application/json"}
     assert client.post("/staff/passkeys/options", data=body, headers=headers).status_code == 200
     assert client.post("/staff/passkeys/verify", data=body, headers=headers).status_code == 400

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app import db, invites
 from tests.support.app import migrated_app
-from tests.support.staff import SoftAuthenticator, add_person, enroll, sign_in, staff_csrf
+from tests.support.staff import SoftAuthenticator, add_person, enroll, page_csrf, sign_in
 from tests.support.user_agents import WINDOWS_CHROME
 
 
@@ -36,7 +36,7 @@ def test_a_copied_cookie_dies_with_sign_out(app: Flask, client: FlaskClient,
     copy.set_cookie("session", cookie.value)
     assert copy.get("/staff/").status_code == 200
 
-    client.post("/staff/sign-out", data={"csrf_token": staff_csrf(client, "/staff/")})
+    client.post("/staff/sign-out", data={"csrf_token": page_csrf(client, "/staff/")})
     assert len(session_rows(app)) == before
     answer = copy.get("/staff/")
     assert answer.status_code == 302 and answer.headers["Location"].endswith("/staff/sign-in")
@@ -52,7 +52,7 @@ def test_each_sign_in_is_its_own_session(app: Flask, client: FlaskClient,
     sign_in(client, key)
     sign_in(other, key)
     assert session_rows(app).count(staff_id) == before + 2
-    client.post("/staff/sign-out", data={"csrf_token": staff_csrf(client, "/staff/")})
+    client.post("/staff/sign-out", data={"csrf_token": page_csrf(client, "/staff/")})
     assert other.get("/staff/").status_code == 200
     assert client.get("/staff/").status_code == 302
 
@@ -65,7 +65,7 @@ def test_disabling_a_person_ends_their_sessions_for_good(
     admin_id, token = add_person(app, "Anna Admin", admin=True)
     admin = app.test_client()
     assert enroll(admin, token, SoftAuthenticator()).status_code == 200
-    csrf = staff_csrf(admin, "/staff/people")
+    csrf = page_csrf(admin, "/staff/people")
     assert admin.post(f"/staff/people/{member_id}/disable",
                       data={"csrf_token": csrf}).status_code == 303
     assert member_id not in session_rows(app)

@@ -23,14 +23,7 @@ from app import accounts, db
 from app.security import redact_tokens
 from app.staff import auth, passkeys
 from app.staff.auth import login_required
-from tests.support.staff import (
-    SoftAuthenticator,
-    add_person,
-    enroll,
-    post_json,
-    sign_in,
-    staff_csrf,
-)
+from tests.support.staff import SoftAuthenticator, add_person, enroll, page_csrf, post_json, sign_in
 
 PUBLIC_ENDPOINTS = {"staff.sign_in", "staff.sign_in_options", "staff.sign_in_verify",
                     "staff.enroll", "staff.enroll_options", "staff.enroll_verify"}
@@ -151,7 +144,7 @@ def test_registration_options_require_user_verification(app: Flask,
     """User verification is required; a resident key preferred; the RP is from config."""
     _staff_id, token = add_person(app)
     options = post_json(client, f"/staff/enroll/{token}/options",
-                        staff_csrf(client, f"/staff/enroll/{token}")).get_json()
+                        page_csrf(client, f"/staff/enroll/{token}")).get_json()
     selection = options["authenticatorSelection"]
     assert selection["userVerification"] == "required"
     assert selection["residentKey"] == "preferred"
@@ -164,7 +157,7 @@ def test_an_enrollment_link_works_once(app: Flask, client: FlaskClient) -> None:
     assert enroll(client, token, SoftAuthenticator()).status_code == 200
     assert client.get(f"/staff/enroll/{token}").status_code == 404
     assert client.post(f"/staff/enroll/{token}/options",
-                       headers={"X-CSRFToken": staff_csrf(client, "/staff/")}).status_code == 404
+                       headers={"X-CSRFToken": page_csrf(client, "/staff/")}).status_code == 404
 
 
 def test_an_expired_enrollment_link_is_refused(app: Flask, client: FlaskClient) -> None:
@@ -189,7 +182,7 @@ def test_registration_from_another_origin_is_refused(app: Flask, client: FlaskCl
     """The origin must be the configured one."""
     _staff_id, token = add_person(app)
     page = f"/staff/enroll/{token}"
-    csrf = staff_csrf(client, page)
+    csrf = page_csrf(client, page)
     options = post_json(client, f"{page}/options", csrf).get_json()
     credential = SoftAuthenticator().create(options, origin="http://localhost:9999")
     answer = post_json(client, f"{page}/verify", csrf, {"credential": credential})
@@ -201,7 +194,7 @@ def test_the_registration_challenge_is_popped_once(app: Flask, client: FlaskClie
     """A failed verify uses the challenge up; replaying a good credential is then refused."""
     _staff_id, token = add_person(app)
     page = f"/staff/enroll/{token}"
-    csrf = staff_csrf(client, page)
+    csrf = page_csrf(client, page)
     options = post_json(client, f"{page}/options", csrf).get_json()
     credential = SoftAuthenticator().create(options)
     bad = post_json(client, f"{page}/verify", csrf, {"credential": {"id": "x"}})
@@ -229,7 +222,7 @@ def test_sign_in_with_a_passkey(app: Flask, client: FlaskClient,
 
 def test_sign_in_options_allow_any_discoverable_credential(client: FlaskClient) -> None:
     """No credential list (discoverable passkeys), user verification required."""
-    options = post_json(client, "/staff/sign-in/options", staff_csrf(client)).get_json()
+    options = post_json(client, "/staff/sign-in/options", page_csrf(client)).get_json()
     assert options.get("allowCredentials", []) == []
     assert options["userVerification"] == "required"
     assert options["rpId"] == "localhost"
@@ -254,12 +247,12 @@ def test_the_sign_in_challenge_is_popped_once(client: FlaskClient,
                                               enrolled: tuple[int, SoftAuthenticator]) -> None:
     """The same assertion sent twice: the second finds no challenge."""
     _staff_id, key = enrolled
-    csrf = staff_csrf(client)
+    csrf = page_csrf(client)
     options = post_json(client, "/staff/sign-in/options", csrf).get_json()
     assertion = key.get(options)
     assert post_json(client, "/staff/sign-in/verify", csrf,
                      {"credential": assertion}).status_code == 200
-    csrf = staff_csrf(client, "/staff/")
+    csrf = page_csrf(client, "/staff/")
     replay = post_json(client, "/staff/sign-in/verify", csrf, {"credential": assertion})
     assert replay.get_json() == {"error": "no-challenge"}
 
@@ -268,7 +261,7 @@ def test_an_expired_challenge_is_refused(app: Flask, client: FlaskClient,
                                          enrolled: tuple[int, SoftAuthenticator]) -> None:
     """A challenge older than CHALLENGE_SECONDS is not accepted."""
     _staff_id, key = enrolled
-    csrf = staff_csrf(client)
+    csrf = page_csrf(client)
     options = post_json(client, "/staff/sign-in/options", csrf).get_json()
     with app.extensions["valmis.db"].begin() as connection:
         connection.execute(update(db.ceremonies).values(
@@ -285,7 +278,7 @@ def test_challenges_are_kept_server_side(app: Flask, client: FlaskClient,
     verification could be sent again. Here the row is gone once verify has run.
     """
     _staff_id, key = enrolled
-    csrf = staff_csrf(client)
+    csrf = page_csrf(client)
     options = post_json(client, "/staff/sign-in/options", csrf).get_json()
     with client.session_transaction() as session:
         ceremony_id = session[passkeys.AUTHENTICATION_KEY]
@@ -303,7 +296,7 @@ def test_challenges_are_kept_server_side(app: Flask, client: FlaskClient,
     with client.session_transaction() as session:
         session.clear()
         session.update(copied)
-    replay = post_json(client, "/staff/sign-in/verify", staff_csrf(client),
+    replay = post_json(client, "/staff/sign-in/verify", page_csrf(client),
                        {"credential": assertion})
     assert replay.get_json() == {"error": "no-challenge"}
 
@@ -313,7 +306,7 @@ def test_a_ceremony_of_one_kind_cannot_finish_another(
     """A sign-in ceremony's id planted as a registration's is not found."""
     _staff_id, _key = enrolled
     _token_staff, token = add_person(client.application)
-    csrf = staff_csrf(client)
+    csrf = page_csrf(client)
     post_json(client, "/staff/sign-in/options", csrf)
     with client.session_transaction() as session:
         session[passkeys.REGISTRATION_KEY] = session[passkeys.AUTHENTICATION_KEY]
@@ -325,7 +318,7 @@ def test_a_ceremony_of_one_kind_cannot_finish_another(
 
 def test_expired_ceremonies_are_swept(app: Flask, client: FlaskClient) -> None:
     """Starting a ceremony deletes everyone's expired ones."""
-    csrf = staff_csrf(client)
+    csrf = page_csrf(client)
     post_json(client, "/staff/sign-in/options", csrf)
     with app.extensions["valmis.db"].begin() as connection:
         connection.execute(update(db.ceremonies).values(
@@ -402,7 +395,7 @@ def test_sign_out_ends_the_session(app: Flask, client: FlaskClient,
     """The form on the dashboard signs out; the dashboard then sends to sign-in."""
     _staff_id, key = enrolled
     sign_in(client, key)
-    answer = client.post("/staff/sign-out", data={"csrf_token": staff_csrf(client, "/staff/")})
+    answer = client.post("/staff/sign-out", data={"csrf_token": page_csrf(client, "/staff/")})
     assert answer.status_code == 302 and answer.location.endswith("/staff/sign-in")
     assert client.get("/staff/").location.endswith("/staff/sign-in")
     assert _audit(app)[-1] == "sign-out"
@@ -449,7 +442,7 @@ def test_idle_minutes_come_from_the_setting(app: Flask, client: FlaskClient,
 def test_every_staff_rule_refuses_an_anonymous_visitor(app: Flask, client: FlaskClient) -> None:
     """Walk the URL map: apart from sign-in and enrollment, /staff sends GET to sign-in and
     refuses anything else with 401 (with a valid CSRF token, so CSRF is not what refuses)."""
-    csrf = staff_csrf(client)
+    csrf = page_csrf(client)
     checked = []
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/staff") or rule.endpoint in PUBLIC_ENDPOINTS:

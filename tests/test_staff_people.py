@@ -16,14 +16,7 @@ from webauthn.helpers import bytes_to_base64url
 
 from app import accounts, db
 from app.invites import hash_token
-from tests.support.staff import (
-    SoftAuthenticator,
-    add_person,
-    enroll,
-    post_json,
-    sign_in,
-    staff_csrf,
-)
+from tests.support.staff import SoftAuthenticator, add_person, enroll, page_csrf, post_json, sign_in
 
 EN = "?lang=en"
 
@@ -52,7 +45,7 @@ def admin(app: Flask, client: FlaskClient) -> tuple[int, SoftAuthenticator]:
 def _post(client: FlaskClient, url: str, data: dict[str, str] | None = None,
           page: str = "/staff/people") -> Any:
     """A form POST with the CSRF token of page, in English."""
-    return client.post(url + EN, data={**(data or {}), "csrf_token": staff_csrf(client, page)})
+    return client.post(url + EN, data={**(data or {}), "csrf_token": page_csrf(client, page)})
 
 
 def _audit(app: Flask) -> list[tuple[str, int | None, str | None]]:
@@ -99,7 +92,7 @@ def test_people_is_for_administrators_only(app: Flask, client: FlaskClient) -> N
     page = client.get("/staff/people" + EN)
     assert page.status_code == 403
     assert "Only for administrators" in _text(page)
-    csrf = staff_csrf(client, "/staff/")
+    csrf = page_csrf(client, "/staff/")
     for url in ("/staff/people", f"/staff/people/{other}/disable",
                 f"/staff/people/{other}/enable", f"/staff/people/{other}/enrollment"):
         answer = client.post(url, data={"csrf_token": csrf, "name": "Mallory"})
@@ -467,7 +460,7 @@ def test_a_disabled_person_gets_no_new_link(
 
 def _add_second_passkey(client: FlaskClient) -> Any:
     """Add a passkey through the JSON endpoints, as passkey.mjs does; the verify answer."""
-    csrf = staff_csrf(client, "/staff/passkeys")
+    csrf = page_csrf(client, "/staff/passkeys")
     options = post_json(client, "/staff/passkeys/options", csrf).get_json()
     return post_json(client, "/staff/passkeys/verify", csrf,
                      {"credential": SoftAuthenticator().create(options)}), options
@@ -477,7 +470,7 @@ def test_a_second_passkey_is_added_through_the_ceremony(
         app: Flask, client: FlaskClient, admin: tuple[int, SoftAuthenticator]) -> None:
     """The options exclude the passkey already there; the new one signs in too."""
     admin_id, first = admin
-    csrf = staff_csrf(client, "/staff/passkeys")
+    csrf = page_csrf(client, "/staff/passkeys")
     html = _text(client.get("/staff/passkeys"))
     assert 'data-options-url="/staff/passkeys/options"' in html
     assert 'data-verify-url="/staff/passkeys/verify"' in html
@@ -501,7 +494,7 @@ def test_the_added_passkey_gets_a_numbered_name(
     """In English: "Passkey 2", "Passkey 3"."""
     admin_id, _key = admin
     for _ in range(2):
-        csrf = staff_csrf(client, "/staff/passkeys")
+        csrf = page_csrf(client, "/staff/passkeys")
         options = post_json(client, "/staff/passkeys/options" + EN, csrf).get_json()
         post_json(client, "/staff/passkeys/verify" + EN, csrf,
                   {"credential": SoftAuthenticator().create(options)})
@@ -513,7 +506,7 @@ def test_the_add_ceremony_is_bound_to_the_signed_in_person(
     """An enrollment ceremony's challenge (another person's) cannot finish an add."""
     admin_id, _key = admin
     _bo, token = add_person(app, "Bo")
-    csrf = staff_csrf(client, "/staff/passkeys")
+    csrf = page_csrf(client, "/staff/passkeys")
     options = post_json(client, f"/staff/enroll/{token}/options", csrf).get_json()
     answer = post_json(client, "/staff/passkeys/verify", csrf,
                        {"credential": SoftAuthenticator().create(options)})
@@ -527,7 +520,7 @@ def test_the_add_endpoints_need_a_session_and_csrf(
     """Without the CSRF header the options are refused; signed out, both are 401."""
     assert client.post("/staff/passkeys/options", json={}).status_code == 400
     anonymous = app.test_client()
-    csrf = staff_csrf(anonymous)
+    csrf = page_csrf(anonymous)
     assert post_json(anonymous, "/staff/passkeys/options", csrf).status_code == 401
     assert post_json(anonymous, "/staff/passkeys/verify", csrf).status_code == 401
 

@@ -98,7 +98,7 @@ class SoftAuthenticator:
                 "clientExtensionResults": {}}
 
 
-def staff_csrf(client: Client, url: str = "/staff/sign-in") -> str:
+def page_csrf(client: Client, url: str = "/staff/sign-in") -> str:
     """The CSRF token a staff page hands its JavaScript (or its form)."""
     html = client.get(url, follow_redirects=True).get_data(as_text=True)
     match = re.search(r'(?:data-csrf-token|name="csrf_token" value)="([^"]+)"', html)
@@ -122,14 +122,14 @@ def add_person(app: Flask, name: str = "Aino", *, admin: bool = False) -> tuple[
 def enroll(client: Client, token: str, key: SoftAuthenticator) -> Any:
     """Run the enrollment ceremony; the verify answer."""
     page = f"/staff/enroll/{token}"
-    csrf = staff_csrf(client, page)
+    csrf = page_csrf(client, page)
     options = post_json(client, f"{page}/options", csrf).get_json()
     return post_json(client, f"{page}/verify", csrf, {"credential": key.create(options)})
 
 
 def sign_in(client: Client, key: SoftAuthenticator, **kwargs: Any) -> Any:
     """Run the sign-in ceremony; the verify answer."""
-    csrf = staff_csrf(client)
+    csrf = page_csrf(client)
     options = post_json(client, "/staff/sign-in/options", csrf).get_json()
     return post_json(client, "/staff/sign-in/verify", csrf,
                      {"credential": key.get(options, **kwargs)})
