@@ -31,7 +31,7 @@ from ua_parser import BasicResolver, Domain, load_builtins  # noqa: E402
 from ua_parser import user_agent_parser as legacy_parser  # noqa: E402
 
 from app import device  # noqa: E402
-from tests.test_device import naive_path  # noqa: E402  (one baseline, the tests' own)
+from tests.support.device import naive_path  # noqa: E402  (one baseline, the tests' own)
 
 CORPUS = ROOT / "tests" / "ua_corpus.json"
 BUDGET_CACHED_US = 20.0

@@ -91,7 +91,9 @@ def report_poster(port: int, tokens: list[str], stop_at: float, tally: Tally,
     With reconnect_every, a new connection after that many posts (spreads them over the
     workers: a keep-alive connection stays with the worker that accepted it)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    answered, unanswered, statuses = set(), set(), Counter[int]()
+    answered: set[str] = set()
+    unanswered: set[str] = set()
+    statuses = Counter[int]()
     broken = locked = sent = 0
     headers = {"Content-Type": "application/json"}
     while time.monotonic() < stop_at:

@@ -1,5 +1,6 @@
 """What the server benchmarks share: a free port, a throw-away production-like environment,
-personal links, gunicorn that always stops, wrk, latency percentiles and the report body.
+personal links, gunicorn that always stops (tests/support/server.py's, the tests' harness too),
+wrk, latency percentiles and the report body.
 
 Every server binds 127.0.0.1 on a free port, runs on a fresh SQLite file in a temporary folder
 and is stopped by the context manager that started it (also on errors and Ctrl+C).
@@ -12,14 +13,11 @@ import os
 import re
 import secrets
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,6 +28,16 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+# One gunicorn harness for the benchmarks and the tests (re-exported for the bench scripts).
+from tests.support.server import (  # noqa: E402
+    GunicornFailed,
+    start_gunicorn,
+    stop_gunicorn,
+)
+from tests.support.server import free_port as free_port  # noqa: E402
+from tests.support.server import wait_for_workers as wait_for_workers  # noqa: E402
+from tests.support.server import worker_pids as worker_pids  # noqa: E402
 
 # What a phone's Chrome sends on a first visit (no cookies): the start page classifies it.
 MOBILE_HEADERS = {
@@ -58,13 +66,6 @@ REPORT: dict[str, Any] = {
 
 RATE_LIMIT_NOTE = ("rate limits off (RATELIMIT_ENABLED=false): this measures the server and "
                    "the database, not the limiter")
-
-
-def free_port() -> int:
-    """A free TCP port on loopback."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def production_workers() -> tuple[int, int]:
@@ -127,61 +128,23 @@ def make_links(environment: dict[str, str], count: int) -> list[str]:
     return tokens
 
 
-def wait_until_up(process: subprocess.Popen[bytes], url: str, seconds: float = 30) -> None:
-    """Return once url answers 2xx; stop the process and fail after seconds."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {process.returncode} before {url} answered")
-        try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (http://127.0.0.1 only)
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"gunicorn did not answer {url} within {seconds:.0f} s")
-
-
 @contextmanager
 def gunicorn(environment: dict[str, str], *, target: str = "wsgi:app",
              config: Path = ROOT / "gunicorn.conf.py", ready_path: str = "/healthz",
              error_log: Path | None = None, extra_args: Sequence[str] = ()
              ) -> Iterator[subprocess.Popen[bytes]]:
-    """gunicorn with config (the project's by default) on environment's HOST and PORT.
-
-    Yields once ready_path answers and every worker has started; always stops it afterwards
-    (TERM, then KILL after 30 s).
-    With error_log, gunicorn's error log (with any traceback a worker logs) goes there.
-    """
-    url = f"http://127.0.0.1:{environment['PORT']}{ready_path}"
-    log = error_log.open("wb") if error_log else subprocess.DEVNULL
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(config), *extra_args, target],
-        cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=log,
-        start_new_session=True)
+    """tests/support/server.py's gunicorn (on environment's HOST and PORT, yielded once
+    ready_path answers and every worker has started, always stopped afterwards), with a
+    failure to start ending the benchmark with its reason rather than a traceback."""
     try:
-        wait_until_up(process, url)
-        wait_for_workers(process.pid, int(environment.get("WEB_CONCURRENCY", "1")))
+        process = start_gunicorn(environment, error_log, target=target, config=config,
+                                 ready_path=ready_path, extra_args=extra_args)
+    except GunicornFailed as failure:
+        raise SystemExit(str(failure)) from failure
+    try:
         yield process
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                # Our own process group only: the master and the workers it forked.
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-        if error_log and log is not subprocess.DEVNULL:
-            log.close()  # type: ignore[union-attr]
-
-
-def worker_pids(master: int) -> list[int]:
-    """The pids of a gunicorn master's workers: its children, from /proc."""
-    children = Path(f"/proc/{master}/task/{master}/children")
-    try:
-        return [int(pid) for pid in children.read_text().split()]
-    except OSError:
-        return []
+        stop_gunicorn(process)
 
 
 def socket_count(pid: int) -> int:
@@ -192,19 +155,6 @@ def socket_count(pid: int) -> int:
     except OSError:
         return 0
     return sum(link.startswith("socket:") for link in links)
-
-
-def wait_for_workers(master: int, count: int, seconds: float = 30) -> list[int]:
-    """Wait until the master has count workers (a client connecting earlier would stay on the
-    first worker up, by keep-alive, and leave the others idle); their pids."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        pids = worker_pids(master)
-        if len(pids) >= count:
-            time.sleep(0.5)  # forked; let each finish booting
-            return pids
-        time.sleep(0.1)
-    raise SystemExit(f"gunicorn did not start {count} workers within {seconds:.0f} s")
 
 
 def percentiles(seconds: Sequence[float]) -> tuple[float, float]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from playwright.sync_api import Browser, Page, ViewportSize
 
-from e2e.conftest import DESKTOP_CHROME_UA
+from tests.support.user_agents import DESKTOP_CHROME_UA, WINDOWS_FIREFOX
 
 MAC_SAFARI_UA = (
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 "
@@ -26,9 +26,7 @@ IPAD_SAFARI_UA = (
     "Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
     "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
 )
-WINDOWS_FIREFOX_UA = (
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
-)
+WINDOWS_FIREFOX_UA = WINDOWS_FIREFOX
 WINDOWS_IE_UA = "Mozilla/5.0 (Windows NT 10.0; Trident/7.0; rv:11.0) like Gecko"
 FACEBOOK_ANDROID_UA = (
     "Mozilla/5.0 (Linux; Android 14; Pixel 7 Build/UQ1A.240205.004; wv) AppleWebKit/537.36 "

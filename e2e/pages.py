@@ -7,13 +7,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from babel.support import Translations
+from babel.support import NullTranslations, Translations
 from playwright.sync_api import Locator, Page, Request, expect
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def translator(language: str) -> Translations:
+def translator(language: str) -> NullTranslations:
     """The compiled catalogue of a language, so tests expect the app's own wording."""
     return Translations.load(str(ROOT / "translations"), [language])
 

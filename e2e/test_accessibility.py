@@ -20,15 +20,9 @@ from e2e.devices import (
     facebook_on_android,
 )
 from e2e.pages import KeyboardUser, Layout, StartPage, Wizard
+from tests.support.axe import assert_no_axe_violations
 
 LANGUAGE_CODES = [language.code for language in LANGUAGES]
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag",
-                "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
-    "resultTypes": ["violations"],
-}
-
-
 def submit_without_choice(wizard: Wizard) -> None:
     """Send the device form with nothing chosen, which shows the error state."""
     wizard.clear_device_choice()
@@ -95,18 +89,6 @@ def show(page: Page, screen: Screen, language: str) -> Wizard:
     wizard.expect_heading(screen.heading)
     assert page.locator("html").get_attribute("lang") == language
     return wizard
-
-
-def assert_no_axe_violations(axe: Axe, page: Page) -> None:
-    """axe finds nothing against WCAG 2.1 A and AA (and its best practices) on the page."""
-    results = axe.run(page, options=AXE_OPTIONS)
-    assert results.violations_count == 0, results.generate_report()
-
-
-@pytest.fixture(scope="module")
-def axe() -> Axe:
-    """One axe, its script read once."""
-    return Axe()
 
 
 @pytest.fixture(scope="module")

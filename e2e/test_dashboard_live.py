@@ -6,39 +6,24 @@ the invite's page.
 from __future__ import annotations
 
 import json
-import re
-import subprocess
-import sys
 import time
 import urllib.request
 import uuid
-from datetime import date
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import ROOT, LiveServer
-from e2e.test_accessibility import assert_no_axe_violations
-from e2e.test_staff_passkeys import add_staff, add_virtual_authenticator
-from tests.test_reports_api import readiness
+from e2e.staff_pages import SignIn
+from tests.support.axe import assert_no_axe_violations
+from tests.support.browsers import add_virtual_authenticator
+from tests.support.live import add_staff, create_invite
+from tests.support.reports import readiness
+from tests.support.server import LiveServer
 
-# Far ahead yet within the 730 days that `flask invite create --at` accepts.
-NEXT_YEAR = date.today().year + 1
 REFERENCE = "Live 1"
 # The page is Finnish (fi-FI): "Not opened" and "Ready".
 NOT_OPENED = "Ei avattu"
 READY = "Valmis"
-
-
-def create_invite(server: LiveServer, reference: str) -> str:
-    """An invite far in the future with this reference, made with `flask invite create`."""
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "invite", "create",
-         "--at", f"{NEXT_YEAR}-12-03 14:00", "--language", "fi", "--reference", reference],
-        cwd=ROOT, env=server.environment, check=True, capture_output=True, text=True)
-    match = re.search(r"/r/([A-Za-z0-9_-]+)", result.stdout)
-    assert match, result.stdout
-    return match.group(1)
 
 
 def post_ready_report(server: LiveServer, token: str) -> None:
@@ -54,18 +39,16 @@ def post_ready_report(server: LiveServer, token: str) -> None:
 
 
 def test_a_report_reaches_the_open_dashboard_without_a_reload(
-        page: Page, live_server: LiveServer, artifacts: object) -> None:
+        page: Page, live_server: LiveServer, artifacts: object, axe: Axe) -> None:
     """Signed in, the dashboard shows "not opened"; a report turns it "ready" at the next poll,
     with the device and each check's result, while the keyboard stays on the row's link and
     a screen reader hears which appointment changed and how."""
     add_virtual_authenticator(page)
-    token = create_invite(live_server, REFERENCE)
-    page.goto(add_staff(live_server))
-    page.locator(".js-passkey-button").click()
-    expect(page).to_have_url(re.compile(r"/staff/$"))
+    token = create_invite(live_server, REFERENCE, teams_url=None)
+    dashboard = SignIn(page).open_enrollment(add_staff(live_server)).use_passkey()
 
-    row = page.locator("tr", has_text=REFERENCE)
-    status = row.locator(".invite-status")
+    row = dashboard.row(REFERENCE)
+    status = dashboard.status(REFERENCE)
     expect(status).to_have_text(NOT_OPENED)
     expect(row.locator(".check-result")).to_have_count(0)
     page.evaluate("window.__sameDocument = true")
@@ -102,7 +85,6 @@ def test_a_report_reaches_the_open_dashboard_without_a_reload(
     expect(results).to_have_count(4)
     expect(results.first).to_have_class("check-result check-result--ok")
     expect(row.locator(".check-result__symbol").first).to_have_attribute("aria-hidden", "true")
-    axe = Axe()
     assert_no_axe_violations(axe, page)
 
     # The next poll, with nothing new (a 304), reads nothing out and moves nothing.
@@ -123,13 +105,11 @@ def test_a_report_reaches_the_open_dashboard_without_a_reload(
 
     # The time links to the invite's page, with its report history.
     page.set_viewport_size({"width": 1280, "height": 800})
-    link.click()
-    expect(page).to_have_url(re.compile(r"/staff/invites/[0-9]+$"))
-    expect(page.locator(".report-history tbody tr")).to_have_count(1)
+    expect(dashboard.open_invite(REFERENCE).reports()).to_have_count(1)
     assert_no_axe_violations(axe, page)
     page.screenshot(path=f"{artifacts}/staff-invite.png", full_page=True)
 
     # A day that is not a date: the error summary and the day filter pass axe too.
-    page.goto("/staff/?day=2099-02-30")
+    dashboard.open("?day=2099-02-30")
     expect(page.get_by_role("alert")).to_be_visible()
     assert_no_axe_violations(axe, page)

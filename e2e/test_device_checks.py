@@ -42,7 +42,8 @@ from e2e.pages import (
     check_settings_script,
     live_region_changes,
 )
-from e2e.test_accessibility import assert_no_axe_violations
+from tests.support.axe import assert_no_axe_violations
+from tests.support.browsers import browser_with
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGE_CODES = [language.code for language in LANGUAGES]
@@ -167,26 +168,10 @@ def openapi() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def axe() -> Axe:
-    """One axe, its script read once."""
-    return Axe()
-
-
-def _browser_with(playwright: Playwright, launch_args: dict[str, Any],
-                  fake_ui: str | None) -> Browser:
-    """Chromium launched as the session's, with the fake permission UI replaced by fake_ui."""
-    arguments = [argument for argument in launch_args["args"]
-                 if not argument.startswith("--use-fake-ui-for-media-stream")]
-    if fake_ui:
-        arguments.append(fake_ui)
-    return playwright.chromium.launch(**{**launch_args, "args": arguments})
-
-
-@pytest.fixture(scope="module")
 def prompting_browser(playwright: Playwright,
                       browser_type_launch_args: dict[str, Any]) -> Iterator[Browser]:
     """A Chromium that asks for permission as for a person; headless, the answer is "Block"."""
-    launched = _browser_with(playwright, browser_type_launch_args, None)
+    launched = browser_with(playwright, browser_type_launch_args, None)
     yield launched
     launched.close()
 
@@ -195,8 +180,8 @@ def prompting_browser(playwright: Playwright,
 def refusing_browser(playwright: Playwright,
                      browser_type_launch_args: dict[str, Any]) -> Iterator[Browser]:
     """A Chromium that refuses every camera and microphone, even where the site is allowed."""
-    launched = _browser_with(playwright, browser_type_launch_args,
-                             "--use-fake-ui-for-media-stream=deny")
+    launched = browser_with(playwright, browser_type_launch_args,
+                            "--use-fake-ui-for-media-stream=deny")
     yield launched
     launched.close()
 

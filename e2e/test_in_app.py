@@ -9,10 +9,10 @@ from urllib.parse import quote
 
 from playwright.sync_api import Browser, Page, Playwright, expect
 
-from e2e.conftest import LiveServer
 from e2e.devices import customer_devices, outlook_on_iphone, web_view_on_android
 from e2e.pages import Wizard
-from e2e.test_personal_link import NEXT_YEAR, create_invite
+from tests.support.live import NEXT_YEAR, create_invite
+from tests.support.server import LiveServer
 
 APPOINTMENT_DAY = f"3. joulukuuta {NEXT_YEAR}"
 

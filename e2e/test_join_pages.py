@@ -8,13 +8,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Playwright, expect
 
-from e2e.conftest import LiveServer
 from e2e.devices import Device, customer_devices
 from e2e.pages import Wizard
-from e2e.test_personal_link import create_invite
-
-# The Teams link that create_invite gives the invite.
-TEAMS_LINK = "https://teams.microsoft.com/meet/123456789?p=abc"
+from tests.support.live import TEAMS_LINK, create_invite
+from tests.support.server import LiveServer
 
 
 @pytest.fixture

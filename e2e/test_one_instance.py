@@ -7,23 +7,18 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import re
-import subprocess
-import sys
 import uuid
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from app.security import redact_tokens
-from e2e.conftest import ROOT, LiveServer, free_port, start_gunicorn, stop_gunicorn
-
-# `flask invite create` takes only times from now to 730 days ahead.
-NEXT_YEAR = date.today().year + 1
+from tests.support.live import create_invite
+from tests.support.server import LiveServer, flask, free_port, gunicorn
 
 WORKERS = 3
 LINK_LIMIT = 10
@@ -52,26 +47,11 @@ def instance(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         "REPORT_RATE_LIMIT_PER_ADDRESS": "1000/hour",
         "LINK_LOOKUP_RATE_LIMIT": f"{LINK_LIMIT}/hour",
     })
-    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "init-db"],
-                   cwd=ROOT, env=environment, check=True, capture_output=True)
+    flask(environment, "init-db")
     error_log = folder / "error.log"
-    process = start_gunicorn(environment, port, error_log)
-    try:
+    with gunicorn(environment, error_log):
         yield LiveServer(f"http://127.0.0.1:{port}", folder / "access.log", error_log,
                          environment, folder / "one.db")
-    finally:
-        stop_gunicorn(process)
-
-
-def create_invite(server: LiveServer) -> str:
-    """A new personal link's token, made with `flask invite create`."""
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "invite", "create",
-         "--at", f"{NEXT_YEAR}-12-03 14:00", "--language", "fi"],
-        cwd=ROOT, env=server.environment, check=True, capture_output=True, text=True)
-    match = re.search(r"/r/([A-Za-z0-9_-]+)", result.stdout)
-    assert match, result.stdout
-    return match.group(1)
 
 
 def request(server: LiveServer, method: str, path: str, body: bytes | None = None) -> int:
@@ -92,7 +72,7 @@ def test_a_links_limit_holds_across_the_workers(instance: LiveServer) -> None:
     """40 reports posted at once to one link, spread over three workers: exactly the
     configured 10 are stored, the other 30 are 429. With memory:// each worker counted on
     its own and let up to three times the limit through."""
-    token = create_invite(instance)
+    token = create_invite(instance, teams_url=None)
 
     def post(_: int) -> int:
         """One new readiness report for the link."""
@@ -125,7 +105,7 @@ def test_guessing_links_is_limited_across_the_workers(instance: LiveServer) -> N
 def test_no_spelling_of_a_token_reaches_the_access_log(instance: LiveServer) -> None:
     """Extra and trailing slashes, percent-encoded slashes and letters, the manifest, a query:
     whatever the router answers (200, 308, 404, 405, 429), the access log keeps no token."""
-    token = create_invite(instance)
+    token = create_invite(instance, teams_url=None)
     escaped = f"%{ord(token[0]):02X}{token[1:]}"
     spellings = [
         ("GET", f"/r/{token}"),

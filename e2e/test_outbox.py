@@ -16,10 +16,10 @@ import pytest
 from playwright.sync_api import Browser, Page, Response, expect
 
 from app.invites import hash_token
-from e2e.conftest import LiveServer
 from e2e.devices import desktop
 from e2e.pages import DeviceChecks, Wizard
-from e2e.test_personal_link import create_invite
+from tests.support.live import create_invite
+from tests.support.server import LiveServer
 
 SENT = "Your result has been sent."
 SAVED = "Your result is saved on this device. It will be sent when you are online."

@@ -2,55 +2,17 @@
 
 from __future__ import annotations
 
-import re
-import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
-from contextlib import closing
-from datetime import date
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from app.invites import hash_token
-from e2e.conftest import ROOT, LiveServer
 from e2e.devices import desktop
 from e2e.pages import DeviceChecks, Wizard
-from e2e.test_accessibility import assert_no_axe_violations
-
-# Far ahead yet within the 730 days that `flask invite create --at` accepts.
-NEXT_YEAR = date.today().year + 1
-
-
-def create_invite(server: LiveServer) -> str:
-    """A Finnish invite far in the future, made with `flask invite create`; its token."""
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "invite", "create",
-         "--at", f"{NEXT_YEAR}-12-03 14:00", "--language", "fi",
-         "--teams-url", "https://teams.microsoft.com/meet/123456789?p=abc"],
-        cwd=ROOT, env=server.environment, check=True, capture_output=True, text=True)
-    match = re.search(r"/r/([A-Za-z0-9_-]+)", result.stdout)
-    assert match, result.stdout
-    return match.group(1)
-
-
-def reports(server: LiveServer, token: str) -> list[tuple[str, str | None]]:
-    """(kind, summary) of every report stored for the token's invite, oldest first."""
-    with closing(sqlite3.connect(server.database)) as connection:
-        return list(connection.execute(
-            "SELECT r.kind, r.summary FROM reports r JOIN invites i ON i.id = r.invite_id "
-            "WHERE i.token_hash = ? ORDER BY r.id", (hash_token(token),)))
-
-
-def invite_flags(server: LiveServer, token: str) -> tuple[object, ...]:
-    """The token's invite: opened, needs help, latest summary."""
-    with closing(sqlite3.connect(server.database)) as connection:
-        row = connection.execute(
-            "SELECT opened_at IS NOT NULL, needs_help, latest_summary FROM invites "
-            "WHERE token_hash = ?", (hash_token(token),)).fetchone()
-    return tuple(row)
+from tests.support.axe import assert_no_axe_violations
+from tests.support.live import NEXT_YEAR, create_invite, invite_flags, reports
+from tests.support.server import LiveServer
 
 
 @pytest.fixture
@@ -88,11 +50,10 @@ def test_personal_link_reports_steps_checks_and_help(customer: Page,
     assert invite_flags(live_server, token) == (1, 1, "not-checked")
 
 
-def test_personal_pages_pass_axe(customer: Page, live_server: LiveServer) -> None:
+def test_personal_pages_pass_axe(customer: Page, live_server: LiveServer, axe: Axe) -> None:
     """Start with the appointment, Ready with calendar and join buttons, help asked: no findings."""
     token = create_invite(live_server)
     customer.goto(f"/r/{token}")
-    axe = Axe()
     assert_no_axe_violations(axe, customer)
     customer.goto("/ready")
     wizard = Wizard(customer, "fi")

@@ -8,8 +8,6 @@ context.set_offline (which the worker's own fetches obey too).
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -21,17 +19,12 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, Playwright, expect
 
 from app import assets
-from e2e.conftest import (
-    DESKTOP_CHROME_UA,
-    ROOT,
-    LiveServer,
-    free_port,
-    start_gunicorn,
-    stop_gunicorn,
-)
 from e2e.devices import customer_devices
 from e2e.pages import Wizard, translator
-from e2e.test_accessibility import assert_no_axe_violations
+from tests.support.axe import assert_no_axe_violations
+from tests.support.live import create_invite
+from tests.support.server import LiveServer, flask, free_port, start_gunicorn, stop_gunicorn
+from tests.support.user_agents import DESKTOP_CHROME_UA
 
 # Far ahead yet within the 730 days that `flask invite create --at` accepts.
 NEXT_YEAR = date.today().year + 1
@@ -117,7 +110,7 @@ def test_the_manifest_follows_the_pages_language(page: Page) -> None:
         assert document["name"] == translator(language).gettext("Valmis video appointment guide")
 
 
-def test_every_page_of_the_path_opens_offline(phone: Page, artifacts: Path) -> None:
+def test_every_page_of_the_path_opens_offline(phone: Page, artifacts: Path, axe: Axe) -> None:
     """After a first visit, each page of the phone path and the help pages open offline with
     a calm note; a page never kept shows the offline page; Continue moves on offline."""
     phone.goto("/?lang=fi")
@@ -137,7 +130,7 @@ def test_every_page_of_the_path_opens_offline(phone: Page, artifacts: Path) -> N
         expect(phone).to_have_url(re.compile(r"/checks$"))
         phone.goto("/open-in-browser")
         expect(phone.locator("h1")).to_have_text(words("You are offline"))
-        assert_no_axe_violations(Axe(), phone)
+        assert_no_axe_violations(axe, phone)
     finally:
         phone.context.set_offline(False)
 
@@ -147,14 +140,9 @@ def test_no_staff_page_api_answer_or_personal_link_is_ever_cached(
     """With the worker in control, staff pages, API answers and /r/ links stay out of caches."""
     phone.goto("/?lang=fi")
     wait_until_kept(phone, "fi", "app")
-    output = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "invite", "create",
-         "--at", f"{NEXT_YEAR}-12-03 14:00", "--language", "fi"],
-        cwd=ROOT, env=live_server.environment, check=True, capture_output=True, text=True).stdout
-    match = re.search(r"/r/[A-Za-z0-9_-]+", output)
-    assert match, output
-    for url in (match.group(0), "/staff/sign-in", "/api/v1/device", "/api/v1/openapi.json",
-                f"{match.group(0)}/manifest.webmanifest", "/checks"):
+    link = f"/r/{create_invite(live_server, teams_url=None)}"
+    for url in (link, "/staff/sign-in", "/api/v1/device", "/api/v1/openapi.json",
+                f"{link}/manifest.webmanifest", "/checks"):
         phone.goto(url)
     phone.evaluate("() => fetch('/api/v1/ping').then((r) => r.status)")
     urls = [url for _name, url in cached(phone)]
@@ -182,11 +170,9 @@ def release_server(tmp_path: Path, live_server: LiveServer) -> Iterator[dict[str
                    "DATABASE_URL": f"sqlite:///{tmp_path / 'release.db'}",
                    "WEBAUTHN_ORIGIN": f"http://localhost:{port}",
                    "ACCESS_LOG": str(tmp_path / "access.log"), "ASSET_SALT": "release 1"}
-    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "init-db"], cwd=ROOT,
-                   env=environment, check=True, capture_output=True)
+    flask(environment, "init-db")
     state: dict[str, Any] = {"environment": environment, "port": port,
-                             "process": start_gunicorn(environment, port,
-                                                       tmp_path / "error.log"),
+                             "process": start_gunicorn(environment, tmp_path / "error.log"),
                              "log": tmp_path / "error.log"}
     yield state
     stop_gunicorn(state["process"])
@@ -206,8 +192,7 @@ def test_an_update_is_offered_and_a_reload_brings_only_new_assets(
 
         stop_gunicorn(release_server["process"])
         environment = {**release_server["environment"], "ASSET_SALT": "release 2"}
-        release_server["process"] = start_gunicorn(environment, release_server["port"],
-                                                   release_server["log"])
+        release_server["process"] = start_gunicorn(environment, release_server["log"])
         page.goto("/device")
         offer = page.locator(".js-update")
         expect(offer).to_be_visible(timeout=20_000)
@@ -261,7 +246,8 @@ def test_the_ready_page_offers_the_browsers_install_prompt_once(page: Page) -> N
 
 
 def test_safari_on_an_iphone_gets_illustrated_steps(browser: Browser, playwright: Playwright,
-                                                    base_url: str, artifacts: Path) -> None:
+                                                    base_url: str, artifacts: Path,
+                                                    axe: Axe) -> None:
     """Share → Add to Home Screen, with the drawing; "No thanks" ends the offer for good."""
     page = customer_devices(playwright.devices)["iphone"].open(browser, base_url)
     try:
@@ -273,7 +259,7 @@ def test_safari_on_an_iphone_gets_illustrated_steps(browser: Browser, playwright
         expect(steps.get_by_role("img")).to_have_attribute("alt", re.compile("Safari"))
         expect(offer.locator(".js-install-browser")).to_be_hidden()
         page.screenshot(path=str(artifacts / "install-ios.png"), full_page=True)
-        assert_no_axe_violations(Axe(), page)
+        assert_no_axe_violations(axe, page)
         offer.get_by_role("button", name=words("No thanks")).click()
         expect(offer).to_be_hidden()
         page.reload()

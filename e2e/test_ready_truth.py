@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
 
-from e2e.conftest import LiveServer
 from e2e.devices import desktop
 from e2e.pages import STEADY_CONNECTION, DeviceChecks, Wizard
-from e2e.test_device_checks import _browser_with
-from e2e.test_personal_link import create_invite, invite_flags, reports
+from tests.support.browsers import browser_with
+from tests.support.live import create_invite, invite_flags, reports
+from tests.support.server import LiveServer
 
 LANGUAGE = "en"
 
@@ -27,8 +27,8 @@ LANGUAGE = "en"
 def refusing_browser(playwright: Playwright,
                      browser_type_launch_args: dict[str, Any]) -> Iterator[Browser]:
     """A Chromium that refuses every camera and microphone, as a person's "Block" would."""
-    launched = _browser_with(playwright, browser_type_launch_args,
-                             "--use-fake-ui-for-media-stream=deny")
+    launched = browser_with(playwright, browser_type_launch_args,
+                            "--use-fake-ui-for-media-stream=deny")
     yield launched
     launched.close()
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import closing
@@ -23,10 +21,12 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
 
 from app.invites import hash_token
-from e2e.conftest import ROOT, LiveServer
 from e2e.devices import customer_devices
 from e2e.pages import STEADY_CONNECTION, DeviceChecks, Wizard, translator
-from e2e.test_staff_passkeys import add_staff, add_virtual_authenticator
+from e2e.staff_pages import Dashboard, SignIn
+from tests.support.browsers import add_virtual_authenticator
+from tests.support.live import add_staff
+from tests.support.server import LiveServer, flask
 
 REFERENCE = "Flow 7"
 FINNISH = translator("fi")
@@ -51,22 +51,12 @@ def customer(browser: Browser, playwright: Playwright, base_url: str) -> Iterato
     page.context.close()
 
 
-def create_link_with_the_form(page: Page) -> str:
+def create_link_with_the_form(dashboard: Dashboard) -> str:
     """Fill in the staff form for an appointment next week; the personal link's token."""
-    page.get_by_role("link", name=words("Create a personal link")).first.click()
     when = datetime.now(ZoneInfo("Europe/Helsinki")) + timedelta(days=7)
-    page.get_by_label(words("Date of the appointment")).fill(when.strftime("%Y-%m-%d"))
-    page.get_by_label(words("Time of the appointment")).fill("10:30")
-    page.locator("#language-fi").check()
-    page.get_by_label(words("Reference (optional)")).fill(REFERENCE)
-    page.get_by_label(words("Teams meeting link (optional)")).fill(
-        "https://teams.microsoft.com/meet/2233445566?p=Flow7")
-    page.locator("main form button[type=submit]").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(words("Personal link created"))
-    link = page.locator("#invite-link").input_value()
-    match = re.search(r"/r/([A-Za-z0-9_-]{22,64})$", link)
-    assert match, link
-    return match.group(1)
+    return dashboard.create_a_personal_link().create(
+        date=when.strftime("%Y-%m-%d"), time="10:30", language="fi", reference=REFERENCE,
+        teams_url="https://teams.microsoft.com/meet/2233445566?p=Flow7")
 
 
 def run_every_check(customer: Page) -> None:
@@ -92,26 +82,14 @@ def invite_count(server: LiveServer, token: str) -> int:
     return int(row[0])
 
 
-def flask(server: LiveServer, *arguments: str) -> str:
-    """Run a `flask` command against the live server's database; its output."""
-    result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *arguments],
-                            cwd=ROOT, env=server.environment, check=True, capture_output=True,
-                            text=True)
-    return result.stdout
-
-
 def test_from_a_new_administrator_to_a_live_ready_and_a_call(
         page: Page, customer: Page, live_server: LiveServer) -> None:
     """Enroll, create a link, the phone gets ready, staff see it live; help appears too."""
     add_virtual_authenticator(page)
-    page.goto(add_staff(live_server))
-    page.locator(".js-passkey-button").click()
-    expect(page).to_have_url(re.compile(r"/staff/$"))
-    token = create_link_with_the_form(page)
+    dashboard = SignIn(page).open_enrollment(add_staff(live_server)).use_passkey()
+    token = create_link_with_the_form(dashboard)
 
-    page.goto("/staff/")
-    row = page.locator("tr", has_text=REFERENCE)
-    status = row.locator(".invite-status")
+    status = dashboard.open().status(REFERENCE)
     expect(status).to_have_text(words("Not opened"))
     page.evaluate("window.__sameDocument = true")
 
@@ -138,8 +116,8 @@ def test_purge_removes_what_has_expired(page: Page, live_server: LiveServer) -> 
     soon = (datetime.now(ZoneInfo("Europe/Helsinki")) + timedelta(days=1))
     tokens = []
     for _ in range(2):
-        output = flask(live_server, "invite", "create", "--at", soon.strftime("%Y-%m-%d %H:%M"),
-                       "--language", "fi")
+        output = flask(live_server.environment, "invite", "create",
+                       "--at", soon.strftime("%Y-%m-%d %H:%M"), "--language", "fi")
         match = re.search(r"/r/([A-Za-z0-9_-]+)", output)
         assert match, output
         tokens.append(match.group(1))
@@ -153,9 +131,10 @@ def test_purge_removes_what_has_expired(page: Page, live_server: LiveServer) -> 
         connection.commit()
     assert invite_count(live_server, expired) == 1
 
-    output = flask(live_server, "purge")
+    output = flask(live_server.environment, "purge")
     assert re.search(r"Deleted [1-9]\d* invite", output), output
     assert invite_count(live_server, expired) == 0
     assert invite_count(live_server, kept) == 1
-    assert page.goto(f"/r/{expired}").status == 404
-    assert page.goto(f"/r/{kept}").status == 200
+    for token, status in ((expired, 404), (kept, 200)):
+        response = page.goto(f"/r/{token}")
+        assert response is not None and response.status == status, token

@@ -2,67 +2,33 @@
 
 from __future__ import annotations
 
-import re
-import sqlite3
-import subprocess
-import sys
-from contextlib import closing
-
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import ROOT, LiveServer
-from e2e.test_accessibility import assert_no_axe_violations
-
-NAME = "Testi Ylläpitäjä"
-
-
-def add_staff(server: LiveServer) -> str:
-    """An administrator made with `flask staff add --admin`; the enrollment link's path."""
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "staff", "add", NAME, "--admin"],
-        cwd=ROOT, env=server.environment, check=True, capture_output=True, text=True)
-    match = re.search(r"/staff/enroll/[A-Za-z0-9_-]+", result.stdout)
-    assert match, result.stdout
-    return match.group(0)
-
-
-def add_virtual_authenticator(page: Page) -> None:
-    """A platform authenticator that holds passkeys and verifies the user (CTAP2, internal)."""
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("WebAuthn.enable")
-    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
-        "protocol": "ctap2", "transport": "internal", "hasResidentKey": True,
-        "hasUserVerification": True, "isUserVerified": True}})
-
-
-def audit_actions(server: LiveServer) -> list[str]:
-    """The audit log's actions, oldest first."""
-    with closing(sqlite3.connect(server.database)) as connection:
-        return [row[0] for row in connection.execute("SELECT action FROM audit_log ORDER BY id")]
+from e2e.staff_pages import SIGN_IN_URL, Dashboard, SignIn
+from tests.support.axe import assert_no_axe_violations
+from tests.support.browsers import add_virtual_authenticator
+from tests.support.live import ADMIN_NAME, add_staff, audit_actions
+from tests.support.server import LiveServer
 
 
 def test_enroll_sign_out_and_sign_in_with_a_passkey(page: Page, live_server: LiveServer,
-                                                    artifacts: object) -> None:
+                                                    artifacts: object, axe: Axe) -> None:
     """From a link made on the command line to the dashboard, twice."""
-    axe = Axe()
     add_virtual_authenticator(page)
-    page.goto(add_staff(live_server))
+    enrollment = SignIn(page).open_enrollment(add_staff(live_server))
     assert_no_axe_violations(axe, page)
-    page.locator(".js-passkey-button").click()
-    expect(page).to_have_url(re.compile(r"/staff/$"))
-    expect(page.locator("main")).to_contain_text(NAME)
+    dashboard = enrollment.use_passkey()
+    expect(dashboard.main()).to_contain_text(ADMIN_NAME)
     assert_no_axe_violations(axe, page)
     page.screenshot(path=f"{artifacts}/staff-dashboard.png", full_page=True)
 
-    page.locator("form[action$='/staff/sign-out'] button").click()
-    expect(page).to_have_url(re.compile(r"/staff/sign-in$"))
-    page.goto("/staff/")
-    expect(page).to_have_url(re.compile(r"/staff/sign-in$"))
+    sign_in = dashboard.sign_out()
+    Dashboard(page).open()
+    expect(page).to_have_url(SIGN_IN_URL)
     assert_no_axe_violations(axe, page)
 
-    page.locator(".js-passkey-button").click()
-    expect(page).to_have_url(re.compile(r"/staff/$"))
-    expect(page.locator("main")).to_contain_text(NAME)
+    dashboard = sign_in.use_passkey()
+    expect(dashboard.main()).to_contain_text(ADMIN_NAME)
     actions = audit_actions(live_server)
     assert actions[-4:] == ["staff-added", "enrolled", "sign-out", "sign-in"], actions

@@ -9,25 +9,24 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, Playwright, expect
 
 from app.i18n import LANGUAGES
-from e2e.conftest import LiveServer
 from e2e.devices import customer_devices
 from e2e.pages import RequestLog, StartPage, translator
+from tests.support.axe import assert_no_axe_violations
+from tests.support.server import LiveServer
 
 HEADING = "Get ready for your video appointment"
 
 
 @pytest.mark.parametrize("language", [language.code for language in LANGUAGES])
 def test_start_page_loads_in_each_language(page: Page, base_url: str, language: str,
-                                           artifacts: Path) -> None:
+                                           artifacts: Path, axe: Axe) -> None:
     """?lang= opens the page in that language, with no request to another host, no axe finding."""
     requests = RequestLog(page)
     start = StartPage(page).open(f"?lang={language}")
     assert start.language() == language
     assert start.heading() == translator(language).gettext(HEADING)
     assert requests.foreign(base_url) == []
-    violations = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
-                                                      "best-practice"]})
-    assert violations.violations_count == 0, violations.generate_report()
+    assert_no_axe_violations(axe, page)
     page.screenshot(path=artifacts / f"start-desktop-{language}.png", full_page=True)
 
 

@@ -12,20 +12,14 @@ from __future__ import annotations
 import atexit
 import contextlib
 import functools
-import http.cookiejar
-import json
 import os
 import pwd
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -34,14 +28,16 @@ import psycopg
 import pytest
 import redis
 
-from e2e.conftest import ROOT, free_port, start_gunicorn, stop_gunicorn
+from tests.support.instances import PUBLIC_ORIGIN, REPORTS_PER_LINK, Instances, Postgres
+from tests.support.server import (
+    compile_catalogues,
+    flask,
+    free_port,
+    start_gunicorn,
+    stop_gunicorn,
+)
 
 STARTUP_SECONDS = 30
-# The origin the staff's browser would show: the load balancer's, the same for every instance.
-# SoftAuthenticator (tests/test_staff.py) signs for this origin and the RP ID "localhost".
-PUBLIC_ORIGIN = "http://localhost:8000"
-# Small enough to reach quickly; per link across both instances.
-REPORTS_PER_LINK = 5
 MISSING = ("PostgreSQL (initdb, pg_ctl, postgres) and redis-server are needed for the "
            "integration tests: run `make services` as root on Debian, or install them "
            "(Debian/Ubuntu: apt-get install postgresql redis-server). Missing: {}")
@@ -140,25 +136,6 @@ def _stopped_at_the_end(stop: Callable[[], None]) -> Iterator[None]:
         stop()
 
 
-@dataclass(frozen=True)
-class Postgres:
-    """A running PostgreSQL: its port and how to reach a database on it."""
-
-    port: int
-    user: str
-
-    def url(self, database: str) -> str:
-        """The SQLAlchemy URL of database, over TCP on loopback."""
-        return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{database}"
-
-    def create_database(self, name: str) -> str:
-        """Create an empty database; its SQLAlchemy URL."""
-        with psycopg.connect(host="127.0.0.1", port=self.port, user=self.user,
-                             dbname="postgres", autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
-        return self.url(name)
-
-
 @pytest.fixture(scope="session")
 def programs() -> dict[str, Path]:
     """Where initdb, postgres and redis-server are; a clear failure when any is missing."""
@@ -254,25 +231,6 @@ def redis_url(programs: dict[str, Path]) -> Iterator[str]:
             yield url
 
 
-def flask(environment: dict[str, str], *arguments: str) -> str:
-    """Run a `flask --app wsgi` command with environment; its standard output."""
-    result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *arguments],
-                            cwd=ROOT, env=environment, capture_output=True, text=True,
-                            timeout=60, check=False)
-    assert result.returncode == 0, f"flask {' '.join(arguments)}: {result.stderr}"
-    return result.stdout
-
-
-@dataclass(frozen=True)
-class Instances:
-    """Two gunicorn instances sharing one database and one rate-limit store."""
-
-    urls: tuple[str, str]
-    environment: dict[str, str]
-    database_url: str
-    redis_url: str
-
-
 @pytest.fixture(scope="session")
 def instances(postgres: Postgres, redis_url: str,
               tmp_path_factory: pytest.TempPathFactory) -> Iterator[Instances]:
@@ -301,8 +259,7 @@ def instances(postgres: Postgres, redis_url: str,
         # The tests run the purge themselves; a worker's own run would race them.
         "AUTO_PURGE": "false",
     }
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", "compile",
-                    "-d", str(ROOT / "translations")], check=True)
+    compile_catalogues()
     flask(shared, "init-db")
     with contextlib.ExitStack() as stack:
         urls = []
@@ -310,75 +267,7 @@ def instances(postgres: Postgres, redis_url: str,
             port = free_port()
             environment = {**shared, "PORT": str(port),
                            "ACCESS_LOG": str(folder / f"access-{name}.log")}
-            process = start_gunicorn(environment, port, folder / f"error-{name}.log")
+            process = start_gunicorn(environment, folder / f"error-{name}.log")
             stack.enter_context(_stopped_at_the_end(functools.partial(stop_gunicorn, process)))
             urls.append(f"http://localhost:{port}")
         yield Instances((urls[0], urls[1]), shared, database_url, redis_url)
-
-
-class Answer:
-    """An HTTP answer with the parts of Flask's test response the staff helpers use."""
-
-    def __init__(self, status: int, headers: Any, body: bytes) -> None:
-        """Keep the status, the headers and the body."""
-        self.status_code = status
-        self.headers = headers
-        self.data = body
-
-    def get_data(self, as_text: bool = False) -> Any:
-        """The body, as text when asked."""
-        return self.data.decode() if as_text else self.data
-
-    def get_json(self) -> Any:
-        """The body as JSON."""
-        return json.loads(self.data)
-
-
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """Answer a redirect as it is, as Flask's client does without follow_redirects."""
-
-    def redirect_request(self, *_args: Any, **_kwargs: Any) -> None:
-        """Do not follow."""
-        return None
-
-
-class Browser:
-    """One browser on one instance: real HTTP to base_url, with a cookie jar it may share.
-
-    It speaks like Flask's test client (get, post with json=, headers=, follow_redirects=),
-    so tests/test_staff.py's ceremony helpers run unchanged against a live server. Two
-    Browser objects with one jar are one browser whose load balancer picks the instance.
-    """
-
-    def __init__(self, base_url: str, jar: http.cookiejar.CookieJar) -> None:
-        """Requests go to base_url and keep their cookies in jar."""
-        self.base_url = base_url
-        cookies = urllib.request.HTTPCookieProcessor(jar)
-        self._following = urllib.request.build_opener(cookies)
-        self._not_following = urllib.request.build_opener(cookies, _NoRedirects())
-
-    def open(self, method: str, path: str, *, json_body: Any = None,
-             headers: dict[str, str] | None = None, follow_redirects: bool = False) -> Answer:
-        """Make one request; any status is an answer, not an exception."""
-        data = None if json_body is None else json.dumps(json_body).encode()
-        request = urllib.request.Request(  # noqa: S310 (our own loopback server)
-            self.base_url + path, data=data, method=method,
-            headers={**({"Content-Type": "application/json"} if data else {}),
-                     **(headers or {})})
-        opener = self._following if follow_redirects else self._not_following
-        try:
-            with opener.open(request, timeout=10) as answer:
-                return Answer(answer.status, answer.headers, answer.read())
-        except urllib.error.HTTPError as error:
-            with error:
-                return Answer(error.code, error.headers, error.read())
-
-    def get(self, path: str, *, follow_redirects: bool = False,
-            headers: dict[str, str] | None = None) -> Answer:
-        """GET path."""
-        return self.open("GET", path, headers=headers, follow_redirects=follow_redirects)
-
-    def post(self, path: str, *, json: Any = None,
-             headers: dict[str, str] | None = None) -> Answer:
-        """POST json to path."""
-        return self.open("POST", path, json_body=json, headers=headers)

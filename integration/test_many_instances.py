@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
 import pytest
 import redis
@@ -24,10 +24,11 @@ from flask import Flask
 from sqlalchemy import Engine, inspect, select
 
 from app import create_app, db, housekeeping, invites
-from integration.conftest import REPORTS_PER_LINK, Browser, Instances, Postgres, flask
-from tests.test_reports_api import readiness
-from tests.test_staff import SoftAuthenticator, _add, _csrf, _enroll, _post_json
-from tests.test_staff_dashboard_live import rows_of
+from tests.support.dashboard import rows_of
+from tests.support.instances import REPORTS_PER_LINK, Browser, Instances, Postgres
+from tests.support.reports import readiness
+from tests.support.server import flask
+from tests.support.staff import SoftAuthenticator, add_person, enroll, page_csrf, post_json
 
 
 def _app(database_url: str) -> Flask:
@@ -91,17 +92,17 @@ def test_a_report_posted_to_one_instance_is_on_the_others_dashboard(
     challenge (in the database) are shared.
     """
     jar = http.cookiejar.CookieJar()
-    # Any: tests/test_staff.py's helpers are typed for Flask's client, which Browser imitates.
-    on_a, on_b = (cast(Any, Browser(url, jar)) for url in instances.urls)
-    _staff_id, enrollment = _add(app, "Aino")
+    # Browser speaks like Flask's client: tests/support/staff.py's ceremonies take either.
+    on_a, on_b = (Browser(url, jar) for url in instances.urls)
+    _staff_id, enrollment = add_person(app, "Aino")
     key = SoftAuthenticator()
-    assert _enroll(on_a, enrollment, key).status_code == 200
+    assert enroll(on_a, enrollment, key).status_code == 200
     jar.clear()
     assert on_b.get("/staff/dashboard/rows").status_code in (302, 401)
 
-    csrf = _csrf(on_a)
-    options = _post_json(on_a, "/staff/sign-in/options", csrf).get_json()
-    verified = _post_json(on_b, "/staff/sign-in/verify", csrf, {"credential": key.get(options)})
+    csrf = page_csrf(on_a)
+    options = post_json(on_a, "/staff/sign-in/options", csrf).get_json()
+    verified = post_json(on_b, "/staff/sign-in/verify", csrf, {"credential": key.get(options)})
     assert verified.status_code == 200, verified.get_data(as_text=True)
 
     token = _invite(app, "Many 1")

@@ -1,12 +1,11 @@
-"""Fixtures: an app on a throwaway database, and a client that checks every page it gets."""
+"""Fixtures: an app on a throwaway database, a client that checks every page it gets, and
+clients signed in to the staff area (helpers they use live in tests/support/)."""
 
 from __future__ import annotations
 
-import gzip
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +13,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app import create_app
-from tests.pagecheck import check_page
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support import ROOT
+from tests.support.app import migrated_app
+from tests.support.staff import SoftAuthenticator, add_person, enroll, signed_in
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -28,42 +26,6 @@ def compiled_catalogues() -> None:
          "-d", str(ROOT / "translations")],
         check=True,
     )
-
-
-class PageCheckingClient(FlaskClient):
-    """A test client that fails a test when any HTML page it gets breaks an invariant."""
-
-    def open(self, *args: Any, **kwargs: Any) -> Any:
-        """Make the request, then check the page if it is HTML."""
-        response = super().open(*args, **kwargs)
-        # A redirect or an answer to HEAD has no page to check.
-        if (response.mimetype == "text/html" and not 300 <= response.status_code < 400
-                and response.request.method != "HEAD"):
-            body = response.get_data()
-            if response.headers.get("Content-Encoding") == "gzip":
-                body = gzip.decompress(body)
-            problems = check_page(body.decode("utf-8"),
-                                  response.headers.get("Content-Security-Policy"))
-            assert not problems, f"{response.request.path}: {problems}"
-        return response
-
-
-@contextmanager
-def migrated_app(database: Path, **overrides: Any) -> Iterator[Flask]:
-    """An app in testing mode (with overrides) on the SQLite file database, migrated as
-    `flask init-db` does, whose clients check every page; its connections closed after."""
-    from app import db
-
-    # Each app counts rate limits in its own file, as one instance does in its folder.
-    counters = f"sqlite:///{database.parent / (database.stem + '-ratelimits.db')}"
-    application = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{database}",
-                              "RATELIMIT_STORAGE_URI": counters, **overrides})
-    application.test_client_class = PageCheckingClient
-    db.upgrade(application)
-    try:
-        yield application
-    finally:
-        application.extensions["valmis.db"].dispose()
 
 
 @pytest.fixture
@@ -83,3 +45,26 @@ def client(app: Flask) -> FlaskClient:
 def runner(app: Flask) -> Any:
     """A runner for the app's `flask` commands."""
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def staff_client(app: Flask, client: FlaskClient) -> FlaskClient:
+    """A client signed in as a staff member, set in the session as auth.sign_in does."""
+    return signed_in(app, client, admin=False, session_id="test-session")
+
+
+@pytest.fixture
+def admin_client(app: Flask, client: FlaskClient) -> FlaskClient:
+    """A client signed in as an administrator, set in the session as auth.sign_in does."""
+    return signed_in(app, client, admin=True, session_id="admin-session")
+
+
+@pytest.fixture
+def enrolled(app: Flask, client: FlaskClient) -> tuple[int, SoftAuthenticator]:
+    """A staff member who has enrolled a passkey, then signed out (a fresh client session)."""
+    staff_id, token = add_person(app)
+    key = SoftAuthenticator()
+    assert enroll(client, token, key).status_code == 200
+    with client.session_transaction() as session:
+        session.clear()
+    return staff_id, key

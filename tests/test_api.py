@@ -19,6 +19,7 @@ def test_device_answers_the_contract(client: FlaskClient) -> None:
     response = client.get("/api/v1/device", headers={"User-Agent": IPHONE})
     assert response.status_code == 200
     body = response.json
+    assert body is not None
     assert set(body) == {"form", "os", "browser", "in_app", "path", "teams_web", "store_url",
                          "needs_client_check"}
     assert body["form"] == "phone" and body["os"] == "ios" and body["path"] == "app"
@@ -53,6 +54,7 @@ def test_download_refuses_sizes_out_of_range(client: FlaskClient, query: str) ->
     """A clear 400 in JSON that says the allowed range."""
     response = client.get(f"/api/v1/download{query}")
     assert response.status_code == 400
+    assert response.json is not None
     assert "bytes must be a whole number" in response.json["error"]["message"]
 
 
@@ -70,7 +72,7 @@ def test_upload_over_the_limit_is_413(client: FlaskClient) -> None:
     response = client.post("/api/v1/upload", data=b"x" * (MAX_UPLOAD_BYTES + 1),
                            content_type="application/octet-stream")
     assert response.status_code == 413
-    assert response.json["error"]["code"] == 413
+    assert response.json is not None and response.json["error"]["code"] == 413
 
 
 def test_openapi_is_served_and_names_every_route(client: FlaskClient, app) -> None:  # type: ignore[no-untyped-def]

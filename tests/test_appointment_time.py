@@ -25,17 +25,6 @@ SPRING = date(2027, 3, 28)
 AUTUMN = date(2026, 10, 25)
 
 
-def next_clock_change(month: int) -> date:
-    """The next last Sunday of March (3) or October (10) in Helsinki: a night the clocks change."""
-    today = datetime.now(HELSINKI).date()
-    for year in (today.year, today.year + 1):
-        last_day = date(year, month, 31)
-        sunday = last_day - timedelta(days=(last_day.weekday() - 6) % 7)
-        if sunday > today:
-            return sunday
-    raise AssertionError("unreachable: a last Sunday comes every year")
-
-
 def test_the_documented_format_is_read() -> None:
     """YYYY-MM-DD and HH:MM, as the form's date and time inputs send them and the CLI takes."""
     assert parse_date_and_clock(" 2026-12-03 14:00 ") == (date(2026, 12, 3), time(14, 0))

@@ -3,35 +3,15 @@
 from __future__ import annotations
 
 import re
-import time
-from datetime import UTC, datetime
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import insert
 from werkzeug.routing import IntegerConverter
 
-from app import accounts, db
 from app.converters import MAX_ROW_ID, RowIdConverter
-from app.staff import auth
 
 HUGE_IDS = ("99999999999999999999999", str(2**63), str(2**31), str(MAX_ROW_ID + 1))
-
-
-@pytest.fixture
-def admin_client(app: Flask, client: FlaskClient) -> FlaskClient:
-    """A client signed in as an administrator, set in the session as auth.sign_in does."""
-    with app.extensions["valmis.db"].begin() as connection:
-        staff_id = accounts.create_staff(connection, "Aino", is_admin=True)
-        connection.execute(insert(db.staff_sessions).values(
-            id_hash=auth.session_id_hash("admin-session"), staff_id=staff_id,
-            created_at=datetime.now(UTC)))
-    with client.session_transaction() as session:
-        session[auth.STAFF_KEY] = staff_id
-        session[auth.SESSION_ID_KEY] = "admin-session"
-        session[auth.SEEN_KEY] = int(time.time())
-    return client
 
 
 def _csrf(client: FlaskClient) -> str:

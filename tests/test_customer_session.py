@@ -13,10 +13,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import customer_session, invites
+from tests.support.user_agents import WINDOWS_CHROME
 
-DESKTOP = {"User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
-                         "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
-           "Accept-Language": "en"}
+DESKTOP = {"User-Agent": WINDOWS_CHROME, "Accept-Language": "en"}
 TEAMS = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc"
 # In an hour: the session must know the invite until two hours and a day from now.
 APPOINTMENT = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)

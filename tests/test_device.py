@@ -17,6 +17,7 @@ from werkzeug.datastructures import EnvironHeaders, Headers
 
 from app import device
 from app.device import DeviceProfile, classify_request, classify_user_agent
+from tests.support.device import naive_path
 
 CORPUS = json.loads(Path(__file__).with_name("ua_corpus.json").read_text(encoding="utf-8"))
 ENTRIES: list[dict[str, Any]] = CORPUS["entries"]
@@ -80,16 +81,6 @@ def observed(profile: DeviceProfile) -> dict[str, Any]:
             "browser": profile.browser_family, "major": profile.browser_major,
             "in_app": profile.in_app, "needs_client_check": profile.needs_client_check,
             "teams_web": profile.teams_web}
-
-
-def naive_path(user_agent: str) -> str:
-    """The baseline: user_agents' own flags mapped to a path."""
-    parsed = user_agents.parse(user_agent)
-    if parsed.is_bot:
-        return "none"
-    if parsed.is_mobile or parsed.is_tablet:
-        return "app"
-    return "web" if parsed.is_pc else "none"
 
 
 # --- The corpus -----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 
 from app.firstvisit import FirstVisitReplay
-from tests.conftest import migrated_app
+from tests.support.app import migrated_app
 
 CHROME = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
           "Chrome/131.0.0.0 Safari/537.36")

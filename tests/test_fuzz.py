@@ -31,9 +31,8 @@ from werkzeug.routing import IntegerConverter
 
 from app import device, invites
 from app.report_contract import ReportError, validate_report
-from tests.test_converters import admin_client  # noqa: F401 (a fixture)
-from tests.test_reports_api import readiness
-from tests.test_staff import _add, _csrf
+from tests.support.reports import readiness
+from tests.support.staff import add_person, page_csrf
 
 FORMS = {"desktop", "phone", "tablet", "bot", "other"}
 OSES = {"windows", "macos", "linux", "chromeos", "ios", "ipados", "android", "other"}
@@ -140,7 +139,7 @@ def test_a_valid_report_with_one_part_replaced(path: list[str], value: Any) -> N
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Flask]:
     """The test app without rate limits: hundreds of posts to one link are the point here."""
-    from tests.conftest import migrated_app
+    from tests.support.app import migrated_app
 
     with migrated_app(tmp_path / "fuzz.db", RATELIMIT_ENABLED=False) as application:
         yield application
@@ -189,7 +188,7 @@ STAFF_PAGES_FUZZ = settings(max_examples=100, deadline=None, suppress_health_che
     st.builds(_report_with, st.sampled_from([["device", "os"], ["summary"], ["path"]]),
               CONTROL_TEXT)))
 def test_whatever_a_report_carries_the_staff_pages_render(
-        app: Flask, admin_client: FlaskClient, token: str,  # noqa: F811
+        app: Flask, admin_client: FlaskClient, token: str,
         report: dict[str, Any]) -> None:
     """Stored (201) or refused by name (400), never a 5xx; and with everything stored so far,
     the invite's page, the dashboard and its live rows still answer 200."""
@@ -218,10 +217,10 @@ def _id_urls(app: Flask, number: int) -> list[tuple[str, str]]:
 
 @STAFF_PAGES_FUZZ
 @given(number=st.one_of(HUGE_INTEGERS, st.integers(0, 2**31 - 1)))
-def test_any_number_as_an_id_is_never_a_5xx(app: Flask, admin_client: FlaskClient,  # noqa: F811
+def test_any_number_as_an_id_is_never_a_5xx(app: Flask, admin_client: FlaskClient,
                                             number: int) -> None:
     """Any whole number, of any size or sign, in any staff route's id: a page or a 404."""
-    csrf = _csrf(admin_client, "/staff/people")
+    csrf = page_csrf(admin_client, "/staff/people")
     for method, url in _id_urls(app, number):
         answer = admin_client.open(url, method=method,
                                    data={"csrf_token": csrf, "name": "x", "confirm": "yes"})
@@ -235,10 +234,10 @@ def test_the_passkey_ceremonies_never_answer_5xx(app: Flask, client: FlaskClient
                                                  body: str) -> None:
     """Sign-in and enrollment, options then verify, with any JSON or deep nesting: never a
     5xx (a refusal is a 400)."""
-    _staff_id, enrollment = _add(app, "Aino")
+    _staff_id, enrollment = add_person(app, "Aino")
     for page, base in (("/staff/sign-in", "/staff/sign-in"),
                        (f"/staff/enroll/{enrollment}", f"/staff/enroll/{enrollment}")):
-        headers = {"X-CSRFToken": _csrf(client, page), "Content-Type": "application/json"}
+        headers = {"X-CSRFToken": page_csrf(client, page), "Content-Type": "application/json"}
         for step in ("options", "verify"):
             answer = client.post(f"{base}/{step}", data=body, headers=headers)
             assert answer.status_code < 500, (base, step, answer.status_code)

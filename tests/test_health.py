@@ -21,4 +21,4 @@ def test_unavailable_when_the_database_cannot_be_opened(tmp_path: Path) -> None:
     app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{blocker / 'x' / 'db'}"})
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
-    assert response.json["database"] == "unreachable"
+    assert response.json is not None and response.json["database"] == "unreachable"

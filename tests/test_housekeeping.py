@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from app import db, housekeeping, invites
-from tests.conftest import migrated_app
+from tests.support.app import migrated_app
 
 NOW = datetime(2099, 6, 1, 12, 0, tzinfo=UTC)
 

@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy import Connection, func, select
 
 from app import db, invites
-from tests.test_appointment_time import next_clock_change
+from tests.support.clock import next_clock_change
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 

@@ -14,7 +14,8 @@ from flask_babel import force_locale, gettext
 
 from app import invites
 from app.i18n import LANGUAGE_CODES
-from tests.test_wizard import ANDROID, IPHONE, WINDOWS_CHROME, WINDOWS_FIREFOX, submit
+from tests.support.user_agents import ANDROID, IPHONE, WINDOWS_CHROME, WINDOWS_FIREFOX
+from tests.support.wizard import submit
 
 TEAMS_LINK = "https://teams.microsoft.com/meet/2718281828?p=AbCdEf"
 

@@ -15,7 +15,7 @@ from webauthn.helpers import bytes_to_base64url
 
 from app import db, invites
 from app.jsonbody import MAX_JSON_DEPTH, TooDeepError, check_depth, nesting_depth
-from tests.test_staff import SoftAuthenticator, _add, _csrf, _enroll, _post_json, _sign_in
+from tests.support.staff import SoftAuthenticator, add_person, enroll, page_csrf, post_json, sign_in
 
 # The shape from the issue: about 14 KB of brackets, thousands deep.
 DEEP = "[" * 7000 + "]" * 7000
@@ -99,7 +99,7 @@ def _ceremony_bodies() -> list[Any]:
 def test_sign_in_refuses_deep_json(client: FlaskClient, body: str,
                                    caplog: pytest.LogCaptureFixture) -> None:
     """Options and verify of the sign-in ceremony answer 400."""
-    csrf = _csrf(client)
+    csrf = page_csrf(client)
     headers = {"X-CSRFToken": csrf, "Content-Type": "application/json"}
     assert client.post("/staff/sign-in/options", data=body, headers=headers).status_code == 200
     assert client.post("/staff/sign-in/verify", data=body, headers=headers).status_code == 400
@@ -110,9 +110,9 @@ def test_sign_in_refuses_deep_json(client: FlaskClient, body: str,
 def test_enrollment_refuses_deep_json(app: Flask, client: FlaskClient, body: str,
                                       caplog: pytest.LogCaptureFixture) -> None:
     """Options and verify of the enrollment ceremony answer 400."""
-    _staff_id, enrollment = _add(app, "Aino")
+    _staff_id, enrollment = add_person(app, "Aino")
     page = f"/staff/enroll/{enrollment}"
-    headers = {"X-CSRFToken": _csrf(client, page), "Content-Type": "application/json"}
+    headers = {"X-CSRFToken": page_csrf(client, page), "Content-Type": "application/json"}
     assert client.post(f"{page}/options", data=body, headers=headers).status_code == 200
     assert client.post(f"{page}/verify", data=body, headers=headers).status_code == 400
     _no_tracebacks(caplog)
@@ -122,11 +122,11 @@ def test_enrollment_refuses_deep_json(app: Flask, client: FlaskClient, body: str
 def test_adding_a_passkey_refuses_deep_json(app: Flask, client: FlaskClient, body: str,
                                             caplog: pytest.LogCaptureFixture) -> None:
     """Options and verify of adding a passkey, signed in, answer 400."""
-    _staff_id, enrollment = _add(app, "Aino")
+    _staff_id, enrollment = add_person(app, "Aino")
     key = SoftAuthenticator()
-    assert _enroll(app.test_client(), enrollment, key).status_code == 200
-    assert _sign_in(client, key).status_code == 200
-    headers = {"X-CSRFToken": _csrf(client, "/staff/passkeys"),
+    assert enroll(app.test_client(), enrollment, key).status_code == 200
+    assert sign_in(client, key).status_code == 200
+    headers = {"X-CSRFToken": page_csrf(client, "/staff/passkeys"),
                "Content-Type": "application/json"}
     assert client.post("/staff/passkeys/options", data=body, headers=headers).status_code == 200
     assert client.post("/staff/passkeys/verify", data=body, headers=headers).status_code == 400
@@ -137,6 +137,6 @@ def test_a_real_report_still_goes_in(app: Flask, client: FlaskClient, token: str
     """The provider changes nothing for ordinary bodies."""
     report = {"version": 1, "id": str(uuid.uuid4()), "kind": "help",
               "created_at": datetime.now(UTC).isoformat()}
-    assert _post_json(client, f"/api/v1/invites/{token}/reports", "", report).status_code == 201
+    assert post_json(client, f"/api/v1/invites/{token}/reports", "", report).status_code == 201
     with app.extensions["valmis.db"].connect() as connection:
         assert connection.execute(db.reports.select()).first() is not None

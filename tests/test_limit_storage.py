@@ -17,15 +17,21 @@ from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
 
 from app import limit_storage
 from app.limit_storage import SQLiteStorage
-from tests.conftest import migrated_app
-from tests.test_reports_api import readiness
+from tests.support.app import migrated_app
+from tests.support.reports import readiness
+
+
+def storage_at(path: str) -> SQLiteStorage:
+    """The storage in the SQLite file at path, made the way Flask-Limiter makes it: from its
+    URI."""
+    storage = storage_from_string(f"sqlite:///{path}")
+    assert isinstance(storage, SQLiteStorage)
+    return storage
 
 
 def storage_in(folder: Path) -> SQLiteStorage:
     """A storage in a fresh file, made the way Flask-Limiter makes it: from its URI."""
-    storage = storage_from_string(f"sqlite:///{folder / 'counters.db'}")
-    assert isinstance(storage, SQLiteStorage)
-    return storage
+    return storage_at(str(folder / "counters.db"))
 
 
 class Clock:
@@ -103,7 +109,7 @@ def test_threads_never_share_the_last_place(tmp_path: Path) -> None:
 def _hammer(path: str, attempts: int, start: multiprocessing.synchronize.Barrier,
             results: multiprocessing.queues.Queue[int]) -> None:
     """In its own process: try attempts times for one key; put how many got through."""
-    storage = storage_from_string(f"sqlite:///{path}")
+    storage = storage_at(path)
     start.wait()
     results.put(sum(storage.acquire_entry("one-link", 50, 3600) for _ in range(attempts)))
 
@@ -114,7 +120,7 @@ def test_processes_share_one_count(tmp_path: Path) -> None:
     path = str(tmp_path / "shared.db")
     # The parent touches the file first, as the preloaded app's arbiter could: a connection
     # made before the fork must not be used by the children.
-    parent = storage_from_string(f"sqlite:///{path}")
+    parent = storage_at(path)
     assert parent.check()
     context = multiprocessing.get_context("fork")
     start, results = context.Barrier(6), context.Queue()

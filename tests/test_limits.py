@@ -15,8 +15,9 @@ from flask.testing import FlaskClient
 
 from app import create_app, db, invites
 from app.config import ConfigError
-from tests.conftest import migrated_app
-from tests.test_reports_api import readiness
+from tests.support.app import migrated_app
+from tests.support.reports import readiness
+from tests.support.user_agents import WINDOWS_CHROME
 
 
 def limited_app(tmp_path: Path, **limits: Any) -> AbstractContextManager[Flask]:
@@ -119,8 +120,7 @@ def test_the_counted_key_is_not_the_token(app: Flask) -> None:
     assert token not in key and key == "link:" + invites.hash_token(token)[:32]
 
 
-DESKTOP = {"User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
-                         "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"}
+DESKTOP = {"User-Agent": WINDOWS_CHROME}
 
 
 def test_guessing_links_is_limited_but_using_ones_own_is_not(tmp_path: Path) -> None:

@@ -13,11 +13,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app import db, ics, invites
+from tests.support.user_agents import WINDOWS_CHROME
 
 # Thursday 3 December 2099, 14:00 in Helsinki (UTC+2 in winter).
 APPOINTMENT = datetime(2099, 12, 3, 12, 0, tzinfo=UTC)
-DESKTOP = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
-           "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36")
+DESKTOP = WINDOWS_CHROME
 BOTS = ["SkypeUriPreview Preview/0.5", "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
         "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)"]
 

@@ -15,9 +15,9 @@ from flask.testing import FlaskClient
 
 from app import assets, create_app, invites
 from app.steps import STEPS
+from tests.support.user_agents import WINDOWS_CHROME
 
-DESKTOP = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-           "Chrome/131.0.0.0 Safari/537.36")
+DESKTOP = WINDOWS_CHROME
 
 
 def manifest_of(client: FlaskClient, url: str) -> Any:
@@ -187,7 +187,9 @@ def test_path_in_the_address_does_not_override_a_choice(client: FlaskClient) -> 
     """?path= only stands in for the session: a customer's own choice wins."""
     client.get("/device")
     html = client.get("/device").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, html
+    token = match.group(1)
     client.post("/device", data={"device": "computer", "csrf_token": token})
     page = client.get("/checks?path=app").get_data(as_text=True)
     assert 'data-path="web"' in page

@@ -17,8 +17,9 @@ from sqlalchemy import insert, select
 from app import accounts, db, invites
 from app.readiness import readiness_of
 from app.staff import auth
-from tests.test_staff_dashboard_live import live_rows
-from tests.test_wizard import ANDROID, WINDOWS_CHROME, submit
+from tests.support.dashboard import live_rows
+from tests.support.user_agents import ANDROID, WINDOWS_CHROME
+from tests.support.wizard import submit
 
 EN = {"Accept-Language": "en"}
 OK = {"camera": "ok", "microphone": "ok", "speaker": "ok", "connection": "ok", "browser": "ok"}

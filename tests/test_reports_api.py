@@ -19,32 +19,9 @@ from app import db, invites
 from app.api.views import MAX_REPORT_BYTES
 from app.report_contract import STEP_NAMES, ReportError, validate_report
 from app.steps import STEPS
+from tests.support.reports import REPORT_ID, readiness
 
 ROOT = Path(__file__).resolve().parent.parent
-REPORT_ID = "0b7e4f5c-2f1e-4c7a-9b1d-3f0e6a9c2d41"
-
-
-def readiness() -> dict[str, Any]:
-    """A full readiness report, as readiness.mjs builds it, with its kind."""
-    return {
-        "version": 1, "id": REPORT_ID, "kind": "readiness",
-        "created_at": "2026-12-01T09:00:00.000Z", "path": "web",
-        "device": {"form": "desktop", "os": "windows", "browser": "chrome", "major": 131,
-                   "choice": "computer"},
-        "checks": {
-            "camera": {"status": "warning", "detail": "dark", "devices": 1},
-            "microphone": {"status": "ok", "devices": 2},
-            "speaker": {"status": "ok", "output_selectable": True},
-            "connection": {"status": "ok", "rtt_ms": 40, "jitter_ms": 3, "down_kbps": 20000,
-                           "up_kbps": 5000, "udp": "not-checked", "save_data": False,
-                           "type": "wifi"},
-            "browser": {"status": "ok", "secure_context": True, "get_user_media": True,
-                        "webrtc": True},
-        },
-        "summary": "ready-with-warnings", "warnings": ["camera-warning"], "problems": [],
-    }
-
-
 @pytest.fixture
 def token(app: Flask) -> str:
     """A personal link's token for an appointment in two days."""
@@ -227,7 +204,7 @@ def test_bad_json_is_a_400(client: FlaskClient, token: str, body: bytes) -> None
     response = client.post(f"/api/v1/invites/{token}/reports", data=body,
                            content_type="application/json")
     assert response.status_code == 400
-    assert response.json["error"]["code"] == 400
+    assert response.json is not None and response.json["error"]["code"] == 400
 
 
 def test_json_without_its_content_type_is_read(client: FlaskClient, token: str) -> None:
@@ -243,7 +220,7 @@ def test_more_than_16_kb_is_a_413(client: FlaskClient, token: str) -> None:
     response = client.post(f"/api/v1/invites/{token}/reports", data=body,
                            content_type="application/json")
     assert response.status_code == 413
-    assert response.json["error"]["code"] == 413
+    assert response.json is not None and response.json["error"]["code"] == 413
 
 
 def test_unknown_token_is_a_404(client: FlaskClient, token: str) -> None:

@@ -12,8 +12,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app import db, invites
-from tests.conftest import migrated_app
-from tests.test_staff import SoftAuthenticator, _add, _csrf, _sign_in, enrolled  # noqa: F401
+from tests.support.app import migrated_app
+from tests.support.staff import SoftAuthenticator, add_person, enroll, page_csrf, sign_in
+from tests.support.user_agents import WINDOWS_CHROME
 
 
 def session_rows(app: Flask) -> list[int]:
@@ -23,11 +24,11 @@ def session_rows(app: Flask) -> list[int]:
 
 
 def test_a_copied_cookie_dies_with_sign_out(app: Flask, client: FlaskClient,
-                                            enrolled: tuple[int, SoftAuthenticator]) -> None:  # noqa: F811
+                                            enrolled: tuple[int, SoftAuthenticator]) -> None:
     """Sign in, copy the cookie, sign out: the copy no longer opens the staff area."""
     _staff_id, key = enrolled
     before = len(session_rows(app))  # enrolling signed in once already
-    assert _sign_in(client, key).status_code == 200
+    assert sign_in(client, key).status_code == 200
     assert len(session_rows(app)) == before + 1
     cookie = client.get_cookie("session")
     assert cookie is not None
@@ -35,7 +36,7 @@ def test_a_copied_cookie_dies_with_sign_out(app: Flask, client: FlaskClient,
     copy.set_cookie("session", cookie.value)
     assert copy.get("/staff/").status_code == 200
 
-    client.post("/staff/sign-out", data={"csrf_token": _csrf(client, "/staff/")})
+    client.post("/staff/sign-out", data={"csrf_token": page_csrf(client, "/staff/")})
     assert len(session_rows(app)) == before
     answer = copy.get("/staff/")
     assert answer.status_code == 302 and answer.headers["Location"].endswith("/staff/sign-in")
@@ -43,29 +44,28 @@ def test_a_copied_cookie_dies_with_sign_out(app: Flask, client: FlaskClient,
 
 
 def test_each_sign_in_is_its_own_session(app: Flask, client: FlaskClient,
-                                         enrolled: tuple[int, SoftAuthenticator]) -> None:  # noqa: F811
+                                         enrolled: tuple[int, SoftAuthenticator]) -> None:
     """Two devices signed in: signing out on one leaves the other signed in."""
     staff_id, key = enrolled
     other = app.test_client()
     before = len(session_rows(app))
-    _sign_in(client, key)
-    _sign_in(other, key)
+    sign_in(client, key)
+    sign_in(other, key)
     assert session_rows(app).count(staff_id) == before + 2
-    client.post("/staff/sign-out", data={"csrf_token": _csrf(client, "/staff/")})
+    client.post("/staff/sign-out", data={"csrf_token": page_csrf(client, "/staff/")})
     assert other.get("/staff/").status_code == 200
     assert client.get("/staff/").status_code == 302
 
 
 def test_disabling_a_person_ends_their_sessions_for_good(
-        app: Flask, client: FlaskClient, enrolled: tuple[int, SoftAuthenticator]) -> None:  # noqa: F811
+        app: Flask, client: FlaskClient, enrolled: tuple[int, SoftAuthenticator]) -> None:
     """Disabled, their session ends; enabled again, the old cookie still opens nothing."""
     member_id, member_key = enrolled
-    _sign_in(client, member_key)
-    admin_id, token = _add(app, "Anna Admin", admin=True)
+    sign_in(client, member_key)
+    admin_id, token = add_person(app, "Anna Admin", admin=True)
     admin = app.test_client()
-    from tests.test_staff import _enroll
-    assert _enroll(admin, token, SoftAuthenticator()).status_code == 200
-    csrf = _csrf(admin, "/staff/people")
+    assert enroll(admin, token, SoftAuthenticator()).status_code == 200
+    csrf = page_csrf(admin, "/staff/people")
     assert admin.post(f"/staff/people/{member_id}/disable",
                       data={"csrf_token": csrf}).status_code == 303
     assert member_id not in session_rows(app)
@@ -76,7 +76,7 @@ def test_disabling_a_person_ends_their_sessions_for_good(
 
 
 def test_old_sessions_are_swept_at_sign_in(app: Flask, client: FlaskClient,
-                                           enrolled: tuple[int, SoftAuthenticator]) -> None:  # noqa: F811
+                                           enrolled: tuple[int, SoftAuthenticator]) -> None:
     """A row older than the cookie's lifetime goes when anyone signs in."""
     staff_id, key = enrolled
     with app.extensions["valmis.db"].begin() as connection:
@@ -86,7 +86,7 @@ def test_old_sessions_are_swept_at_sign_in(app: Flask, client: FlaskClient,
     with app.extensions["valmis.db"].connect() as connection:
         assert connection.execute(select(db.staff_sessions.c.id_hash)
                                   .where(db.staff_sessions.c.id_hash == "0" * 64)).first()
-    _sign_in(client, key)
+    sign_in(client, key)
     with app.extensions["valmis.db"].connect() as connection:
         assert connection.execute(select(db.staff_sessions.c.id_hash)
                                   .where(db.staff_sessions.c.id_hash == "0" * 64)).first() is None
@@ -114,10 +114,8 @@ def test_cookies_are_host_prefixed_secure_httponly_and_lax_over_https(https_app:
         token = invites.create_invite(connection, language="sv",
                                       appointment_at=datetime.now(UTC) + timedelta(days=1))[1]
     client = https_app.test_client()
-    desktop = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like "
-               "Gecko) Chrome/131.0.0.0 Safari/537.36")
     response = client.get(f"/r/{token}?lang=en", base_url="https://localhost",
-                          headers={"User-Agent": desktop})
+                          headers={"User-Agent": WINDOWS_CHROME})
     assert response.status_code == 200
     cookies = dict(cookie_flags(header) for header in response.headers.getlist("Set-Cookie"))
     assert set(cookies) == {"__Host-session", "__Host-lang"}
@@ -125,5 +123,6 @@ def test_cookies_are_host_prefixed_secure_httponly_and_lax_over_https(https_app:
         assert {"secure", "httponly", "path=/", "samesite=lax"} <= attributes, name
         assert not any(item.startswith("domain=") for item in attributes), name
     # The next request reads them back under their new names.
-    page = client.get("/device", base_url="https://localhost", headers={"User-Agent": desktop})
+    page = client.get("/device", base_url="https://localhost",
+                      headers={"User-Agent": WINDOWS_CHROME})
     assert '<html lang="en"' in page.get_data(as_text=True)

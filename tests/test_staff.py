@@ -1,8 +1,7 @@
 """The staff area: commands, enrollment, passkey sign-in, sessions and who may see what.
 
-A small software authenticator (P-256, "none" attestation) makes real WebAuthn credentials,
-so that py_webauthn verifies them here as it would a browser's; e2e/test_staff_passkeys.py
-does the same with Chromium's virtual authenticator.
+The ceremonies run with tests/support/staff.py's software authenticator, whose credentials
+py_webauthn verifies as it would a browser's.
 """
 
 from __future__ import annotations
@@ -10,123 +9,24 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import secrets
-import struct
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
-from webauthn.helpers import base64url_to_bytes, bytes_to_base64url, encode_cbor
+from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
 
 from app import accounts, db
 from app.security import redact_tokens
 from app.staff import auth, passkeys
 from app.staff.auth import login_required
+from tests.support.staff import SoftAuthenticator, add_person, enroll, page_csrf, post_json, sign_in
 
-ORIGIN = "http://localhost:8000"
-RP_ID = "localhost"
 PUBLIC_ENDPOINTS = {"staff.sign_in", "staff.sign_in_options", "staff.sign_in_verify",
                     "staff.enroll", "staff.enroll_options", "staff.enroll_verify"}
-
-
-class SoftAuthenticator:
-    """One passkey in memory: answers create() and get() as a browser would, in JSON."""
-
-    def __init__(self, *, sign_count: int = 0, counting: bool = True) -> None:
-        """A fresh P-256 key and credential id."""
-        self.key = ec.generate_private_key(ec.SECP256R1())
-        self.credential_id = secrets.token_bytes(16)
-        self.sign_count = sign_count
-        self.counting = counting
-        self.user_handle = b""
-
-    def _client_data(self, kind: str, challenge: str, origin: str) -> bytes:
-        """clientDataJSON for a ceremony."""
-        return json.dumps({"type": kind, "challenge": challenge, "origin": origin,
-                           "crossOrigin": False}).encode()
-
-    def _auth_data(self, flags: int, extra: bytes = b"") -> bytes:
-        """rpIdHash, flags, sign count, then attested credential data when given."""
-        if self.counting:
-            self.sign_count += 1
-        return (hashlib.sha256(RP_ID.encode()).digest() + bytes([flags])
-                + struct.pack(">I", self.sign_count) + extra)
-
-    def create(self, options: dict[str, Any], origin: str = ORIGIN) -> dict[str, Any]:
-        """A registration credential for options (user presence and verification set)."""
-        self.user_handle = base64url_to_bytes(options["user"]["id"])
-        numbers = self.key.public_key().public_numbers()
-        cose = encode_cbor({1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big"),
-                            -3: numbers.y.to_bytes(32, "big")})
-        attested = (bytes(16) + struct.pack(">H", len(self.credential_id))
-                    + self.credential_id + cose)
-        auth_data = self._auth_data(0x01 | 0x04 | 0x40, attested)
-        client_data = self._client_data("webauthn.create", options["challenge"], origin)
-        attestation = encode_cbor({"fmt": "none", "attStmt": {}, "authData": auth_data})
-        identifier = bytes_to_base64url(self.credential_id)
-        return {"id": identifier, "rawId": identifier, "type": "public-key",
-                "response": {"clientDataJSON": bytes_to_base64url(client_data),
-                             "attestationObject": bytes_to_base64url(attestation),
-                             "transports": ["internal"]},
-                "clientExtensionResults": {}}
-
-    def get(self, options: dict[str, Any], origin: str = ORIGIN,
-            flags: int = 0x01 | 0x04) -> dict[str, Any]:
-        """An assertion for options, signed with this passkey."""
-        auth_data = self._auth_data(flags)
-        client_data = self._client_data("webauthn.get", options["challenge"], origin)
-        signature = self.key.sign(auth_data + hashlib.sha256(client_data).digest(),
-                                  ec.ECDSA(hashes.SHA256()))
-        identifier = bytes_to_base64url(self.credential_id)
-        return {"id": identifier, "rawId": identifier, "type": "public-key",
-                "response": {"clientDataJSON": bytes_to_base64url(client_data),
-                             "authenticatorData": bytes_to_base64url(auth_data),
-                             "signature": bytes_to_base64url(signature),
-                             "userHandle": bytes_to_base64url(self.user_handle)},
-                "clientExtensionResults": {}}
-
-
-def _csrf(client: FlaskClient, url: str = "/staff/sign-in") -> str:
-    """The CSRF token a staff page hands its JavaScript (or its form)."""
-    html = client.get(url, follow_redirects=True).get_data(as_text=True)
-    match = re.search(r'(?:data-csrf-token|name="csrf_token" value)="([^"]+)"', html)
-    assert match, f"no CSRF token on {url}"
-    return match.group(1)
-
-
-def _post_json(client: FlaskClient, url: str, token: str, body: Any = None) -> Any:
-    """A ceremony POST as passkey.mjs makes it."""
-    return client.post(url, json=body if body is not None else {},
-                       headers={"X-CSRFToken": token})
-
-
-def _add(app: Flask, name: str = "Aino", *, admin: bool = False) -> tuple[int, str]:
-    """A staff member and an enrollment token."""
-    with app.extensions["valmis.db"].begin() as connection:
-        staff_id = accounts.create_staff(connection, name, is_admin=admin)
-        return staff_id, accounts.create_enrollment(connection, staff_id)
-
-
-def _enroll(client: FlaskClient, token: str, key: SoftAuthenticator) -> Any:
-    """Run the enrollment ceremony; the verify answer."""
-    page = f"/staff/enroll/{token}"
-    csrf = _csrf(client, page)
-    options = _post_json(client, f"{page}/options", csrf).get_json()
-    return _post_json(client, f"{page}/verify", csrf, {"credential": key.create(options)})
-
-
-def _sign_in(client: FlaskClient, key: SoftAuthenticator, **kwargs: Any) -> Any:
-    """Run the sign-in ceremony; the verify answer."""
-    csrf = _csrf(client)
-    options = _post_json(client, "/staff/sign-in/options", csrf).get_json()
-    return _post_json(client, "/staff/sign-in/verify", csrf,
-                      {"credential": key.get(options, **kwargs)})
 
 
 def _audit(app: Flask) -> list[str]:
@@ -134,17 +34,6 @@ def _audit(app: Flask) -> list[str]:
     with app.extensions["valmis.db"].connect() as connection:
         return list(connection.execute(
             select(db.audit_log.c.action).order_by(db.audit_log.c.id)).scalars())
-
-
-@pytest.fixture
-def enrolled(app: Flask, client: FlaskClient) -> tuple[int, SoftAuthenticator]:
-    """A staff member who has enrolled a passkey, then signed out (a fresh client session)."""
-    staff_id, token = _add(app)
-    key = SoftAuthenticator()
-    assert _enroll(client, token, key).status_code == 200
-    with client.session_transaction() as session:
-        session.clear()
-    return staff_id, key
 
 
 # Commands
@@ -155,7 +44,9 @@ def test_staff_add_prints_a_one_time_link_and_stores_only_its_hash(app: Flask,
     """`flask staff add NAME --admin` makes an administrator and prints /staff/enroll/<token>."""
     result = runner.invoke(args=["staff", "add", "Aino Virtanen", "--admin"])
     assert result.exit_code == 0, result.output
-    token = re.search(r"/staff/enroll/([A-Za-z0-9_-]+)", result.output).group(1)
+    match = re.search(r"/staff/enroll/([A-Za-z0-9_-]+)", result.output)
+    assert match, result.output
+    token = match.group(1)
     assert len(base64url_to_bytes(token)) * 8 == 192
     with app.extensions["valmis.db"].connect() as connection:
         member = connection.execute(select(db.staff)).one()
@@ -223,7 +114,7 @@ def test_bootstrap_makes_the_first_administrator_once(app: Flask, runner: Any) -
 
 def test_enrollment_page_has_the_passkey_button(app: Flask, client: FlaskClient) -> None:
     """The page names the endpoints for passkey.mjs and says JavaScript is needed."""
-    _staff_id, token = _add(app)
+    _staff_id, token = add_person(app)
     html = client.get(f"/staff/enroll/{token}").get_data(as_text=True)
     assert 'data-module="passkey"' in html
     assert f'data-options-url="/staff/enroll/{token}/options"' in html
@@ -233,9 +124,9 @@ def test_enrollment_page_has_the_passkey_button(app: Flask, client: FlaskClient)
 
 def test_enrollment_stores_the_passkey_and_signs_in(app: Flask, client: FlaskClient) -> None:
     """A verified passkey is stored, the link is used up and the person is signed in."""
-    staff_id, token = _add(app, "Aino")
+    staff_id, token = add_person(app, "Aino")
     key = SoftAuthenticator()
-    answer = _enroll(client, token, key)
+    answer = enroll(client, token, key)
     assert answer.status_code == 200, answer.get_json()
     assert answer.get_json() == {"redirect": "/staff/"}
     assert "Aino" in client.get("/staff/").get_data(as_text=True)
@@ -251,9 +142,9 @@ def test_enrollment_stores_the_passkey_and_signs_in(app: Flask, client: FlaskCli
 def test_registration_options_require_user_verification(app: Flask,
                                                         client: FlaskClient) -> None:
     """User verification is required; a resident key preferred; the RP is from config."""
-    _staff_id, token = _add(app)
-    options = _post_json(client, f"/staff/enroll/{token}/options",
-                         _csrf(client, f"/staff/enroll/{token}")).get_json()
+    _staff_id, token = add_person(app)
+    options = post_json(client, f"/staff/enroll/{token}/options",
+                        page_csrf(client, f"/staff/enroll/{token}")).get_json()
     selection = options["authenticatorSelection"]
     assert selection["userVerification"] == "required"
     assert selection["residentKey"] == "preferred"
@@ -262,16 +153,16 @@ def test_registration_options_require_user_verification(app: Flask,
 
 def test_an_enrollment_link_works_once(app: Flask, client: FlaskClient) -> None:
     """After use the page is 404, and a second ceremony is refused."""
-    _staff_id, token = _add(app)
-    assert _enroll(client, token, SoftAuthenticator()).status_code == 200
+    _staff_id, token = add_person(app)
+    assert enroll(client, token, SoftAuthenticator()).status_code == 200
     assert client.get(f"/staff/enroll/{token}").status_code == 404
     assert client.post(f"/staff/enroll/{token}/options",
-                       headers={"X-CSRFToken": _csrf(client, "/staff/")}).status_code == 404
+                       headers={"X-CSRFToken": page_csrf(client, "/staff/")}).status_code == 404
 
 
 def test_an_expired_enrollment_link_is_refused(app: Flask, client: FlaskClient) -> None:
     """24 hours later the link is gone."""
-    _staff_id, token = _add(app)
+    _staff_id, token = add_person(app)
     with app.extensions["valmis.db"].begin() as connection:
         connection.execute(update(db.enrollments).values(
             expires_at=datetime.now(UTC) - timedelta(seconds=1)))
@@ -281,7 +172,7 @@ def test_an_expired_enrollment_link_is_refused(app: Flask, client: FlaskClient) 
 
 def test_a_disabled_persons_link_is_refused(app: Flask, client: FlaskClient) -> None:
     """A disabled person cannot enroll."""
-    _staff_id, token = _add(app)
+    _staff_id, token = add_person(app)
     with app.extensions["valmis.db"].begin() as connection:
         connection.execute(update(db.staff).values(disabled=True))
     assert client.get(f"/staff/enroll/{token}").status_code == 404
@@ -289,26 +180,26 @@ def test_a_disabled_persons_link_is_refused(app: Flask, client: FlaskClient) -> 
 
 def test_registration_from_another_origin_is_refused(app: Flask, client: FlaskClient) -> None:
     """The origin must be the configured one."""
-    _staff_id, token = _add(app)
+    _staff_id, token = add_person(app)
     page = f"/staff/enroll/{token}"
-    csrf = _csrf(client, page)
-    options = _post_json(client, f"{page}/options", csrf).get_json()
+    csrf = page_csrf(client, page)
+    options = post_json(client, f"{page}/options", csrf).get_json()
     credential = SoftAuthenticator().create(options, origin="http://localhost:9999")
-    answer = _post_json(client, f"{page}/verify", csrf, {"credential": credential})
+    answer = post_json(client, f"{page}/verify", csrf, {"credential": credential})
     assert answer.status_code == 400
     assert answer.get_json() == {"error": "invalid-credential"}
 
 
 def test_the_registration_challenge_is_popped_once(app: Flask, client: FlaskClient) -> None:
     """A failed verify uses the challenge up; replaying a good credential is then refused."""
-    _staff_id, token = _add(app)
+    _staff_id, token = add_person(app)
     page = f"/staff/enroll/{token}"
-    csrf = _csrf(client, page)
-    options = _post_json(client, f"{page}/options", csrf).get_json()
+    csrf = page_csrf(client, page)
+    options = post_json(client, f"{page}/options", csrf).get_json()
     credential = SoftAuthenticator().create(options)
-    bad = _post_json(client, f"{page}/verify", csrf, {"credential": {"id": "x"}})
+    bad = post_json(client, f"{page}/verify", csrf, {"credential": {"id": "x"}})
     assert bad.get_json() == {"error": "invalid-credential"}
-    replay = _post_json(client, f"{page}/verify", csrf, {"credential": credential})
+    replay = post_json(client, f"{page}/verify", csrf, {"credential": credential})
     assert replay.status_code == 400
     assert replay.get_json() == {"error": "no-challenge"}
 
@@ -320,7 +211,7 @@ def test_sign_in_with_a_passkey(app: Flask, client: FlaskClient,
                                 enrolled: tuple[int, SoftAuthenticator]) -> None:
     """A valid assertion signs in, saves the count and the time, and is audited."""
     _staff_id, key = enrolled
-    answer = _sign_in(client, key)
+    answer = sign_in(client, key)
     assert answer.status_code == 200, answer.get_json()
     assert client.get("/staff/").status_code == 200
     with app.extensions["valmis.db"].connect() as connection:
@@ -331,7 +222,7 @@ def test_sign_in_with_a_passkey(app: Flask, client: FlaskClient,
 
 def test_sign_in_options_allow_any_discoverable_credential(client: FlaskClient) -> None:
     """No credential list (discoverable passkeys), user verification required."""
-    options = _post_json(client, "/staff/sign-in/options", _csrf(client)).get_json()
+    options = post_json(client, "/staff/sign-in/options", page_csrf(client)).get_json()
     assert options.get("allowCredentials", []) == []
     assert options["userVerification"] == "required"
     assert options["rpId"] == "localhost"
@@ -343,11 +234,11 @@ def test_sign_in_starts_a_new_session(client: FlaskClient,
     _staff_id, key = enrolled
     with client.session_transaction() as session:
         session["planted"] = "by someone else"
-    _sign_in(client, key)
+    sign_in(client, key)
     with client.session_transaction() as session:
         assert "planted" not in session
         first = session[auth.SESSION_ID_KEY]
-    _sign_in(client, key)
+    sign_in(client, key)
     with client.session_transaction() as session:
         assert session[auth.SESSION_ID_KEY] != first
 
@@ -356,13 +247,13 @@ def test_the_sign_in_challenge_is_popped_once(client: FlaskClient,
                                               enrolled: tuple[int, SoftAuthenticator]) -> None:
     """The same assertion sent twice: the second finds no challenge."""
     _staff_id, key = enrolled
-    csrf = _csrf(client)
-    options = _post_json(client, "/staff/sign-in/options", csrf).get_json()
+    csrf = page_csrf(client)
+    options = post_json(client, "/staff/sign-in/options", csrf).get_json()
     assertion = key.get(options)
-    assert _post_json(client, "/staff/sign-in/verify", csrf,
-                      {"credential": assertion}).status_code == 200
-    csrf = _csrf(client, "/staff/")
-    replay = _post_json(client, "/staff/sign-in/verify", csrf, {"credential": assertion})
+    assert post_json(client, "/staff/sign-in/verify", csrf,
+                     {"credential": assertion}).status_code == 200
+    csrf = page_csrf(client, "/staff/")
+    replay = post_json(client, "/staff/sign-in/verify", csrf, {"credential": assertion})
     assert replay.get_json() == {"error": "no-challenge"}
 
 
@@ -370,12 +261,12 @@ def test_an_expired_challenge_is_refused(app: Flask, client: FlaskClient,
                                          enrolled: tuple[int, SoftAuthenticator]) -> None:
     """A challenge older than CHALLENGE_SECONDS is not accepted."""
     _staff_id, key = enrolled
-    csrf = _csrf(client)
-    options = _post_json(client, "/staff/sign-in/options", csrf).get_json()
+    csrf = page_csrf(client)
+    options = post_json(client, "/staff/sign-in/options", csrf).get_json()
     with app.extensions["valmis.db"].begin() as connection:
         connection.execute(update(db.ceremonies).values(
             expires_at=datetime.now(UTC) - timedelta(seconds=1)))
-    answer = _post_json(client, "/staff/sign-in/verify", csrf, {"credential": key.get(options)})
+    answer = post_json(client, "/staff/sign-in/verify", csrf, {"credential": key.get(options)})
     assert answer.get_json() == {"error": "challenge-expired"}
 
 
@@ -387,8 +278,8 @@ def test_challenges_are_kept_server_side(app: Flask, client: FlaskClient,
     verification could be sent again. Here the row is gone once verify has run.
     """
     _staff_id, key = enrolled
-    csrf = _csrf(client)
-    options = _post_json(client, "/staff/sign-in/options", csrf).get_json()
+    csrf = page_csrf(client)
+    options = post_json(client, "/staff/sign-in/options", csrf).get_json()
     with client.session_transaction() as session:
         ceremony_id = session[passkeys.AUTHENTICATION_KEY]
         copied = dict(session)
@@ -397,16 +288,16 @@ def test_challenges_are_kept_server_side(app: Flask, client: FlaskClient,
         row = connection.execute(select(db.ceremonies)).one()
     assert (row.id, row.kind, row.challenge) == (ceremony_id, "sign-in", options["challenge"])
     assertion = key.get(options)
-    assert _post_json(client, "/staff/sign-in/verify", csrf,
-                      {"credential": assertion}).status_code == 200
+    assert post_json(client, "/staff/sign-in/verify", csrf,
+                     {"credential": assertion}).status_code == 200
     with app.extensions["valmis.db"].connect() as connection:
         assert connection.execute(select(db.ceremonies)).all() == []
     # Put the old cookie back, as someone holding a copy would.
     with client.session_transaction() as session:
         session.clear()
         session.update(copied)
-    replay = _post_json(client, "/staff/sign-in/verify", _csrf(client),
-                        {"credential": assertion})
+    replay = post_json(client, "/staff/sign-in/verify", page_csrf(client),
+                       {"credential": assertion})
     assert replay.get_json() == {"error": "no-challenge"}
 
 
@@ -414,25 +305,25 @@ def test_a_ceremony_of_one_kind_cannot_finish_another(
         client: FlaskClient, enrolled: tuple[int, SoftAuthenticator]) -> None:
     """A sign-in ceremony's id planted as a registration's is not found."""
     _staff_id, _key = enrolled
-    _token_staff, token = _add(client.application)
-    csrf = _csrf(client)
-    _post_json(client, "/staff/sign-in/options", csrf)
+    _token_staff, token = add_person(client.application)
+    csrf = page_csrf(client)
+    post_json(client, "/staff/sign-in/options", csrf)
     with client.session_transaction() as session:
         session[passkeys.REGISTRATION_KEY] = session[passkeys.AUTHENTICATION_KEY]
     credential = SoftAuthenticator().create({"user": {"id": "AA"}, "challenge": "AA"})
-    answer = _post_json(client, f"/staff/enroll/{token}/verify", csrf,
-                        {"credential": credential})
+    answer = post_json(client, f"/staff/enroll/{token}/verify", csrf,
+                       {"credential": credential})
     assert answer.get_json() == {"error": "no-challenge"}
 
 
 def test_expired_ceremonies_are_swept(app: Flask, client: FlaskClient) -> None:
     """Starting a ceremony deletes everyone's expired ones."""
-    csrf = _csrf(client)
-    _post_json(client, "/staff/sign-in/options", csrf)
+    csrf = page_csrf(client)
+    post_json(client, "/staff/sign-in/options", csrf)
     with app.extensions["valmis.db"].begin() as connection:
         connection.execute(update(db.ceremonies).values(
             expires_at=datetime.now(UTC) - timedelta(seconds=1)))
-    _post_json(client, "/staff/sign-in/options", csrf)
+    post_json(client, "/staff/sign-in/options", csrf)
     with app.extensions["valmis.db"].connect() as connection:
         assert len(connection.execute(select(db.ceremonies)).all()) == 1
 
@@ -441,7 +332,7 @@ def test_sign_in_without_user_verification_is_refused(
         client: FlaskClient, enrolled: tuple[int, SoftAuthenticator]) -> None:
     """Presence alone (no fingerprint, face or PIN) is not enough."""
     _staff_id, key = enrolled
-    answer = _sign_in(client, key, flags=0x01)
+    answer = sign_in(client, key, flags=0x01)
     assert answer.status_code == 400
     assert client.get("/staff/").status_code == 302
 
@@ -450,11 +341,11 @@ def test_a_disabled_person_cannot_sign_in(app: Flask, client: FlaskClient,
                                           enrolled: tuple[int, SoftAuthenticator]) -> None:
     """Disabled: refused, audited; and a session already open ends on the next request."""
     _staff_id, key = enrolled
-    assert _sign_in(client, key).status_code == 200
+    assert sign_in(client, key).status_code == 200
     with app.extensions["valmis.db"].begin() as connection:
         connection.execute(update(db.staff).values(disabled=True))
     assert client.get("/staff/").status_code == 302
-    answer = _sign_in(client, key)
+    answer = sign_in(client, key)
     assert answer.status_code == 403
     assert answer.get_json() == {"error": "disabled"}
     assert _audit(app)[-1] == "sign-in-refused"
@@ -463,7 +354,7 @@ def test_a_disabled_person_cannot_sign_in(app: Flask, client: FlaskClient,
 def test_an_unknown_passkey_is_refused(client: FlaskClient) -> None:
     """A credential the database does not know signs nobody in."""
     stranger = SoftAuthenticator()
-    answer = _sign_in(client, stranger)
+    answer = sign_in(client, stranger)
     assert answer.get_json() == {"error": "unknown-passkey"}
 
 
@@ -473,7 +364,7 @@ def test_a_sign_count_going_backwards_is_refused(
     _staff_id, key = enrolled
     with app.extensions["valmis.db"].begin() as connection:
         connection.execute(update(db.passkeys).values(sign_count=50))
-    answer = _sign_in(client, key)
+    answer = sign_in(client, key)
     assert answer.status_code == 400
     assert _audit(app)[-1] == "sign-in-refused"
     assert client.get("/staff/").status_code == 302
@@ -481,11 +372,11 @@ def test_a_sign_count_going_backwards_is_refused(
 
 def test_a_passkey_that_never_counts_is_accepted(app: Flask, client: FlaskClient) -> None:
     """Synced passkeys report 0 every time: 0 then 0 is fine."""
-    _staff_id, token = _add(app)
+    _staff_id, token = add_person(app)
     key = SoftAuthenticator(counting=False)
-    assert _enroll(client, token, key).status_code == 200
-    assert _sign_in(client, key).status_code == 200
-    assert _sign_in(client, key).status_code == 200
+    assert enroll(client, token, key).status_code == 200
+    assert sign_in(client, key).status_code == 200
+    assert sign_in(client, key).status_code == 200
 
 
 @pytest.mark.parametrize(("stored", "new", "fresh"), [
@@ -503,8 +394,8 @@ def test_sign_out_ends_the_session(app: Flask, client: FlaskClient,
                                    enrolled: tuple[int, SoftAuthenticator]) -> None:
     """The form on the dashboard signs out; the dashboard then sends to sign-in."""
     _staff_id, key = enrolled
-    _sign_in(client, key)
-    answer = client.post("/staff/sign-out", data={"csrf_token": _csrf(client, "/staff/")})
+    sign_in(client, key)
+    answer = client.post("/staff/sign-out", data={"csrf_token": page_csrf(client, "/staff/")})
     assert answer.status_code == 302 and answer.location.endswith("/staff/sign-in")
     assert client.get("/staff/").location.endswith("/staff/sign-in")
     assert _audit(app)[-1] == "sign-out"
@@ -514,7 +405,7 @@ def test_sign_out_needs_the_csrf_token(client: FlaskClient,
                                        enrolled: tuple[int, SoftAuthenticator]) -> None:
     """A cross-site post cannot sign a person out (or in)."""
     _staff_id, key = enrolled
-    _sign_in(client, key)
+    sign_in(client, key)
     assert client.post("/staff/sign-out").status_code == 400
     assert client.post("/staff/sign-in/options", json={}).status_code == 400
 
@@ -523,7 +414,7 @@ def test_an_idle_session_ends(app: Flask, client: FlaskClient,
                               enrolled: tuple[int, SoftAuthenticator]) -> None:
     """After STAFF_IDLE_MINUTES without a request the person is signed out."""
     _staff_id, key = enrolled
-    _sign_in(client, key)
+    sign_in(client, key)
     idle = app.config["STAFF_IDLE_MINUTES"] * 60
     with client.session_transaction() as session:
         session[auth.SEEN_KEY] = int(time.time()) - idle + 30
@@ -542,7 +433,7 @@ def test_idle_minutes_come_from_the_setting(app: Flask, client: FlaskClient,
     """STAFF_IDLE_MINUTES=1: two minutes idle is too long."""
     app.config["STAFF_IDLE_MINUTES"] = 1
     _staff_id, key = enrolled
-    _sign_in(client, key)
+    sign_in(client, key)
     with client.session_transaction() as session:
         session[auth.SEEN_KEY] = int(time.time()) - 120
     assert client.get("/staff/").status_code == 302
@@ -551,7 +442,7 @@ def test_idle_minutes_come_from_the_setting(app: Flask, client: FlaskClient,
 def test_every_staff_rule_refuses_an_anonymous_visitor(app: Flask, client: FlaskClient) -> None:
     """Walk the URL map: apart from sign-in and enrollment, /staff sends GET to sign-in and
     refuses anything else with 401 (with a valid CSRF token, so CSRF is not what refuses)."""
-    csrf = _csrf(client)
+    csrf = page_csrf(client)
     checked = []
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/staff") or rule.endpoint in PUBLIC_ENDPOINTS:

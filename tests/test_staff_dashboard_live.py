@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 import time
 from datetime import UTC, datetime, timedelta
-from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -14,90 +12,8 @@ from flask.testing import FlaskClient
 
 from app import invites
 from app.staff import auth
-from tests.test_reports_api import readiness
-from tests.test_staff_invites import staff_client  # noqa: F401 (a fixture)
-
-URL = "/staff/dashboard/rows"
-EN = {"Accept-Language": "en"}
-_SPACING = re.compile(r"[ \t\r\n]+")
-COLUMNS = ("time", "reference", "language", "status_text", "device", "path", "checks",
-           "last_activity")
-
-
-class _RowsParser(HTMLParser):
-    """The dashboard's rows as what each cell says: the words, a check's mark, the link."""
-
-    def __init__(self) -> None:
-        """Start outside any row."""
-        super().__init__(convert_charrefs=True)
-        self.rows: list[dict[str, Any]] = []
-        self._cell: list[str] | None = None
-        self._check: dict[str, str] | None = None
-        self._in_symbol = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        """A row, a cell, a link, a status or a check begins."""
-        attributes = {name: value or "" for name, value in attrs}
-        classes = attributes.get("class", "").split()
-        if tag == "tr" and "data-invite-id" in attributes:
-            self.rows.append({"id": int(attributes["data-invite-id"]), "cells": [],
-                              "checks": []})
-        elif not self.rows:
-            return
-        elif tag in ("th", "td"):
-            self._cell = []
-        elif tag == "a" and not self.rows[-1]["cells"]:
-            self.rows[-1]["url"] = attributes["href"]
-        elif tag == "span" and "invite-status" in classes:
-            self.rows[-1]["status"] = classes[-1].removeprefix("invite-status--")
-        elif tag == "li":
-            self._check = {"mark": classes[-1].removeprefix("check-result--"), "symbol": "",
-                           "text": ""}
-        elif tag == "span" and "check-result__symbol" in classes:
-            assert attributes.get("aria-hidden") == "true", "a glyph is for the eye only"
-            self._in_symbol = True
-
-    def handle_endtag(self, tag: str) -> None:
-        """A cell or a check ends."""
-        if tag in ("th", "td") and self._cell is not None:
-            # Only the template's own spacing: a formatted time keeps its narrow no-break space.
-            self.rows[-1]["cells"].append(_SPACING.sub(" ", "".join(self._cell)).strip())
-            self._cell = None
-        elif tag == "li" and self._check is not None:
-            self._check["text"] = self._check["text"].strip()
-            self.rows[-1]["checks"].append(self._check)
-            self._check = None
-        elif tag == "span":
-            self._in_symbol = False
-
-    def handle_data(self, data: str) -> None:
-        """Words of the current cell, and of the current check apart from its glyph."""
-        if self._cell is not None:
-            self._cell.append(data)
-        if self._check is not None:
-            self._check["symbol" if self._in_symbol else "text"] += data
-
-
-def rows_of(html: str) -> list[dict[str, Any]]:
-    """The rows in this HTML (the fragment or the whole page) as dicts: id, url, status, each
-    column's words (COLUMNS), and checks as [{"mark", "symbol", "text": "Camera: OK"}]."""
-    parser = _RowsParser()
-    parser.feed(html)
-    rows = []
-    for row in parser.rows:
-        assert len(row["cells"]) == len(COLUMNS), row
-        rows.append({"id": row["id"], "url": row.get("url"), "status": row.get("status"),
-                     **dict(zip(COLUMNS, row["cells"], strict=True)), "checks": row["checks"]})
-    return rows
-
-
-def live_rows(client: FlaskClient, day: str | None = None,
-              headers: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    """The rows dashboard-live.mjs would get now (in English unless headers say otherwise)."""
-    answer = client.get(URL, query_string={"day": day} if day else None,
-                        headers=EN if headers is None else headers)
-    assert answer.status_code == 200, answer.status_code
-    return rows_of(answer.get_data(as_text=True))
+from tests.support.dashboard import EN, URL, rows_of
+from tests.support.reports import readiness
 
 
 def _invite(app: Flask, reference: str = "Ti 14") -> int:
@@ -131,7 +47,7 @@ def _page(client: FlaskClient, url: str = "/staff/") -> str:
 
 
 def test_the_rows_are_the_pages_own_rows_and_private(app: Flask,
-                                                     staff_client: FlaskClient) -> None:  # noqa: F811
+                                                     staff_client: FlaskClient) -> None:
     """Byte for byte what the page draws inside its table body; HTML, never cached."""
     invite_id = _invite(app)
     response = _get(staff_client)
@@ -153,7 +69,7 @@ def test_the_rows_are_the_pages_own_rows_and_private(app: Flask,
 
 
 def test_the_page_names_its_rows_etag_so_the_first_poll_is_a_304(
-        app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
+        app: Flask, staff_client: FlaskClient) -> None:
     """data-etag is the ETag of the rows the page drew; after a report it is stale."""
     invite_id = _invite(app)
     page = _page(staff_client)
@@ -164,7 +80,7 @@ def test_the_page_names_its_rows_etag_so_the_first_poll_is_a_304(
     assert _get(staff_client, etag).status_code == 200
 
 
-def test_data_is_escaped_as_text(app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
+def test_data_is_escaped_as_text(app: Flask, staff_client: FlaskClient) -> None:
     """A reference that looks like markup stays words, in the fragment as on the page."""
     _invite(app, '<img src=x onerror="alert(1)">')
     fragment = _get(staff_client).get_data(as_text=True)
@@ -175,7 +91,7 @@ def test_data_is_escaped_as_text(app: Flask, staff_client: FlaskClient) -> None:
 
 
 def test_the_words_follow_the_staff_members_language(app: Flask,
-                                                     staff_client: FlaskClient) -> None:  # noqa: F811
+                                                     staff_client: FlaskClient) -> None:
     """Finnish staff get Finnish statuses, and so another ETag."""
     _invite(app)
     english = _get(staff_client)
@@ -186,7 +102,7 @@ def test_the_words_follow_the_staff_members_language(app: Flask,
 
 
 def test_unchanged_rows_answer_304_and_a_report_changes_the_etag(
-        app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
+        app: Flask, staff_client: FlaskClient) -> None:
     """If-None-Match with the current ETag: 304 and no body; after a report, 200 and new rows."""
     invite_id = _invite(app)
     first = _get(staff_client)
@@ -209,7 +125,7 @@ def test_unchanged_rows_answer_304_and_a_report_changes_the_etag(
     assert _get(staff_client, changed.headers["ETag"]).status_code == 304
 
 
-def test_no_rows_is_an_empty_fragment(staff_client: FlaskClient) -> None:  # noqa: F811
+def test_no_rows_is_an_empty_fragment(staff_client: FlaskClient) -> None:
     """An empty dashboard still has an ETag, and the page says it is empty."""
     response = _get(staff_client)
     assert response.status_code == 200
@@ -220,7 +136,7 @@ def test_no_rows_is_an_empty_fragment(staff_client: FlaskClient) -> None:  # noq
 
 @pytest.mark.parametrize("day", ["2026-02-30", "tomorrow", "20261203", "1999-12-31"])
 def test_a_day_that_is_not_a_date_is_a_400_without_rows(
-        app: Flask, staff_client: FlaskClient, day: str) -> None:  # noqa: F811
+        app: Flask, staff_client: FlaskClient, day: str) -> None:
     """As the page: a 400 that names the error, and no rows."""
     _invite(app, "Hidden")
     answer = staff_client.get(URL, query_string={"day": day}, headers=EN)
@@ -237,7 +153,7 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client: FlaskClient) -> None:
 
 
 def test_polling_does_not_keep_the_session_alive(app: Flask,
-                                                 staff_client: FlaskClient) -> None:  # noqa: F811
+                                                 staff_client: FlaskClient) -> None:
     """A dashboard left open ends its session after the idle minutes all the same."""
     seen = int(time.time()) - 60
     with staff_client.session_transaction() as session:
@@ -251,7 +167,7 @@ def test_polling_does_not_keep_the_session_alive(app: Flask,
 
 
 def test_the_dashboard_is_wired_for_live_updates(app: Flask,
-                                                 staff_client: FlaskClient) -> None:  # noqa: F811
+                                                 staff_client: FlaskClient) -> None:
     """The wrapper names the module, its URL and the words it reads out; live region,
     signed-out note, Refresh."""
     _invite(app)
@@ -268,7 +184,7 @@ def test_the_dashboard_is_wired_for_live_updates(app: Flask,
 
 
 def test_the_words_read_out_are_translated(app: Flask,
-                                           staff_client: FlaskClient) -> None:  # noqa: F811
+                                           staff_client: FlaskClient) -> None:
     """In Finnish, the announcements are Finnish and keep their placeholder."""
     _invite(app)
     html = staff_client.get("/staff/", headers={"Accept-Language": "fi"}).get_data(as_text=True)

@@ -24,9 +24,8 @@ from app.invite_status import (
     report_kind_text,
     step_text,
 )
-from tests.test_reports_api import readiness
-from tests.test_staff_dashboard_live import live_rows
-from tests.test_staff_invites import staff_client  # noqa: F401 (a fixture)
+from tests.support.dashboard import live_rows
+from tests.support.reports import readiness
 
 ZONE = ZoneInfo("Europe/Helsinki")
 EN = {"Accept-Language": "en"}
@@ -172,7 +171,7 @@ def test_a_no_video_report_says_which_way_it_went(app: Flask) -> None:
 
 
 def test_the_page_and_its_live_rows_show_device_checks_and_a_link_to_the_invite(
-        app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
+        app: Flask, staff_client: FlaskClient) -> None:
     """After a readiness report: the device in words and each check with its mark."""
     invite_id = _create(app, datetime.now(UTC) + timedelta(days=1))
     _android_not_heard(app, invite_id)
@@ -215,7 +214,7 @@ SKIPPED = {"status": "skipped"}
     ({}, "web", "Ready"),
 ])
 def test_the_dashboard_status_follows_the_checks_not_the_browsers_word(
-        app: Flask, staff_client: FlaskClient,  # noqa: F811
+        app: Flask, staff_client: FlaskClient,
         checks: dict[str, Any], path: str, words: str) -> None:
     """The status, the dashboard's words and the invite page's history agree with the checks."""
     invite_id = _create(app, datetime.now(UTC) + timedelta(days=1))
@@ -238,7 +237,7 @@ def test_reaching_the_last_page_does_not_read_as_ready(app: Flask) -> None:
 
 
 def test_before_any_readiness_report_device_and_checks_are_empty(
-        app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
+        app: Flask, staff_client: FlaskClient) -> None:
     """No words are made up for a customer who has not checked anything."""
     _create(app, datetime.now(UTC) + timedelta(days=1))
     (row,) = live_rows(staff_client)
@@ -250,7 +249,7 @@ def test_before_any_readiness_report_device_and_checks_are_empty(
 
 
 def test_a_day_shows_only_that_days_invites_in_the_default_zone(
-        app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
+        app: Flask, staff_client: FlaskClient) -> None:
     """From local midnight to local midnight; the page, its data-url and its live rows agree."""
     day = _today() + timedelta(days=3)
     _create(app, _local(day - timedelta(days=1), 23, 59), "Before")
@@ -280,7 +279,7 @@ def test_a_day_shows_only_that_days_invites_in_the_default_zone(
         assert 'href="/staff/" aria-current="page">Today and upcoming<' in html
 
 
-def test_an_empty_day_says_so(staff_client: FlaskClient) -> None:  # noqa: F811
+def test_an_empty_day_says_so(staff_client: FlaskClient) -> None:
     """The day's own sentence, not "today or later"."""
     status, html = _page(staff_client, f"/staff/?day={_today().isoformat()}")
     assert status == 200
@@ -289,7 +288,7 @@ def test_an_empty_day_says_so(staff_client: FlaskClient) -> None:  # noqa: F811
 
 
 def test_a_past_day_shows_invites_until_retention_ends(app: Flask,
-                                                       staff_client: FlaskClient) -> None:  # noqa: F811
+                                                       staff_client: FlaskClient) -> None:
     """Three days ago is still there, twenty days ago is past retention like its page."""
     recent = datetime.now(UTC) - timedelta(days=3)
     old = datetime.now(UTC) - timedelta(days=20)
@@ -305,7 +304,7 @@ def test_a_past_day_shows_invites_until_retention_ends(app: Flask,
 @pytest.mark.parametrize("day", ["2026-02-30", "tomorrow", "20261203", "2026-1-03",
                                  "1999-12-31", "٢٠٢٦-١٢-٠٣"])
 def test_a_day_that_is_not_a_date_is_a_400_with_a_message(
-        app: Flask, staff_client: FlaskClient, day: str) -> None:  # noqa: F811
+        app: Flask, staff_client: FlaskClient, day: str) -> None:
     """The page says what to do and lists nothing; its live rows name the error."""
     _create(app, datetime.now(UTC) + timedelta(days=1), "Hidden")
     response = staff_client.get("/staff/", query_string={"day": day}, headers=EN)
@@ -326,7 +325,7 @@ def test_a_day_that_is_not_a_date_is_a_400_with_a_message(
 
 
 def test_the_invite_page_shows_the_invite_and_its_history_newest_first(
-        app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
+        app: Flask, staff_client: FlaskClient) -> None:
     """By the browser's moment, whatever order the reports arrived in."""
     made = datetime.now(UTC) - timedelta(hours=1)
     invite_id = _create(app, datetime.now(UTC) + timedelta(days=1), "Ti 14", teams_url=TEAMS,
@@ -365,7 +364,7 @@ def test_the_invite_page_shows_the_invite_and_its_history_newest_first(
 
 
 def test_an_invite_without_reports_or_teams_link(app: Flask,
-                                                 staff_client: FlaskClient) -> None:  # noqa: F811
+                                                 staff_client: FlaskClient) -> None:
     """No history table, a sentence instead; no Teams link; not opened."""
     invite_id = _create(app, datetime.now(UTC) + timedelta(days=1))
     status, html = _page(staff_client, f"/staff/invites/{invite_id}")
@@ -376,7 +375,7 @@ def test_an_invite_without_reports_or_teams_link(app: Flask,
 
 
 def test_viewing_an_invite_is_audited_by_id_without_customer_data(
-        app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
+        app: Flask, staff_client: FlaskClient) -> None:
     """One entry per view, naming the invite's id and the staff member; no reference."""
     invite_id = _create(app, datetime.now(UTC) + timedelta(days=1), "Matti Meikäläinen")
     staff_client.get(f"/staff/invites/{invite_id}")
@@ -390,7 +389,7 @@ def test_viewing_an_invite_is_audited_by_id_without_customer_data(
 
 
 def test_unknown_and_expired_invites_are_404s_and_not_audited(
-        app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
+        app: Flask, staff_client: FlaskClient) -> None:
     """Past retention an invite is as gone as one that never was."""
     expired = _create(app, datetime.now(UTC) - timedelta(days=20))
     token = _csrf(staff_client.get("/staff/").get_data(as_text=True))
@@ -407,7 +406,7 @@ def test_unknown_and_expired_invites_are_404s_and_not_audited(
 # Deleting an invite
 
 
-def test_deleting_needs_the_box_ticked(app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
+def test_deleting_needs_the_box_ticked(app: Flask, staff_client: FlaskClient) -> None:
     """Without "I understand": a 400 page that says so, and nothing is deleted."""
     invite_id = _create(app, datetime.now(UTC) + timedelta(days=1))
     _, html = _page(staff_client, f"/staff/invites/{invite_id}")
@@ -421,7 +420,7 @@ def test_deleting_needs_the_box_ticked(app: Flask, staff_client: FlaskClient) ->
     assert _audit(app, "invite-deleted") == []
 
 
-def test_deleting_needs_the_csrf_token(app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
+def test_deleting_needs_the_csrf_token(app: Flask, staff_client: FlaskClient) -> None:
     """A forged form from elsewhere deletes nothing."""
     invite_id = _create(app, datetime.now(UTC) + timedelta(days=1))
     answer = staff_client.post(f"/staff/invites/{invite_id}/delete", data={"confirm": "yes"})
@@ -430,7 +429,7 @@ def test_deleting_needs_the_csrf_token(app: Flask, staff_client: FlaskClient) ->
 
 
 def test_deleting_removes_the_invite_and_its_reports_only(
-        app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
+        app: Flask, staff_client: FlaskClient) -> None:
     """Gone with its reports, audited by id, and the dashboard says so once."""
     invite_id = _create(app, datetime.now(UTC) + timedelta(days=1), "Delete me")
     other = _create(app, datetime.now(UTC) + timedelta(days=1), "Keep me")
@@ -487,7 +486,7 @@ def test_an_anonymous_delete_is_refused(app: Flask, client: FlaskClient) -> None
 
 
 def test_any_stored_moment_renders_on_the_invite_page_and_the_dashboard(
-        app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
+        app: Flask, staff_client: FlaskClient) -> None:
     """Rows stored before the browser's clock was bounded may hold any date Python can: the
     pages show them rather than fail, so the delete form stays within reach."""
     invite_id = _create(app, datetime.now(UTC) + timedelta(hours=1), "Far off")
@@ -512,7 +511,7 @@ def test_any_stored_moment_renders_on_the_invite_page_and_the_dashboard(
 
 
 def test_a_current_report_after_a_future_dated_one_shows_everywhere(
-        app: Flask, staff_client: FlaskClient) -> None:  # noqa: F811
+        app: Flask, staff_client: FlaskClient) -> None:
     """A "ready" dated 2099 and then a current "not ready", both through the API: the
     dashboard, its live rows and the invite's page say "not ready", and the page lists the
     current report first."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from datetime import UTC, datetime, timedelta
 from html import unescape
 from types import SimpleNamespace
@@ -15,13 +14,12 @@ from babel.dates import format_date
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
-from app import accounts, db, invites
+from app import db, invites
 from app.invite_form import read_invite_form
 from app.invite_status import invite_status
-from app.staff import auth
-from tests.test_appointment_time import next_clock_change
+from tests.support.clock import next_clock_change
 
 ZONE = "Europe/Helsinki"
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
@@ -31,21 +29,6 @@ TEAMS = "https://teams.microsoft.com/l/meetup-join/abc"
 def _tomorrow() -> str:
     """Tomorrow's date in Helsinki, as <input type=date> sends it."""
     return (datetime.now(ZoneInfo(ZONE)) + timedelta(days=1)).date().isoformat()
-
-
-@pytest.fixture
-def staff_client(app: Flask, client: FlaskClient) -> FlaskClient:
-    """A client signed in as a staff member, set in the session as auth.sign_in does."""
-    with app.extensions["valmis.db"].begin() as connection:
-        staff_id = accounts.create_staff(connection, "Aino")
-        connection.execute(insert(db.staff_sessions).values(
-            id_hash=auth.session_id_hash("test-session"), staff_id=staff_id,
-            created_at=datetime.now(UTC)))
-    with client.session_transaction() as session:
-        session[auth.STAFF_KEY] = staff_id
-        session[auth.SESSION_ID_KEY] = "test-session"
-        session[auth.SEEN_KEY] = int(time.time())
-    return client
 
 
 def _csrf(client: FlaskClient) -> str:

@@ -16,14 +16,7 @@ from webauthn.helpers import bytes_to_base64url
 
 from app import accounts, db
 from app.invites import hash_token
-from tests.test_staff import (
-    SoftAuthenticator,
-    _add,
-    _csrf,
-    _enroll,
-    _post_json,
-    _sign_in,
-)
+from tests.support.staff import SoftAuthenticator, add_person, enroll, page_csrf, post_json, sign_in
 
 EN = "?lang=en"
 
@@ -35,9 +28,9 @@ def _engine(app: Flask) -> Any:
 
 def _member(app: Flask, name: str, *, admin: bool = False) -> tuple[int, SoftAuthenticator]:
     """A staff member who has enrolled one passkey (on a client of their own)."""
-    staff_id, token = _add(app, name, admin=admin)
+    staff_id, token = add_person(app, name, admin=admin)
     key = SoftAuthenticator()
-    assert _enroll(app.test_client(), token, key).status_code == 200
+    assert enroll(app.test_client(), token, key).status_code == 200
     return staff_id, key
 
 
@@ -45,14 +38,14 @@ def _member(app: Flask, name: str, *, admin: bool = False) -> tuple[int, SoftAut
 def admin(app: Flask, client: FlaskClient) -> tuple[int, SoftAuthenticator]:
     """An enrolled administrator, signed in on `client`."""
     staff_id, key = _member(app, "Aino Admin", admin=True)
-    assert _sign_in(client, key).status_code == 200
+    assert sign_in(client, key).status_code == 200
     return staff_id, key
 
 
 def _post(client: FlaskClient, url: str, data: dict[str, str] | None = None,
           page: str = "/staff/people") -> Any:
     """A form POST with the CSRF token of page, in English."""
-    return client.post(url + EN, data={**(data or {}), "csrf_token": _csrf(client, page)})
+    return client.post(url + EN, data={**(data or {}), "csrf_token": page_csrf(client, page)})
 
 
 def _audit(app: Flask) -> list[tuple[str, int | None, str | None]]:
@@ -94,12 +87,12 @@ def test_people_is_for_administrators_only(app: Flask, client: FlaskClient) -> N
     """A staff member who is not an administrator gets a 403 page that says why, and no form
     of the people page works for them either."""
     _staff_id, key = _member(app, "Bo Staff")
-    other, _token = _add(app, "Cecilia")
-    _sign_in(client, key)
+    other, _token = add_person(app, "Cecilia")
+    sign_in(client, key)
     page = client.get("/staff/people" + EN)
     assert page.status_code == 403
     assert "Only for administrators" in _text(page)
-    csrf = _csrf(client, "/staff/")
+    csrf = page_csrf(client, "/staff/")
     for url in ("/staff/people", f"/staff/people/{other}/disable",
                 f"/staff/people/{other}/enable", f"/staff/people/{other}/enrollment"):
         answer = client.post(url, data={"csrf_token": csrf, "name": "Mallory"})
@@ -121,10 +114,11 @@ def test_the_navigation_shows_people_to_administrators_only(
 
     _staff_id, key = _member(app, "Bo Staff")
     other = app.test_client()
-    _sign_in(other, key)
-    links = re.findall(r'href="(/staff/[^"]*)"', re.search(
-        r"<nav class=\"wrap help-links staff-nav\".*?</nav>", _text(other.get("/staff/passkeys")),
-        re.S).group(0))
+    sign_in(other, key)
+    other_nav = re.search(r"<nav class=\"wrap help-links staff-nav\".*?</nav>",
+                          _text(other.get("/staff/passkeys")), re.S)
+    assert other_nav
+    links = re.findall(r'href="(/staff/[^"]*)"', other_nav.group(0))
     assert "/staff/people" not in links and "/staff/passkeys" in links
     assert "help-links" not in _text(app.test_client().get("/staff/sign-in"))
 
@@ -136,7 +130,7 @@ def test_the_list_shows_everyone_with_role_state_and_passkeys(
         app: Flask, client: FlaskClient, admin: tuple[int, SoftAuthenticator]) -> None:
     """Name, role, enabled or not, number of passkeys and last use, one row each."""
     admin_id, _key = admin
-    waiting, _token = _add(app, "Bo Waiting")
+    waiting, _token = add_person(app, "Bo Waiting")
     with _engine(app).begin() as connection:
         connection.execute(update(db.staff).where(db.staff.c.id == waiting)
                            .values(disabled=True))
@@ -178,7 +172,7 @@ def test_adding_a_person_shows_a_one_time_link_that_works(
     assert 23.9 < hours <= 24
     assert _audit(app)[-1] == ("staff-added", admin_id, f"staff {member.id}")
     newcomer = app.test_client()
-    assert _enroll(newcomer, token, SoftAuthenticator()).status_code == 200
+    assert enroll(newcomer, token, SoftAuthenticator()).status_code == 200
     assert newcomer.get(f"/staff/enroll/{token}").status_code == 404
 
 
@@ -236,7 +230,7 @@ def test_disabling_ends_the_session_and_sign_in_and_enabling_restores_it(
     admin_id, _admin_key = admin
     bo, bo_key = _member(app, "Bo")
     bo_client = app.test_client()
-    assert _sign_in(bo_client, bo_key).status_code == 200
+    assert sign_in(bo_client, bo_key).status_code == 200
     assert bo_client.get("/staff/").status_code == 200
 
     answer = _post(client, f"/staff/people/{bo}/disable")
@@ -245,12 +239,12 @@ def test_disabling_ends_the_session_and_sign_in_and_enabling_restores_it(
     assert "Bo is disabled" in page and 'role="status"' in page
     assert _staff(app, bo).disabled
     assert bo_client.get("/staff/").status_code == 302
-    assert _sign_in(app.test_client(), bo_key).get_json() == {"error": "disabled"}
+    assert sign_in(app.test_client(), bo_key).get_json() == {"error": "disabled"}
 
     answer = _post(client, f"/staff/people/{bo}/enable")
     assert answer.status_code == 303
     assert "Bo is enabled" in _text(client.get(answer.location))
-    assert _sign_in(app.test_client(), bo_key).status_code == 200
+    assert sign_in(app.test_client(), bo_key).status_code == 200
     actions = [entry for entry in _audit(app) if entry[0].startswith("staff-")]
     assert actions == [("staff-disabled", admin_id, f"staff {bo}"),
                        ("staff-enabled", admin_id, f"staff {bo}")]
@@ -280,7 +274,8 @@ def test_the_last_enabled_administrator_cannot_be_disabled(app: Flask) -> None:
         assert accounts.set_disabled(connection, first, True, by=first) == accounts.SELF
         assert accounts.set_disabled(connection, helper, True, by=first) is None
         assert accounts.set_disabled(connection, 999, True, by=first) == accounts.UNKNOWN
-        assert not accounts.staff_by_id(connection, first).disabled
+        member = accounts.staff_by_id(connection, first)
+        assert member is not None and not member.disabled
 
 
 def test_the_page_says_why_the_last_administrator_stays(
@@ -308,7 +303,7 @@ def test_disabling_an_unknown_person_is_404(client: FlaskClient,
 def test_disabling_revokes_unused_enrollment_links(
         app: Flask, client: FlaskClient, admin: tuple[int, SoftAuthenticator]) -> None:
     """A link sent before disabling does not work after enabling again."""
-    bo, token = _add(app, "Bo")
+    bo, token = add_person(app, "Bo")
     _post(client, f"/staff/people/{bo}/disable")
     _post(client, f"/staff/people/{bo}/enable")
     assert client.get(f"/staff/enroll/{token}").status_code == 404
@@ -321,7 +316,7 @@ def test_a_new_enrollment_link_works_and_old_unused_ones_die(
         app: Flask, client: FlaskClient, admin: tuple[int, SoftAuthenticator]) -> None:
     """Recovery: a fresh link for a person; the earlier unused link is gone; audited."""
     admin_id, _key = admin
-    bo, old_token = _add(app, "Bo")
+    bo, old_token = add_person(app, "Bo")
     answer = _post(client, f"/staff/people/{bo}/enrollment")
     assert answer.status_code == 200
     assert answer.headers["Cache-Control"] == "no-store"
@@ -331,10 +326,10 @@ def test_a_new_enrollment_link_works_and_old_unused_ones_die(
     anonymous = app.test_client()
     assert anonymous.get(f"/staff/enroll/{old_token}").status_code == 404
     key = SoftAuthenticator()
-    assert _enroll(anonymous, token, key).status_code == 200
+    assert enroll(anonymous, token, key).status_code == 200
     assert _audit(app)[-2] == ("enrollment-issued", admin_id, f"staff {bo}")
     assert _audit(app)[-1] == ("enrolled", bo, None)
-    assert _sign_in(app.test_client(), key).status_code == 200
+    assert sign_in(app.test_client(), key).status_code == 200
 
 
 def _recover(app: Flask, client: FlaskClient, person: int) -> tuple[SoftAuthenticator, Any]:
@@ -342,7 +337,7 @@ def _recover(app: Flask, client: FlaskClient, person: int) -> tuple[SoftAuthenti
     on a client of its own; the new passkey and that client, signed in by the enrollment."""
     token = _enrollment_token(_post(client, f"/staff/people/{person}/enrollment"))
     key, user = SoftAuthenticator(), app.test_client()
-    assert _enroll(user, token, key).status_code == 200
+    assert enroll(user, token, key).status_code == 200
     return key, user
 
 
@@ -388,7 +383,7 @@ def test_after_recovery_the_next_sign_in_tells_the_person_once(
     assert _recovery_notice(_dashboard(recovered)) is None
 
     person = app.test_client()
-    assert _sign_in(person, old_key).status_code == 200
+    assert sign_in(person, old_key).status_code == 200
     html = _dashboard(person)
     notice = _recovery_notice(html)
     assert notice is not None
@@ -400,21 +395,21 @@ def test_after_recovery_the_next_sign_in_tells_the_person_once(
     assert 'href="/staff/passkeys"' in block
     assert _recovery_notice(_dashboard(person)) is None
     again = app.test_client()
-    _sign_in(again, old_key)
+    sign_in(again, old_key)
     assert _recovery_notice(_dashboard(again)) is None
     # The passkeys page keeps saying where the passkey came from.
     passkeys_page = _text(person.get("/staff/passkeys" + EN))
     assert passkeys_page.count("Added through a recovery link from Aino Admin") == 1
 
     # A first enrollment, even through a link from the People page, is no recovery.
-    cecilia, _first_token = _add(app, "Cecilia")
+    cecilia, _first_token = add_person(app, "Cecilia")
     token = _enrollment_token(_post(client, f"/staff/people/{cecilia}/enrollment"))
     assert _audit(app)[-1] == ("enrollment-issued", admin_id, f"staff {cecilia}")
     first_key, newcomer = SoftAuthenticator(), app.test_client()
-    _enroll(newcomer, token, first_key)
+    enroll(newcomer, token, first_key)
     assert _audit(app)[-1] == ("enrolled", cecilia, None)
     later = app.test_client()
-    _sign_in(later, first_key)
+    sign_in(later, first_key)
     assert _recovery_notice(_dashboard(later)) is None
     assert "recovery link" not in _text(later.get("/staff/passkeys" + EN))
 
@@ -426,13 +421,13 @@ def test_the_recovered_passkey_cannot_swallow_the_notice(
     bo, old_key = _member(app, "Bo")
     new_key, _recovered = _recover(app, client, bo)
     impostor = app.test_client()
-    _sign_in(impostor, new_key)
+    sign_in(impostor, new_key)
     assert "Aino Admin" in (_recovery_notice(_dashboard(impostor)) or "")
     person = app.test_client()
-    _sign_in(person, old_key)
+    sign_in(person, old_key)
     assert "Aino Admin" in (_recovery_notice(_dashboard(person)) or "")
     later = app.test_client()
-    _sign_in(later, new_key)
+    sign_in(later, new_key)
     assert _recovery_notice(_dashboard(later)) is None
 
     # Lost the old device: recovered, then removed the old passkey.
@@ -441,16 +436,16 @@ def test_the_recovered_passkey_cannot_swallow_the_notice(
     old = _passkey_rows(app, cecilia)[0]
     _post(recovered, f"/staff/passkeys/{old.id}/remove", page="/staff/passkeys")
     first, second = app.test_client(), app.test_client()
-    _sign_in(first, cecilia_new)
+    sign_in(first, cecilia_new)
     assert _recovery_notice(_dashboard(first)) is not None
-    _sign_in(second, cecilia_new)
+    sign_in(second, cecilia_new)
     assert _recovery_notice(_dashboard(second)) is None
 
 
 def test_a_disabled_person_gets_no_new_link(
         app: Flask, client: FlaskClient, admin: tuple[int, SoftAuthenticator]) -> None:
     """It could not be used: the page says to enable the person first."""
-    bo, _token = _add(app, "Bo")
+    bo, _token = add_person(app, "Bo")
     _post(client, f"/staff/people/{bo}/disable")
     answer = _post(client, f"/staff/people/{bo}/enrollment")
     assert answer.status_code == 409
@@ -465,33 +460,33 @@ def test_a_disabled_person_gets_no_new_link(
 
 def _add_second_passkey(client: FlaskClient) -> Any:
     """Add a passkey through the JSON endpoints, as passkey.mjs does; the verify answer."""
-    csrf = _csrf(client, "/staff/passkeys")
-    options = _post_json(client, "/staff/passkeys/options", csrf).get_json()
-    return _post_json(client, "/staff/passkeys/verify", csrf,
-                      {"credential": SoftAuthenticator().create(options)}), options
+    csrf = page_csrf(client, "/staff/passkeys")
+    options = post_json(client, "/staff/passkeys/options", csrf).get_json()
+    return post_json(client, "/staff/passkeys/verify", csrf,
+                     {"credential": SoftAuthenticator().create(options)}), options
 
 
 def test_a_second_passkey_is_added_through_the_ceremony(
         app: Flask, client: FlaskClient, admin: tuple[int, SoftAuthenticator]) -> None:
     """The options exclude the passkey already there; the new one signs in too."""
     admin_id, first = admin
-    csrf = _csrf(client, "/staff/passkeys")
+    csrf = page_csrf(client, "/staff/passkeys")
     html = _text(client.get("/staff/passkeys"))
     assert 'data-options-url="/staff/passkeys/options"' in html
     assert 'data-verify-url="/staff/passkeys/verify"' in html
-    options = _post_json(client, "/staff/passkeys/options", csrf).get_json()
+    options = post_json(client, "/staff/passkeys/options", csrf).get_json()
     excluded = [item["id"] for item in options.get("excludeCredentials", [])]
     assert excluded == [bytes_to_base64url(first.credential_id)]
     assert options["authenticatorSelection"]["userVerification"] == "required"
     second = SoftAuthenticator()
-    answer = _post_json(client, "/staff/passkeys/verify", csrf,
-                        {"credential": second.create(options)})
+    answer = post_json(client, "/staff/passkeys/verify", csrf,
+                       {"credential": second.create(options)})
     assert answer.status_code == 200, answer.get_json()
     assert answer.get_json() == {"redirect": "/staff/passkeys?done=added"}
     rows = _passkey_rows(app, admin_id)
     assert len(rows) == 2 and rows[1].name != rows[0].name
     assert _audit(app)[-1] == ("passkey-added", admin_id, f"passkey {rows[1].id}")
-    assert _sign_in(app.test_client(), second).status_code == 200
+    assert sign_in(app.test_client(), second).status_code == 200
 
 
 def test_the_added_passkey_gets_a_numbered_name(
@@ -499,10 +494,10 @@ def test_the_added_passkey_gets_a_numbered_name(
     """In English: "Passkey 2", "Passkey 3"."""
     admin_id, _key = admin
     for _ in range(2):
-        csrf = _csrf(client, "/staff/passkeys")
-        options = _post_json(client, "/staff/passkeys/options" + EN, csrf).get_json()
-        _post_json(client, "/staff/passkeys/verify" + EN, csrf,
-                   {"credential": SoftAuthenticator().create(options)})
+        csrf = page_csrf(client, "/staff/passkeys")
+        options = post_json(client, "/staff/passkeys/options" + EN, csrf).get_json()
+        post_json(client, "/staff/passkeys/verify" + EN, csrf,
+                  {"credential": SoftAuthenticator().create(options)})
     assert [row.name for row in _passkey_rows(app, admin_id)][1:] == ["Passkey 2", "Passkey 3"]
 
 
@@ -510,11 +505,11 @@ def test_the_add_ceremony_is_bound_to_the_signed_in_person(
         app: Flask, client: FlaskClient, admin: tuple[int, SoftAuthenticator]) -> None:
     """An enrollment ceremony's challenge (another person's) cannot finish an add."""
     admin_id, _key = admin
-    _bo, token = _add(app, "Bo")
-    csrf = _csrf(client, "/staff/passkeys")
-    options = _post_json(client, f"/staff/enroll/{token}/options", csrf).get_json()
-    answer = _post_json(client, "/staff/passkeys/verify", csrf,
-                        {"credential": SoftAuthenticator().create(options)})
+    _bo, token = add_person(app, "Bo")
+    csrf = page_csrf(client, "/staff/passkeys")
+    options = post_json(client, f"/staff/enroll/{token}/options", csrf).get_json()
+    answer = post_json(client, "/staff/passkeys/verify", csrf,
+                       {"credential": SoftAuthenticator().create(options)})
     assert answer.status_code == 400
     assert answer.get_json() == {"error": "no-challenge"}
     assert len(_passkey_rows(app, admin_id)) == 1
@@ -525,9 +520,9 @@ def test_the_add_endpoints_need_a_session_and_csrf(
     """Without the CSRF header the options are refused; signed out, both are 401."""
     assert client.post("/staff/passkeys/options", json={}).status_code == 400
     anonymous = app.test_client()
-    csrf = _csrf(anonymous)
-    assert _post_json(anonymous, "/staff/passkeys/options", csrf).status_code == 401
-    assert _post_json(anonymous, "/staff/passkeys/verify", csrf).status_code == 401
+    csrf = page_csrf(anonymous)
+    assert post_json(anonymous, "/staff/passkeys/options", csrf).status_code == 401
+    assert post_json(anonymous, "/staff/passkeys/verify", csrf).status_code == 401
 
 
 def test_the_page_lists_your_own_passkeys_only(
@@ -609,7 +604,7 @@ def test_the_last_passkey_cannot_be_removed(app: Flask, client: FlaskClient,
     assert f'aria-describedby="passkey-{passkey.id}-remove-error"' in html
     assert len(_passkey_rows(app, admin_id)) == 1
     assert "passkey-removed" not in [entry[0] for entry in _audit(app)]
-    assert _sign_in(app.test_client(), key).status_code == 200
+    assert sign_in(app.test_client(), key).status_code == 200
 
 
 def test_removing_a_passkey_when_there_is_another(
@@ -624,7 +619,7 @@ def test_removing_a_passkey_when_there_is_another(
     assert "The passkey was removed" in _text(client.get(removed.location + "&lang=en"))
     assert [row.id for row in _passkey_rows(app, admin_id)] == [new.id]
     assert _audit(app)[-1] == ("passkey-removed", admin_id, f"passkey {old.id}")
-    assert _sign_in(app.test_client(), first).get_json() == {"error": "unknown-passkey"}
+    assert sign_in(app.test_client(), first).get_json() == {"error": "unknown-passkey"}
     again = _post(client, f"/staff/passkeys/{new.id}/remove", page="/staff/passkeys")
     assert again.status_code == 409
 
@@ -653,7 +648,7 @@ def test_every_form_needs_its_csrf_token(app: Flask, client: FlaskClient,
                                          admin: tuple[int, SoftAuthenticator], url: str) -> None:
     """Without the token: 400, and nothing changes."""
     admin_id, _key = admin
-    bo, _token = _add(app, "Bo")
+    bo, _token = add_person(app, "Bo")
     passkey = _passkey_rows(app, admin_id)[0]
     before = _audit(app)
     answer = client.post(url.format(bo=bo, passkey=passkey.id), data={"name": "Mallory"})

@@ -11,39 +11,22 @@ from flask.testing import FlaskClient
 from app import guidance
 from app.i18n import LANGUAGE_CODES
 from app.steps import STEPS, path_for_choice, position
+from tests.support.user_agents import (
+    ANDROID,
+    ANDROID_INSTAGRAM,
+    IE11,
+    IPHONE,
+    LINUX_FIREFOX,
+    WINDOWS_CHROME,
+    WINDOWS_FIREFOX,
+)
+from tests.support.wizard import submit
 
-WINDOWS_CHROME = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
-                  "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36")
-WINDOWS_FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
-IE11 = "Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko"
-LINUX_FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
-IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
-          "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1")
-ANDROID = ("Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) "
-           "Chrome/131.0.0.0 Mobile Safari/537.36")
-ANDROID_INSTAGRAM = ("Mozilla/5.0 (Linux; Android 14; SM-S918B Build/UP1A.231005.007; wv) "
-                     "AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/131.0.6778.135 "
-                     "Mobile Safari/537.36 Instagram 358.0.0.41.94 Android")
 # What a browser without JavaScript sends besides the CSRF token (the checks' <noscript>).
 NO_SCRIPT = {"/checks": {"checked_by": "customer"}}
 PAGES = ["/", "/device", "/computer/browser", "/phone/install", "/checks", "/computer/join",
          "/phone/join", "/privacy", "/ready", "/help", "/no-video", "/open-in-browser",
          "/other-device"]
-
-
-def csrf_token(client: FlaskClient, url: str, user_agent: str = WINDOWS_CHROME) -> str:
-    """The CSRF token of the form on url, as a browser would find it."""
-    html = client.get(url, headers={"User-Agent": user_agent}).get_data(as_text=True)
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, f"no CSRF token on {url}"
-    return match.group(1)
-
-
-def submit(client: FlaskClient, url: str, data: dict[str, str] | None = None,
-           user_agent: str = WINDOWS_CHROME):  # type: ignore[no-untyped-def]
-    """Post the form on url as a person would: with the page's CSRF token."""
-    form = {"csrf_token": csrf_token(client, url, user_agent), **(data or {})}
-    return client.post(url, data=form, headers={"User-Agent": user_agent})
 
 
 def text(response) -> str:  # type: ignore[no-untyped-def]
