@@ -30,7 +30,9 @@ def test_the_words_are_read_from_the_schema() -> None:
     """Kinds, statuses and steps come out of openapi.json, not out of a copy."""
     assert report_contract.KINDS == ("readiness", "step", "help", "no-video")
     assert tuple(SCHEMAS["StepReport"]["properties"]["step"]["enum"]) == STEP_NAMES
-    assert CHECK_STATUSES["speaker"] == ("ok", "not-heard", "skipped", "unsupported")
+    for name, check in SCHEMAS["Readiness"]["properties"]["checks"]["properties"].items():
+        described = SCHEMAS[check["$ref"].rsplit("/", 1)[-1]] if "$ref" in check else check
+        assert CHECK_STATUSES[name] == tuple(described["properties"]["status"]["enum"])
     assert tuple(CHECK_STATUSES) == readiness.CHECK_ORDER
 
 
