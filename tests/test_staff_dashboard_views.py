@@ -18,11 +18,13 @@ from sqlalchemy import func, insert, select, update
 from app import db, invites
 from app.invite_status import (
     SYMBOLS,
+    check_label,
     check_results,
     device_text,
     issue_text,
     latest_check_results,
     report_kind_text,
+    result_text,
     step_text,
 )
 from app.readiness import STATUSES, readiness_of
@@ -179,6 +181,16 @@ def test_a_result_is_a_problem_exactly_when_the_report_says(path: str, name: str
     assert (result["mark"] == "problem") == (f"{name}-{status}" in found.problems)
     if f"{name}-{status}" in found.warnings:
         assert result["mark"] == ("not-checked" if status == "skipped" else "warning")
+
+
+@pytest.mark.parametrize(("name", "status"), [
+    (name, status) for name, statuses in STATUSES.items() for status in statuses])
+def test_every_result_the_schema_allows_has_the_staffs_words(app: Flask, name: str,
+                                                             status: str) -> None:
+    """A status added to the Report schema needs its words here before staff can read it."""
+    with app.test_request_context(headers=EN):
+        assert result_text(name, status) != "Unknown result"
+        assert issue_text(f"{name}-{status}") == f"{check_label(name)}: {result_text(name, status)}"
 
 
 @pytest.mark.parametrize(("key", "words"), [
