@@ -69,16 +69,21 @@ services: ## Make sure PostgreSQL and Redis exist (Debian's, installed with apt 
 	  echo "(Debian/Ubuntu: sudo apt-get install$$missing)"; exit 1; \
 	fi
 
-jstest: node ## The browser code's pure logic, with Node's built-in test runner
+jstest: node node_modules/.package-lock.json ## The browser code's pure logic, with Node's built-in test runner
 	node --test tests/js/
 
-node: ## Make sure Node.js exists (Debian's nodejs where it is missing and apt is usable)
-	@if command -v node >/dev/null; then \
-	  echo "Node.js: $$(node --version)"; \
+# The JavaScript tests' tooling (package.json: devDependencies only, e.g. ajv for the report
+# schema), exactly as package-lock.json pins it; again whenever either file changes.
+node_modules/.package-lock.json: package.json package-lock.json | node
+	npm ci --no-audit --no-fund
+
+node: ## Make sure Node.js and npm exist (Debian's where missing and apt is usable)
+	@if command -v node >/dev/null && command -v npm >/dev/null; then \
+	  echo "Node.js: $$(node --version), npm $$(npm --version)"; \
 	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs >/dev/null; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
 	else \
-	  echo "Node.js is needed for make jstest: install it (https://nodejs.org or your package manager)"; exit 1; \
+	  echo "Node.js and npm are needed for make jstest: install them (https://nodejs.org or your package manager)"; exit 1; \
 	fi
 
 e2e: $(TEST_STAMP) browser i18n-compile ## End-to-end tests in a real Chromium
@@ -116,5 +121,5 @@ i18n-compile: $(STAMP) ## Compile the catalogues (.po → .mo)
 i18n-check: $(TEST_STAMP) ## Fail on untranslated, fuzzy or stale messages
 	$(PY) -m pytest -q tests/test_translations.py
 
-clean: ## Remove the virtual environment and caches (keeps instance/)
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+clean: ## Remove the virtual environment, node_modules and caches (keeps instance/)
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -1,17 +1,18 @@
 """Where is this customer? An invite's status on the dashboard, from its stored columns.
 
 Also the staff's words for what the reports say (device, check results, report kinds), so that
-the dashboard, dashboard.json and an invite's page all say the same thing the same way. Report
+the dashboard, its live rows and an invite's page all say the same thing the same way. Report
 values are short words chosen by app/report_contract.py; a word this module has no text for is
 never shown as it is, but as a generic translated word.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from app.guidance import BROWSER_NAMES
+from app.readiness import readiness_of
 from app.translation import gettext as _
 
 # Most urgent first: a call the staff must make outranks how ready the devices are.
@@ -26,11 +27,6 @@ CHECK_NAMES = ("camera", "microphone", "speaker", "connection")
 HISTORY_CHECK_NAMES = (*CHECK_NAMES, "browser")
 # A check result's mark: a glyph as well as a colour, so that colour is never the only sign.
 SYMBOLS = {"ok": "✓", "warning": "!", "problem": "✗", "not-checked": "–"}
-# Results that still let the customer take part, only less well; any other result but "ok"
-# and "skipped" is a problem with that check (whether it stops the appointment depends on
-# the path, which the report's own summary has already decided).
-_WARNING_RESULTS = {("camera", "warning"), ("microphone", "warning"), ("speaker", "unsupported"),
-                    ("connection", "warning"), ("browser", "warning")}
 
 
 def invite_status(row: Any) -> str:
@@ -135,21 +131,29 @@ def result_text(name: str, status: str) -> str:
     return special.get((name, status)) or words.get(status) or _("Unknown result")
 
 
-def result_mark(name: str, status: str) -> str:
-    """A key of SYMBOLS for a check's result."""
+def result_mark(name: str, status: str, problems: Collection[str]) -> str:
+    """A key of SYMBOLS for a check's result, as its report ranks it.
+
+    What is a problem and what only a warning is decided once, by readiness.mjs (and its
+    server mirror app/readiness.py), into the report's problems and warnings ("camera-blocked").
+    A result listed among the problems is one; any other result but "ok" and "skipped" is
+    marked a warning, listed as one or not counted at all on its path (the browser's own
+    check on the app path, every check in the wrong place, where "wrong-place" is the problem).
+    """
     if status == "ok":
         return "ok"
     if status == "skipped":
         return "not-checked"
-    return "warning" if (name, status) in _WARNING_RESULTS else "problem"
+    return "problem" if f"{name}-{status}" in problems else "warning"
 
 
-def check_results(checks: Mapping[str, Any] | None,
+def check_results(checks: Mapping[str, Any] | None, *, problems: Collection[str],
                   names: Iterable[str] = CHECK_NAMES) -> list[dict[str, str]]:
     """Each named check's result as the staff see it; empty before any readiness report.
 
     checks maps a check's name to its status ({"camera": "ok"}) or to its reported object
     ({"camera": {"status": "ok", ...}}); a check missing from a report was not checked.
+    problems are the report's own problem keys, which mark a result ✗ (see result_mark).
     """
     if not checks:
         return []
@@ -157,10 +161,23 @@ def check_results(checks: Mapping[str, Any] | None,
     for name in names:
         value = checks.get(name)
         status = str(value.get("status") if isinstance(value, Mapping) else value or "skipped")
-        mark = result_mark(name, status)
+        mark = result_mark(name, status, problems)
         results.append({"name": name, "label": check_label(name), "mark": mark,
                         "symbol": SYMBOLS[mark], "text": result_text(name, status)})
     return results
+
+
+def latest_check_results(checks: Mapping[str, str] | None,
+                         path: str | None) -> list[dict[str, str]]:
+    """An invite's latest checks (its latest_checks and latest_path) as the staff see them.
+
+    The invite keeps the statuses of its latest readiness report, not its lists: the problems
+    are that report's as the server decided them when it stored the report's summary
+    (app/readiness.py, the mirror of readiness.mjs), so the marks and the status agree.
+    """
+    if not checks:
+        return []
+    return check_results(checks, problems=readiness_of(checks, path or "").problems)
 
 
 def issue_text(key: str) -> str:

@@ -11,22 +11,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from app import report_contract
+
 # The checks a customer runs on the page, in report order; the browser's own check follows.
 CUSTOMER_CHECKS = ("camera", "microphone", "speaker", "connection")
 CHECK_ORDER = (*CUSTOMER_CHECKS, "browser")
 # Per path, the checks whose result can stop the appointment (see _is_problem): while one of
 # them has not run, nobody knows whether the customer is ready.
 MATTERS = {"web": ("microphone", "speaker", "connection"), "app": ("speaker", "connection")}
-SUMMARIES = ("ready", "ready-with-warnings", "not-checked", "not-ready")
-STATUSES = {
-    "camera": ("ok", "warning", "blocked", "os-blocked", "in-use", "not-found", "failed",
-               "insecure", "skipped", "unsupported"),
-    "microphone": ("ok", "warning", "blocked", "os-blocked", "in-use", "not-found", "failed",
-                   "insecure", "skipped", "unsupported"),
-    "speaker": ("ok", "not-heard", "skipped", "unsupported"),
-    "connection": ("ok", "warning", "poor", "offline", "skipped"),
-    "browser": ("ok", "warning", "unsupported"),
-}
+# The report's words come from its schema (app/api/openapi.json): the summaries, and each
+# check's statuses in the schema's order.
+SUMMARIES = report_contract.SUMMARIES
+STATUSES = report_contract.CHECK_STATUSES
 # Problems on every path: not hearing, and not reaching the meeting.
 _ALWAYS = {"speaker-not-heard", "connection-poor", "connection-offline"}
 

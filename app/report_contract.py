@@ -1,36 +1,98 @@
-"""Is this readiness report acceptable? Validation by hand, naming the field that is wrong.
+"""Is this readiness report acceptable? The `Report` schema in app/api/openapi.json decides.
 
-The rules follow the `Report` schema in app/api/openapi.json. Every object refuses keys it does
-not know, and free text is limited to short lowercase words, so that no device label, name or
-other personal data can ride along in a report.
+That schema is the only description of a report: the browser's code is tested against it
+(tests/js/report-contract.test.mjs), and the server checks every report against it here, the
+ones the browser posts and the ones the wizard makes itself. Every object in it refuses keys it
+does not know, and free text is limited to short lowercase words, so that no device label, name
+or other personal data can ride along in a report.
+
+fastjsonschema compiles each kind's schema to Python once; a refusal names the field that is
+wrong (a dotted path) and says why in words of our own, without echoing the value back.
 """
 
 from __future__ import annotations
 
+import json
 import re
-import uuid
-from collections.abc import Callable, Collection
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from app.steps import STEPS
+import fastjsonschema
 
-VERSION = 1
-KINDS = ("readiness", "step", "help", "no-video")
-PATHS = ("web", "app", "open-in-browser", "none")
-# As app/readiness.py decides them; the server stores its own summary of the checks.
-SUMMARIES = ("ready", "ready-with-warnings", "not-checked", "not-ready")
-STEP_NAMES = tuple(sorted({step for steps in STEPS.values() for step in steps}))
-MEDIA_STATUSES = ("ok", "warning", "blocked", "os-blocked", "in-use", "not-found", "failed",
-                  "insecure", "skipped", "unsupported")
-DEVICE_CHOICES = ("computer", "iphone-ipad", "android", "other")
-# The same shape readiness.mjs allows for device words ("android", "4g"): no room for a name.
-_WORD = re.compile(r"[a-z0-9-]{1,20}")
-# Warning and problem keys are "<check>-<status>" or "wrong-place".
-_KEY = re.compile(r"[a-z-]{1,40}")
-MAX_KEYS = 20
+OPENAPI_FILE = Path(__file__).resolve().parent / "api" / "openapi.json"
+_DOCUMENT: dict[str, Any] = json.loads(OPENAPI_FILE.read_text(encoding="utf-8"))
+SCHEMAS: dict[str, Any] = _DOCUMENT["components"]["schemas"]
 
-Validator = Callable[[Any, str], Any]
+
+def _resolved(schema: dict[str, Any]) -> dict[str, Any]:
+    """A schema with its (local) $ref followed."""
+    while "$ref" in schema:
+        schema = SCHEMAS[schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def _enum(schema: dict[str, Any]) -> tuple[Any, ...]:
+    """A schema's allowed values, without null."""
+    return tuple(value for value in _resolved(schema)["enum"] if value is not None)
+
+
+# The kind decides the rest of the report: OpenAPI's discriminator names each kind's schema.
+_KIND_SCHEMAS: dict[str, str] = {
+    kind: reference.rsplit("/", 1)[-1]
+    for kind, reference in SCHEMAS["Report"]["discriminator"]["mapping"].items()}
+_READINESS = SCHEMAS["Readiness"]["properties"]
+
+# The schema's words, for the code that produces and shows reports (and for its tests).
+VERSION: int = SCHEMAS["Readiness"]["properties"]["version"]["const"]
+KINDS = tuple(_KIND_SCHEMAS)
+PATHS = _enum(_READINESS["path"])
+SUMMARIES = _enum(_READINESS["summary"])
+STEP_NAMES = _enum(SCHEMAS["StepReport"]["properties"]["step"])
+DEVICE_CHOICES = _enum(_READINESS["device"]["properties"]["choice"])
+# Each check's statuses, in the schema's order: {"camera": ("ok", "warning", ...), ...}.
+CHECK_STATUSES: dict[str, tuple[str, ...]] = {
+    name: _enum(_resolved(check)["properties"]["status"])
+    for name, check in _READINESS["checks"]["properties"].items()}
+MEDIA_STATUSES = CHECK_STATUSES["camera"]
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+# RFC 3339's date-time, which JSON Schema's "date-time" format means.
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+
+
+def _is_uuid(value: str) -> bool:
+    """A UUID in its usual 36-character form, any case."""
+    return _UUID.fullmatch(value) is not None
+
+
+def _is_moment(value: str) -> bool:
+    """An RFC 3339 date and time that is a moment of years 1 to 9999 in UTC too (the server
+    orders and stores reports in UTC)."""
+    if not _DATE_TIME.fullmatch(value):
+        return False
+    try:
+        # 9999-12-31T23:59:59-01:00 is a date Python reads but cannot turn into UTC.
+        datetime.fromisoformat(value.upper()).astimezone(UTC)
+    except (ValueError, OverflowError):
+        return False
+    return True
+
+
+_FORMATS = {"uuid": _is_uuid, "date-time": _is_moment}
+_FORMAT_WORDS = {
+    "uuid": "must be a UUID such as 0b7e4f5c-2f1e-4c7a-9b1d-3f0e6a9c2d41",
+    "date-time": "must be an ISO 8601 date and time with a time zone, "
+                 "e.g. 2026-12-03T12:00:00.000Z",
+}
+_TYPE_WORDS = {"object": "an object", "array": "a list", "boolean": "true or false",
+               "integer": "a whole number", "string": "text", "null": "null"}
+
+_VALIDATORS = {
+    kind: fastjsonschema.compile(
+        {"$ref": f"#/components/schemas/{name}", "components": _DOCUMENT["components"]},
+        formats=_FORMATS)
+    for kind, name in _KIND_SCHEMAS.items()}
 
 
 class ReportError(ValueError):
@@ -43,181 +105,76 @@ class ReportError(ValueError):
         self.message = message
 
 
-def _enum(allowed: Collection[Any]) -> Validator:
-    """A value that must be one of allowed."""
-    def check(value: Any, field: str) -> Any:
-        """Refuse anything else, listing what is allowed."""
-        # bool is an int in Python; True must not pass for 1.
-        if isinstance(value, bool) or value not in allowed:
-            shown = ", ".join("null" if item is None else str(item) for item in allowed)
-            raise ReportError(field, f"must be one of: {shown}")
-        return value
-    return check
+def _listed(values: Any) -> str:
+    """Allowed values as a developer reads them: "ok, warning, null"."""
+    return ", ".join("null" if item is None else str(item) for item in values)
 
 
-def _boolean(value: Any, field: str) -> bool:
-    """true or false."""
-    if not isinstance(value, bool):
-        raise ReportError(field, "must be true or false")
+def _refusal(error: fastjsonschema.JsonSchemaValueException) -> ReportError:
+    """The ReportError for the first rule the report broke, naming the field."""
+    field = (error.name or "data").removeprefix("data").removeprefix(".")
+    rule, definition, value = error.rule, error.definition or {}, error.value
+
+    def child(key: str) -> str:
+        """The dotted path of a key of this field."""
+        return f"{field}.{key}" if field else key
+
+    if rule == "additionalProperties" and isinstance(value, dict):
+        known = definition.get("properties", {})
+        extra = next(key for key in value if key not in known)
+        return ReportError(child(str(extra)), "is not a field this report can have")
+    if rule == "required" and isinstance(value, dict):
+        missing = next(key for key in definition["required"] if key not in value)
+        return ReportError(child(missing), "is missing")
+    if rule == "enum":
+        return ReportError(field, f"must be one of: {_listed(definition['enum'])}")
+    if rule == "const":
+        return ReportError(field, f"must be {definition['const']}")
+    if rule == "type":
+        wanted = definition["type"]
+        words = [_TYPE_WORDS.get(name) or str(name) for name in
+                 (wanted if isinstance(wanted, list) else [wanted])]
+        return ReportError(field, "must be " + " or ".join(words))
+    if rule == "minimum":
+        return ReportError(field, f"must be {definition['minimum']} or more")
+    if rule == "maxItems":
+        return ReportError(field, f"must have at most {definition['maxItems']} items")
+    if rule == "maxLength":
+        return ReportError(field, f"must be at most {definition['maxLength']} characters")
+    if rule == "pattern":
+        return ReportError(field, f"must match {definition['pattern']}")
+    if rule == "format":
+        return ReportError(field, _FORMAT_WORDS.get(definition["format"], "has a wrong format"))
+    return ReportError(field, f"breaks the schema's {rule} rule")
+
+
+def _whole_numbers(value: Any) -> Any:
+    """value with whole floats as ints: JSON does not tell 3 from 3.0, and JSON Schema calls
+    both integers (every number in a report is one), so the stored report keeps them whole."""
+    if isinstance(value, dict):
+        return {key: _whole_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(item) for item in value]
+    if isinstance(value, float):
+        return int(value)
     return value
-
-
-def _count(nullable: bool) -> Validator:
-    """A whole number ≥ 0 (or null when nullable)."""
-    def check(value: Any, field: str) -> int | None:
-        """Refuse fractions, negatives, text and booleans."""
-        if value is None and nullable:
-            return None
-        # JSON does not tell 3 from 3.0 (JSON Schema calls both integers); keep it whole.
-        if isinstance(value, float) and value.is_integer() and abs(value) <= 2**53:
-            value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ReportError(field, "must be a whole number, 0 or more"
-                              + (", or null" if nullable else ""))
-        return value
-    return check
-
-
-def _word(value: Any, field: str) -> str | None:
-    """null or a short lowercase word such as "android" or "4g"."""
-    if value is None:
-        return None
-    if not isinstance(value, str) or not _WORD.fullmatch(value):
-        raise ReportError(field, "must be null or a short lowercase word (a-z, 0-9, -)")
-    return value
-
-
-def _keys(value: Any, field: str) -> list[str]:
-    """A list of at most 20 warning or problem keys."""
-    if not isinstance(value, list):
-        raise ReportError(field, "must be a list")
-    if len(value) > MAX_KEYS:
-        raise ReportError(field, f"must have at most {MAX_KEYS} items")
-    for index, item in enumerate(value):
-        if not isinstance(item, str) or not _KEY.fullmatch(item):
-            raise ReportError(f"{field}[{index}]", "must be a key such as camera-blocked")
-    return list(value)
-
-
-def _object(fields: dict[str, Validator], required: Collection[str] = ()) -> Validator:
-    """An object with only these fields, the required ones present."""
-    def check(value: Any, field: str) -> dict[str, Any]:
-        """Check each field in turn; the first wrong one is reported."""
-        if not isinstance(value, dict):
-            raise ReportError(field, "must be an object")
-        return _fields(value, fields, required, field)
-    return check
-
-
-def _fields(value: dict[str, Any], fields: dict[str, Validator], required: Collection[str],
-            prefix: str) -> dict[str, Any]:
-    """The checked copy of value's fields; unknown or missing ones raise ReportError."""
-    def name(key: str) -> str:
-        """The dotted path of a key."""
-        return f"{prefix}.{key}" if prefix else key
-
-    for key in value:
-        if key not in fields:
-            raise ReportError(name(key), "is not a field this report can have")
-    for key in required:
-        if key not in value:
-            raise ReportError(name(key), "is missing")
-    return {key: fields[key](item, name(key)) for key, item in value.items()}
-
-
-def _media_check() -> Validator:
-    """A camera or microphone result."""
-    return _object({"status": _enum(MEDIA_STATUSES),
-                    "detail": _enum(("dark", "bright", "black", "frozen", None)),
-                    "devices": _count(nullable=True)}, required=("status",))
-
-
-_CHECKS = _object({
-    "camera": _media_check(),
-    "microphone": _media_check(),
-    "speaker": _object({"status": _enum(("ok", "not-heard", "skipped", "unsupported")),
-                        "output_selectable": _boolean}, required=("status",)),
-    "connection": _object({
-        "status": _enum(("ok", "warning", "poor", "offline", "skipped")),
-        "rtt_ms": _count(nullable=True),
-        "jitter_ms": _count(nullable=True),
-        "down_kbps": _count(nullable=True),
-        "up_kbps": _count(nullable=True),
-        "udp": _enum(("ok", "blocked", "not-checked")),
-        "save_data": _boolean,
-        "type": _word,
-    }, required=("status",)),
-    "browser": _object({"status": _enum(("ok", "warning", "unsupported")),
-                        "secure_context": _boolean,
-                        "get_user_media": _boolean,
-                        "webrtc": _boolean}, required=("status",)),
-})
-
-_DEVICE = _object({"form": _word, "os": _word, "browser": _word,
-                   "major": _count(nullable=True), "choice": _enum((*DEVICE_CHOICES, None))})
-
-
-def _version(value: Any, field: str) -> int:
-    """Only version 1 exists."""
-    if isinstance(value, bool) or value != VERSION:
-        raise ReportError(field, f"must be {VERSION}")
-    return VERSION
-
-
-def _report_id(value: Any, field: str) -> str:
-    """A UUID made by the browser, in its usual 36-character form, lowercased."""
-    try:
-        if not isinstance(value, str) or len(value) != 36:
-            raise ValueError
-        return str(uuid.UUID(value))
-    except ValueError:
-        raise ReportError(field, "must be a UUID such as "
-                                 "0b7e4f5c-2f1e-4c7a-9b1d-3f0e6a9c2d41") from None
-
-
-def _moment(value: Any, field: str) -> str:
-    """An ISO 8601 date and time with a time zone, e.g. 2026-12-03T12:00:00.000Z, that is a
-    moment of years 1 to 9999 in UTC too (the server orders and stores reports in UTC)."""
-    try:
-        if not isinstance(value, str) or len(value) > 40:
-            raise ValueError
-        moment = datetime.fromisoformat(value)
-        if moment.tzinfo is None:
-            raise ValueError
-        # 9999-12-31T23:59:59-01:00 is a date Python reads but cannot turn into UTC.
-        moment.astimezone(UTC)
-    except (ValueError, OverflowError):
-        raise ReportError(field, "must be an ISO 8601 date and time with a time zone, "
-                                 "e.g. 2026-12-03T12:00:00.000Z") from None
-    return value
-
-
-_COMMON: dict[str, Validator] = {
-    "version": _version,
-    "id": _report_id,
-    "kind": _enum(KINDS),
-    "created_at": _moment,
-}
-_COMMON_REQUIRED = ("version", "id", "kind", "created_at")
-
-# Per kind: the fields it adds to the common ones, and which of those are required.
-_KIND_FIELDS: dict[str, tuple[dict[str, Validator], tuple[str, ...]]] = {
-    "readiness": ({"path": _enum(PATHS), "device": _DEVICE, "checks": _CHECKS,
-                   "summary": _enum(SUMMARIES), "warnings": _keys, "problems": _keys},
-                  ("path", "device", "checks", "summary", "warnings", "problems")),
-    "step": ({"step": _enum(STEP_NAMES), "path": _enum(PATHS)}, ("step", "path")),
-    "help": ({}, ()),
-    "no-video": ({"value": _boolean}, ("value",)),
-}
 
 
 def validate_report(data: Any) -> dict[str, Any]:
-    """The report, checked and normalised (lowercase id); ReportError names what is wrong."""
+    """The report, checked against the schema and normalised (lowercase id, whole numbers as
+    ints); ReportError names what is wrong."""
     if not isinstance(data, dict):
         raise ReportError("", "the report must be a JSON object")
     # The kind decides the other fields, so it is checked first.
     if "kind" not in data:
         raise ReportError("kind", "is missing")
-    kind = _COMMON["kind"](data["kind"], "kind")
-    extra, extra_required = _KIND_FIELDS[kind]
-    return _fields(data, {**_COMMON, **extra}, (*_COMMON_REQUIRED, *extra_required), "")
+    kind = data["kind"]
+    if not isinstance(kind, str) or kind not in _VALIDATORS:
+        raise ReportError("kind", f"must be one of: {_listed(KINDS)}")
+    try:
+        _VALIDATORS[kind](data)
+    except fastjsonschema.JsonSchemaValueException as error:
+        raise _refusal(error) from None
+    report: dict[str, Any] = _whole_numbers(data)
+    report["id"] = report["id"].lower()
+    return report

@@ -10,6 +10,8 @@ from typing import Any
 from babel.support import NullTranslations, Translations
 from playwright.sync_api import Locator, Page, Request, expect
 
+from app.report_contract import validate_report
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -549,12 +551,17 @@ class DeviceChecks:
         return self._shown("[data-reason]", "data-reason")
 
     def readiness(self) -> dict[str, Any] | None:
-        """The readiness result kept in this tab (sessionStorage), parsed; None when none."""
+        """The readiness result kept in this tab (sessionStorage), parsed; None when none.
+
+        It is the report the page posts for a personal link, so it is held to the Report
+        schema by the server's own validator: ReportError names the field that does not fit.
+        """
         stored: str | None = self.page.evaluate(
             "() => sessionStorage.getItem('valmis.readiness')")
         if stored is None:
             return None
         parsed: dict[str, Any] = json.loads(stored)
+        validate_report(parsed)
         return parsed
 
     def continue_(self) -> None:

@@ -442,3 +442,40 @@ def test_the_way_out_never_puts_the_token_in_a_log(app: Flask, client: FlaskClie
     assert response.status_code == 500
     assert "Exception on /r/[redacted]/open-in-browser" in caplog.text
     assert token not in caplog.text
+
+
+CHECKED = {"checked_by": "browser", "camera": "ok", "microphone": "ok", "speaker": "ok",
+           "connection": "ok", "browser": "ok"}
+
+
+def test_the_checks_page_reports_what_the_checks_found(app: Flask, client: FlaskClient,
+                                                      link: tuple[int, str]) -> None:
+    """Without JavaScript's own report, the checks page's post is the readiness report."""
+    invite_id, token = link
+    open_link(client, token)
+    _submit(client, "/device", {"device": "computer"})
+    _submit(client, "/checks", CHECKED)
+    readiness = [r.body for r in _reports(app) if r.kind == "readiness"]
+    assert [report["summary"] for report in readiness] == ["ready"]
+    assert invite_row(app, invite_id).latest_summary == "ready"
+
+
+def test_a_report_the_server_makes_is_held_to_the_schema(
+        app: Flask, client: FlaskClient, link: tuple[int, str], monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The wizard's own reports go through app/report_contract.py as the browser's do: one
+    that does not fit the schema (here a device label) is not stored, and the log says so
+    without the label."""
+    from app.wizard import views
+
+    _invite_id, token = link
+    open_link(client, token)
+    _submit(client, "/device", {"device": "computer"})
+    facts = views._device_facts
+    monkeypatch.setattr(views, "_device_facts",
+                        lambda: {**facts(), "label": "FaceTime HD Camera"})
+    with caplog.at_level(logging.WARNING):
+        _submit(client, "/checks", CHECKED)
+    assert [r.kind for r in _reports(app)] == ["step", "step"]
+    assert "a readiness report did not fit the schema" in caplog.text
+    assert "device.label" in caplog.text and "FaceTime" not in caplog.text

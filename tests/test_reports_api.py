@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import shutil
 import subprocess
@@ -19,7 +18,7 @@ from app import db, invites
 from app.api.views import MAX_REPORT_BYTES
 from app.report_contract import STEP_NAMES, ReportError, validate_report
 from app.steps import STEPS
-from tests.support.reports import REPORT_ID, readiness
+from tests.support.reports import REPORT_ID, readiness, readiness_with
 
 ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture
@@ -61,20 +60,6 @@ def test_the_id_is_lowercased() -> None:
     assert validate_report({**readiness(), "id": REPORT_ID.upper()})["id"] == REPORT_ID
 
 
-def _with(path: str, value: Any) -> dict[str, Any]:
-    """readiness() with the dotted path set to value (or removed when value is ...)."""
-    report = copy.deepcopy(readiness())
-    *parents, last = path.split(".")
-    target = report
-    for key in parents:
-        target = target[key]
-    if value is ...:
-        del target[last]
-    else:
-        target[last] = value
-    return report
-
-
 # Each wrong value, and the field the answer must name.
 WRONG = [
     ("version", 2), ("version", True), ("version", "1"), ("id", "not-a-uuid"), ("id", 7),
@@ -102,7 +87,7 @@ WRONG = [
 def test_a_wrong_field_is_named(field: str, value: Any) -> None:
     """The error names the field that is wrong (or its item, for lists)."""
     with pytest.raises(ReportError) as caught:
-        validate_report(_with(field, value))
+        validate_report(readiness_with(field, value))
     assert caught.value.field.split("[")[0] == field
     assert caught.value.message
 
@@ -114,7 +99,7 @@ def test_a_wrong_field_is_named(field: str, value: Any) -> None:
 def test_unknown_keys_are_refused(field: str) -> None:
     """No key outside the schema, at any depth: that is how a label could sneak in."""
     with pytest.raises(ReportError) as caught:
-        validate_report(_with(field, "FaceTime HD Camera"))
+        validate_report(readiness_with(field, "FaceTime HD Camera"))
     assert caught.value.field == field
     assert "not a field" in caught.value.message
 
@@ -181,7 +166,7 @@ def test_status_follows_later_reports(app: Flask, client: FlaskClient, token: st
 
 def test_a_wrong_field_is_a_400_naming_it(client: FlaskClient, token: str) -> None:
     """The JSON error says which field and why."""
-    response = post(client, token, _with("checks.camera.status", "great"))
+    response = post(client, token, readiness_with("checks.camera.status", "great"))
     assert response.status_code == 400
     error = response.json["error"]
     assert error["code"] == 400 and error["field"] == "checks.camera.status"
@@ -193,7 +178,7 @@ def test_a_wrong_field_is_a_400_naming_it(client: FlaskClient, token: str) -> No
 def test_a_moment_beyond_the_calendar_in_utc_is_a_400(client: FlaskClient, token: str,
                                                       moment: str) -> None:
     """An offset that carries created_at out of years 1 to 9999 is refused, naming the field."""
-    response = post(client, token, _with("created_at", moment))
+    response = post(client, token, readiness_with("created_at", moment))
     assert response.status_code == 400
     assert response.json["error"]["field"] == "created_at"
 

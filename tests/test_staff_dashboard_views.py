@@ -18,12 +18,16 @@ from sqlalchemy import func, insert, select, update
 from app import db, invites
 from app.invite_status import (
     SYMBOLS,
+    check_label,
     check_results,
     device_text,
     issue_text,
+    latest_check_results,
     report_kind_text,
+    result_text,
     step_text,
 )
+from app.readiness import STATUSES, readiness_of
 from tests.support.dashboard import live_rows
 from tests.support.reports import readiness
 
@@ -131,9 +135,10 @@ def test_check_results_have_a_mark_a_glyph_and_words(app: Flask) -> None:
     """Four checks in order; warnings and problems differ by glyph, not only by colour."""
     with app.test_request_context(headers=EN):
         results = check_results({"camera": "ok", "microphone": "warning",
-                                 "speaker": "not-heard", "browser": "ok"})
-        unknown = check_results({"camera": {"status": "melted"}})[0]
-        assert check_results(None) == check_results({}) == []
+                                 "speaker": "not-heard", "browser": "ok"},
+                                problems=["speaker-not-heard"])
+        unknown = check_results({"camera": {"status": "melted"}}, problems=())[0]
+        assert check_results(None, problems=()) == check_results({}, problems=()) == []
     assert [(r["name"], r["label"], r["mark"], r["symbol"], r["text"]) for r in results] == [
         ("camera", "Camera", "ok", "✓", "OK"),
         ("microphone", "Microphone", "warning", "!", "Too quiet"),
@@ -142,7 +147,50 @@ def test_check_results_have_a_mark_a_glyph_and_words(app: Flask) -> None:
         ("connection", "Connection", "not-checked", "–", "Not checked"),
     ]
     assert len(set(SYMBOLS.values())) == len(SYMBOLS)
-    assert (unknown["mark"], unknown["text"]) == ("problem", "Unknown result")
+    assert (unknown["mark"], unknown["text"]) == ("warning", "Unknown result")
+
+
+def _marks(checks: dict[str, str], path: str) -> dict[str, str]:
+    """Each check's mark on the dashboard for an invite whose latest report had these
+    statuses on this path."""
+    return {check["name"]: check["mark"] for check in latest_check_results(checks, path)}
+
+
+def test_marks_follow_the_reports_problems() -> None:
+    """The severity is readiness.mjs's (app/readiness.py mirrors it), not a table of the
+    dashboard's own: a blocked camera only warns, a blocked microphone stops the web path."""
+    blocked = {"camera": "blocked", "microphone": "blocked", "speaker": "ok",
+               "connection": "ok"}
+    assert _marks(blocked, "web") == {"camera": "warning", "microphone": "problem",
+                                      "speaker": "ok", "connection": "ok"}
+    # In the Teams app the app asks for the microphone itself: the browser's block only warns.
+    assert _marks(blocked, "app")["microphone"] == "warning"
+    assert _marks({**blocked, "speaker": "not-heard"}, "app")["speaker"] == "problem"
+    assert latest_check_results(None, None) == []
+
+
+@pytest.mark.parametrize("path", ["web", "app", "open-in-browser", "none"])
+@pytest.mark.parametrize(("name", "status"), [
+    (name, status) for name, statuses in STATUSES.items() for status in statuses])
+def test_a_result_is_a_problem_exactly_when_the_report_says(path: str, name: str,
+                                                            status: str) -> None:
+    """For every status of every check on every path: ✗ exactly when the report lists the
+    result among its problems; a listed warning is ! (or – when the check was skipped)."""
+    found = readiness_of({name: status}, path)
+    (result,) = check_results({name: status}, problems=found.problems, names=[name])
+    assert (result["mark"] == "problem") == (f"{name}-{status}" in found.problems)
+    if f"{name}-{status}" in found.warnings:
+        assert result["mark"] == ("not-checked" if status == "skipped" else "warning")
+
+
+@pytest.mark.parametrize(("name", "status"), [
+    (name, status) for name, statuses in STATUSES.items() for status in statuses])
+def test_every_result_the_schema_allows_has_the_staffs_words(app: Flask, name: str,
+                                                             status: str) -> None:
+    """A status added to the Report schema needs its words here before staff can read it."""
+    with app.test_request_context(headers=EN):
+        assert result_text(name, status) != "Unknown result"
+        assert issue_text(f"{name}-{status}") == f"{check_label(name)}: {result_text(name, status)}"
 
 
 @pytest.mark.parametrize(("key", "words"), [

@@ -25,9 +25,9 @@ from werkzeug.wrappers import Response
 from app import accounts, db, invites
 from app.i18n import LANGUAGE_BY_CODE, format_appointment, format_moment
 from app.invite_status import (
-    check_results,
     device_text,
     invite_status,
+    latest_check_results,
     path_words,
     status_words,
 )
@@ -114,7 +114,7 @@ def _dashboard_rows(day: date | None = None) -> list[dict[str, Any]]:
             "status_text": labels["status"][status],
             "device": device_text(row.latest_device),
             "path": labels["path"].get(row.latest_path, "") if row.latest_path else "",
-            "checks": check_results(row.latest_checks),
+            "checks": latest_check_results(row.latest_checks, row.latest_path),
             "last_activity": format_moment(row.last_activity_at, "short"),
         })
     return result

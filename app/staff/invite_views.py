@@ -34,6 +34,7 @@ from app.invite_status import (
     device_text,
     invite_status,
     issue_text,
+    latest_check_results,
     path_words,
     report_kind_text,
     status_words,
@@ -204,7 +205,7 @@ def _invite_facts(invite: Any, creator: str | None = None) -> dict[str, Any]:
         "status_text": status_words()[status],
         "device": device_text(invite.latest_device),
         "path": path_words().get(invite.latest_path or "", ""),
-        "checks": check_results(invite.latest_checks),
+        "checks": latest_check_results(invite.latest_checks, invite.latest_path),
         "teams_link": bool(invite.teams_url),
         "created": _moment(invite.created_at),
         "created_by": creator or "",
@@ -225,7 +226,8 @@ def _history(reports: list[Any]) -> list[dict[str, Any]]:
             # The server's summary of the checks (app/invites.py), not the browser's word.
             details = [summaries.get(report.summary or "", ""),
                        paths.get(body.get("path") or "", ""), device_text(body.get("device"))]
-            checks = check_results(body.get("checks"), HISTORY_CHECK_NAMES)
+            checks = check_results(body.get("checks"), problems=body.get("problems") or (),
+                                   names=HISTORY_CHECK_NAMES)
         elif report.kind == "step":
             details = [step_text(body.get("step") or ""), paths.get(body.get("path") or "", "")]
         rows.append({

@@ -404,7 +404,8 @@ def ready() -> Response:
                    if invite else None)
     return _render("wizard/ready.html", "ready" if steps else None, summary=summary,
                    all_done=all_done, verdict=verdict,
-                   check_rows=check_results(statuses) if found else [],
+                   check_rows=(check_results(statuses, problems=found.problems)
+                               if found else []),
                    next_step=_next_step(found) if found else None,
                    appointment=appointment, teams_url=invite.teams_url if invite else None)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 REPORT_ID = "0b7e4f5c-2f1e-4c7a-9b1d-3f0e6a9c2d41"
@@ -26,3 +27,17 @@ def readiness() -> dict[str, Any]:
         },
         "summary": "ready-with-warnings", "warnings": ["camera-warning"], "problems": [],
     }
+
+
+def readiness_with(path: str, value: Any) -> dict[str, Any]:
+    """readiness() with the dotted path set to value (or removed when value is ...)."""
+    report = copy.deepcopy(readiness())
+    *parents, last = path.split(".")
+    target = report
+    for key in parents:
+        target = target[key]
+    if value is ...:
+        del target[last]
+    else:
+        target[last] = value
+    return report

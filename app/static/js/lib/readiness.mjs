@@ -13,7 +13,9 @@ export const BROWSER_STATUSES = Object.freeze(["ok", "warning", "unsupported"]);
 // Why the camera warns: brightness.mjs's lighting hints, or a frozen picture.
 export const CAMERA_DETAILS = Object.freeze(["black", "dark", "bright", "frozen"]);
 
-const PATHS = ["web", "app", "open-in-browser", "none"];
+export const PATHS = Object.freeze(["web", "app", "open-in-browser", "none"]);
+// The customer's own answer on the device page (app/steps.py DEVICE_CHOICES).
+export const DEVICE_CHOICES = Object.freeze(["computer", "iphone-ipad", "android", "other"]);
 
 const oneOf = (allowed) => (value) => (allowed.includes(value) ? value : undefined);
 const flag = (value) => (typeof value === "boolean" ? value : undefined);
@@ -39,8 +41,12 @@ const CHECKS = {
 };
 const DEVICE_FIELDS = {
   form: token, os: token, browser: token, major: count,
-  choice: oneOf(["computer", "iphone-ipad", "android", "other"]),
+  choice: oneOf(DEVICE_CHOICES),
 };
+// Each check's statuses, in report order: what a report may say of it (the Report schema in
+// app/api/openapi.json says the same; tests/js/report-contract.test.mjs holds them to it).
+export const CHECK_STATUSES = Object.freeze(Object.fromEntries(
+  Object.entries(CHECKS).map(([name, [statuses]]) => [name, statuses])));
 
 // A check that did not run was skipped; the page always knows its browser, so an unknown
 // answer there only warns. An unknown media status is a failure the page did not name.
