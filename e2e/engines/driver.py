@@ -1,0 +1,44 @@
+"""What a cross-engine test needs from a browser, whatever drives it.
+
+Each engine implements this with the tool that drives its Debian build: Playwright for
+Chromium, WebDriver BiDi for Firefox ESR, Selenium (WebKitWebDriver) for WebKitGTK. Page
+objects (e2e/engines/pages.py) are written against this protocol only.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+
+class Driver(Protocol):
+    """One browser tab on the test server."""
+
+    name: str
+    """"chromium", "firefox" or "webkit"."""
+
+    base_url: str
+    """The test server, e.g. http://localhost:8123 (no trailing slash)."""
+
+    def goto(self, path: str) -> None:
+        """Open base_url + path and wait until the page has loaded."""
+
+    def url(self) -> str:
+        """The address the tab shows now."""
+
+    def evaluate(self, function: str, *args: Any) -> Any:
+        """Call a JavaScript function expression (e.g. "(a) => a + 1") with JSON-able args in
+        the page; await it when it returns a promise; return its JSON-able result."""
+
+    def wait_until(self, function: str, *args: Any, timeout: float = 15.0) -> Any:
+        """Call function (as evaluate) until it returns something truthy; return that. Raise
+        TimeoutError with the last value after timeout seconds."""
+
+    def click(self, selector: str) -> None:
+        """Click the first element matching a CSS selector as a person would: a trusted
+        event, with user activation (audio may start after it)."""
+
+    def errors(self) -> list[str]:
+        """Every console error and unhandled rejection in the page since the driver started."""
+
+    def close(self) -> None:
+        """Close the browser and everything it started."""
