@@ -39,14 +39,9 @@ def _load_config(app: Flask, overrides: dict[str, Any]) -> None:
 
 
 def _trust_proxies(app: Flask) -> None:
-    """Replay first visitors' start pages (app/firstvisit.py), then, outside that, believe
-    X-Forwarded-* only from as many proxies as PROXY_FIX_HOPS says."""
+    """Believe X-Forwarded-* only from as many proxies as PROXY_FIX_HOPS says."""
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from app.firstvisit import FirstVisitReplay
-
-    if app.config["FIRST_VISIT_REPLAY"]:
-        app.wsgi_app = FirstVisitReplay(app.wsgi_app)  # type: ignore[method-assign]
     hops = app.config["PROXY_FIX_HOPS"]
     if hops:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

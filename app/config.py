@@ -101,8 +101,6 @@ class Config:
         # Look-ups of personal-link and enrollment tokens that find nothing, per address.
         self.LINK_LOOKUP_RATE_LIMIT = os.environ.get("LINK_LOOKUP_RATE_LIMIT",
                                                      "30/minute;300/hour")
-        # Replay the start page to visitors without cookies, in front of Flask (app/firstvisit.py).
-        self.FIRST_VISIT_REPLAY = _bool("FIRST_VISIT_REPLAY", True)
         # Run `flask purge` on its own, at most once a day (the first request after a day).
         self.AUTO_PURGE = _bool("AUTO_PURGE", True)
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)

@@ -80,7 +80,7 @@ def test_an_ipad_in_desktop_mode_is_not_told_it_is_a_computer(
     computer = english.gettext("You seem to be using a computer. You can join in the web "
                                "browser: you do not need to download Teams. We recommend the "
                                "Chrome browser.")
-    # No query and no cookie: the first visit's page, as app/firstvisit.py keeps and replays it.
+    # No query and no cookie: a first visit's page.
     page = device.open(browser, base_url, locale="en-GB")
     try:
         StartPage(page).open()

@@ -72,7 +72,7 @@ def test_every_module_beside_device_is_listed_or_known_to_need_flask() -> None:
     # A new module under app/ is sorted into one group or the other, so it cannot quietly
     # become a pure module that imports Flask.
     needs_flask = {"app.assets", "app.cli", "app.config", "app.converters",
-                   "app.customer_session", "app.db", "app.errors", "app.firstvisit",
+                   "app.customer_session", "app.db", "app.errors",
                    "app.health", "app.housekeeping", "app.i18n", "app.illustrations",
                    "app.jsonbody", "app.limit_storage", "app.limits", "app.pwa",
                    "app.security"}

@@ -34,6 +34,38 @@ def text(response) -> str:  # type: ignore[no-untyped-def]
     return str(response.get_data(as_text=True))
 
 
+
+def nonce_of(response) -> str:  # type: ignore[no-untyped-def]
+    """The one nonce of a page, checked to be the one its CSP allows."""
+    (nonce,) = set(re.findall(r'nonce="([^"]+)"', text(response)))
+    assert f"'nonce-{nonce}'" in response.headers["Content-Security-Policy"]
+    return nonce
+
+
+def test_every_first_visit_gets_its_own_nonce_and_the_same_page(app: Flask) -> None:
+    """Two first visits with the same headers: the same page and headers but for the nonce."""
+    client = app.test_client(use_cookies=False)
+    headers = {"User-Agent": WINDOWS_CHROME, "Accept-Language": "sv"}
+    first, second = client.get("/", headers=headers), client.get("/", headers=headers)
+    assert nonce_of(first) != nonce_of(second)
+    strip = {"Content-Security-Policy", "Content-Length"}
+    assert ({k: v for k, v in first.headers.items() if k not in strip}
+            == {k: v for k, v in second.headers.items() if k not in strip})
+    assert (text(first).replace(nonce_of(first), "")
+            == text(second).replace(nonce_of(second), ""))
+
+
+def test_the_start_page_depends_on_language_and_device(app: Flask) -> None:
+    """Another language or device is another page, and the answer says it varies by them."""
+    client = app.test_client(use_cookies=False)
+    sv = client.get("/", headers={"User-Agent": WINDOWS_CHROME, "Accept-Language": "sv"})
+    fi = client.get("/", headers={"User-Agent": WINDOWS_CHROME, "Accept-Language": "fi"})
+    phone = client.get("/", headers={"User-Agent": IPHONE, "Accept-Language": "sv"})
+    assert '<html lang="sv"' in text(sv) and '<html lang="fi"' in text(fi)
+    assert text(phone).replace(nonce_of(phone), "") != text(sv).replace(nonce_of(sv), "")
+    vary = {value.strip() for value in sv.headers.get("Vary", "").split(",")}
+    assert {"Accept-Language", "User-Agent"} <= vary
+
 @pytest.mark.parametrize("language", LANGUAGE_CODES)
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders_in_every_language(client: FlaskClient, page: str,

@@ -132,11 +132,7 @@ def _next(step: str) -> Response:
 
 @bp.get("/")
 def start() -> Response:
-    """The start page: what you need, how long it takes, and how you will join.
-
-    A first visit's page (no cookie, no query) is replayed by app/firstvisit.py in front of
-    Flask, so this renders it once per set of request headers.
-    """
+    """The start page: what you need, how long it takes, and how you will join."""
     return _start_page(appointment=None)
 
 
