@@ -1,9 +1,10 @@
 """Performance against DESIGN.md's budgets, in one table, every figure measured in this run.
 
-Run: `python bench/bench_perf.py [seconds]` (default 20: the throughput seconds per app).
-- Start-page throughput next to a bare Flask "hello" (bench/hello_wsgi.py) on the same
-  gunicorn settings (the project's gunicorn.conf.py: gthread, production workers x threads),
-  measured alternately in rounds so that both see the same machine; the ratio's budget is 0.7.
+Run: `python bench/bench_perf.py [seconds]` (default 3: seconds per throughput run).
+- Every wizard page's throughput next to a bare Flask "hello" (bench/hello_wsgi.py) on the
+  same gunicorn settings (the project's gunicorn.conf.py: gthread, production workers x
+  threads), hello measured between every two pages so that both see the same machine
+  (bench_pages.py); each page's ratio has the budget 0.7.
 - Device classification, µs per call, uncached and cached, next to plain user_agents.parse
   (bench_device.py's functions, on the test corpus).
 - First-visit bytes of each wizard page as sent with `Accept-Encoding: gzip, deflate, br`
@@ -37,7 +38,6 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from common import (
-    BENCH,
     MOBILE_HEADERS,
     RATE_LIMIT_NOTE,
     ROOT,
@@ -45,11 +45,8 @@ from common import (
     gunicorn,
     make_links,
     production_workers,
-    python_load,
-    run_wrk,
     server_environment,
     temporary_folder,
-    wrk_available,
 )
 
 WIZARD_PAGES = ["/", "/device", "/computer/browser", "/phone/install", "/checks",
@@ -57,9 +54,6 @@ WIZARD_PAGES = ["/", "/device", "/computer/browser", "/phone/install", "/checks"
 LIGHTHOUSE_PAGES = ["/", "/checks"]
 CRITICAL_BUDGET = 14 * 1024
 EVERYTHING_BUDGET = 60 * 1024
-THROUGHPUT_BUDGET = 0.7
-ROUNDS = 2
-CONNECTIONS = 64
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -82,45 +76,15 @@ class Row:
 
 
 def throughput_rows(seconds: float) -> list[Row]:
-    """Start page and hello app, alternately, on the same gunicorn settings."""
-    workers, threads = production_workers()
-    use_wrk = wrk_available()
-    each = seconds / ROUNDS
+    """Every wizard page next to the hello app, side by side (bench_pages.py)."""
+    from bench_pages import BUDGET, measure_pages
 
-    def measure(port: int) -> float:
-        if use_wrk:
-            result = run_wrk(f"http://127.0.0.1:{port}/", seconds=each, connections=CONNECTIONS,
-                             headers=MOBILE_HEADERS)
-        else:
-            result = python_load(port, seconds=each, connections=CONNECTIONS,
-                                 next_request=lambda: ("GET", "/", None, MOBILE_HEADERS))
-        if result.errors:
-            raise SystemExit(f"{result.errors} errors while measuring throughput")
-        return result.throughput
-
-    valmis_port, hello_port = free_port(), free_port()
-    with temporary_folder() as folder:
-        valmis_env = server_environment(folder, valmis_port, workers=workers, threads=threads)
-        make_links(valmis_env, 1)  # migrates the database
-        hello_env = {**valmis_env, "PORT": str(hello_port)}
-        with gunicorn(valmis_env), gunicorn(hello_env, target="bench.hello_wsgi:app",
-                                            config=BENCH / "hello.gunicorn.conf.py",
-                                            ready_path="/"):
-            measure(valmis_port)  # warm-up: imports, template and classification caches
-            measure(hello_port)
-            valmis, hello = [], []
-            for _ in range(ROUNDS):
-                hello.append(measure(hello_port))
-                valmis.append(measure(valmis_port))
-    ratio = statistics.fmean(valmis) / statistics.fmean(hello)
-    client = "wrk" if use_wrk else "Python threads"
-    settings = f"{workers}x{threads} gthread, {CONNECTIONS} conn., {client}"
-    return [
-        Row(f"hello app, req/s ({settings})", f"{statistics.fmean(hello):.0f}", "", None),
-        Row("start page GET /, req/s", f"{statistics.fmean(valmis):.0f}", "", None),
-        Row("start page / hello throughput", f"{ratio:.2f}", f">= {THROUGHPUT_BUDGET}",
-            ratio >= THROUGHPUT_BUDGET),
-    ]
+    figures, hello_cpu, settings = measure_pages(seconds)
+    rows = [Row(f"hello app CPU ms/request ({settings})", f"{hello_cpu:.2f}", "", None)]
+    for figure in figures:
+        rows.append(Row(f"{figure.page} / hello throughput ({figure.cpu_ms:.2f} CPU ms/req)",
+                        f"{figure.ratio:.2f}", f">= {BUDGET}", figure.ratio >= BUDGET))
+    return rows
 
 
 # --- device classification --------------------------------------------------------------------
@@ -354,7 +318,7 @@ def lighthouse_rows() -> list[Row]:
 
 def main() -> int:
     """Measure everything and print the table; 1 when any row fails."""
-    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 20.0
+    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 3.0
     print(f"Performance against DESIGN.md's budgets ({os.cpu_count()} cores; "
           f"{RATE_LIMIT_NOTE}; details on stderr)", flush=True)
     rows = device_rows() + throughput_rows(seconds) + byte_rows() + lighthouse_rows()
