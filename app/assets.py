@@ -61,6 +61,11 @@ class Manifest:
         return {f"/static/{name}": f"/static/{hashed}" for name, hashed in self.hashed.items()
                 if name.endswith((".mjs", ".js"))}
 
+    @functools.cached_property
+    def import_map(self) -> Markup:
+        """The import map of these modules as JSON for a <script> element (import_map())."""
+        return _import_map_of(self)
+
 
 def build_manifest(folder: Path = STATIC_DIR, salt: str = "") -> Manifest:
     """Hash every file under folder (salt changes every hash, as a new release would)."""
@@ -173,7 +178,12 @@ def compress_response(response: Response) -> Response:
 
 def import_map() -> Markup:
     """The page's import map as JSON, safe inside a <script> element."""
-    text = json.dumps({"imports": manifest().modules()}, sort_keys=True, separators=(",", ":"))
+    return manifest().import_map
+
+
+def _import_map_of(current: Manifest) -> Markup:
+    """A manifest's import map, written once (every page carries it)."""
+    text = json.dumps({"imports": current.modules()}, sort_keys=True, separators=(",", ":"))
     # JSON cannot contain "</script>" once "<" is escaped; none of our names has one anyway.
     return Markup(text.replace("<", "\\u003c"))  # noqa: S704 (escaped just above)
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask import Flask, Response, jsonify, render_template, request
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from app.i18n import gettext as _
 
 
 def _messages(code: int, error: HTTPException) -> tuple[str, str]:

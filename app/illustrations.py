@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
-from flask_babel import force_locale, gettext, lazy_gettext
+from flask_babel import force_locale, lazy_gettext
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup
 
-from app.i18n import LANGUAGE_BY_CODE, LANGUAGE_CODES, current_language
+from app.i18n import LANGUAGE_BY_CODE, LANGUAGE_CODES, current_language, gettext
 
 bp = Blueprint("illustrations", __name__)
 

@@ -29,11 +29,11 @@ from flask import (
     url_for,
 )
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from app import assets, db, invites
 from app.customer_session import STATE_KEY, invite_token
 from app.i18n import LANGUAGE_CODES, current_language
+from app.i18n import gettext as _
 from app.limits import refuse_unknown_token
 from app.steps import STEPS
 

@@ -124,3 +124,28 @@ def test_appointment_times_are_written_the_local_way(app: Flask, language: str,
     with app.test_request_context(), force_locale(language):
         text = format_appointment(datetime(2026, 12, 3, 12, 0, tzinfo=UTC), "Europe/Helsinki")
     assert expected.lower() in text.lower(), text
+
+
+def test_the_catalogue_kept_per_request_follows_force_locale(app: Flask) -> None:
+    """gettext looks the catalogue up once per request, yet force_locale still switches it
+    for a while and the request's own language comes back after."""
+    from babel.support import Translations
+    from flask_babel import force_locale
+
+    from app.i18n import gettext
+    from tests.support import ROOT
+
+    def words(code: str) -> str:
+        return Translations.load(str(ROOT / "translations"), [code]).gettext("Language")
+
+    assert len({words("fi"), words("sv"), words("uk")}) == 3
+    with app.test_request_context("/?lang=fi"):
+        assert gettext("Language") == words("fi")
+        with force_locale("sv"):
+            assert gettext("Language") == words("sv")
+            with force_locale("uk"):
+                assert gettext("Language") == words("uk")
+            assert gettext("Language") == words("sv")
+        assert gettext("Language") == words("fi")
+    with app.test_request_context("/?lang=uk"):
+        assert gettext("Language") == words("uk")

@@ -13,7 +13,6 @@ from typing import Any
 import segno
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import Connection
 from werkzeug.wrappers import Response
@@ -21,6 +20,7 @@ from werkzeug.wrappers import Response
 from app import accounts, db, invites
 from app.appointment_time import MAX_DAYS_AHEAD, utc_offset_text
 from app.i18n import LANGUAGE_BY_CODE, format_appointment, format_moment
+from app.i18n import gettext as _
 from app.invite_form import (
     FIELDS,
     InviteRequest,

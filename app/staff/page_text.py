@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import format_datetime
-from flask_babel import gettext as _
+
+from app.i18n import gettext as _
 
 
 def when(moment: datetime | None) -> str:

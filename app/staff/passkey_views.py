@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import abort, g, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from app import accounts, db
+from app.i18n import gettext as _
 from app.staff import bp, passkeys
 from app.staff.auth import login_required
 from app.staff.page_text import hidden_in_name, when

@@ -15,10 +15,10 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import abort, current_app, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from app import accounts, db
+from app.i18n import gettext as _
 from app.staff import auth, bp
 from app.staff.auth import login_required
 from app.staff.page_text import hidden_in_name, when

@@ -19,12 +19,12 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
 from werkzeug.wrappers import Response
 
 from app import accounts, db
+from app.i18n import gettext as _
 from app.limits import ceremony_limit, limiter, refuse_unknown_token
 from app.staff import auth, bp, passkeys
 from app.staff.auth import login_required

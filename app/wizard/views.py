@@ -19,7 +19,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from app import db, guidance, ics, invites
@@ -27,6 +26,7 @@ from app import report_contract as report_schema
 from app.customer_session import STATE_KEY, invite_token, remember_invite
 from app.device import VARY_HEADERS, DeviceProfile, classify_request
 from app.i18n import format_appointment, use_invite_language
+from app.i18n import gettext as _
 from app.invite_status import check_results
 from app.limits import refuse_unknown_token
 from app.readiness import CHECK_ORDER, Readiness, readiness_of, status_of
