@@ -31,6 +31,7 @@ from common import (
     database_path,
     free_port,
     gunicorn,
+    load_get,
     make_links,
     production_workers,
     python_load,
@@ -50,13 +51,9 @@ def count_reports(database: Path) -> int:
         return int(connection.execute("SELECT count(*) FROM reports").fetchone()[0])
 
 
-def load_start_page(port: int, seconds: float, connections: int, use_wrk: bool) -> LoadResult:
+def load_start_page(port: int, seconds: float, connections: int) -> LoadResult:
     """GET / as a phone's first visit."""
-    if use_wrk:
-        return run_wrk(f"http://127.0.0.1:{port}/", seconds=seconds, connections=connections,
-                       headers=MOBILE_HEADERS)
-    return python_load(port, seconds=seconds, connections=connections,
-                       next_request=lambda: ("GET", "/", None, MOBILE_HEADERS))
+    return load_get(port, "/", seconds=seconds, connections=connections, headers=MOBILE_HEADERS)
 
 
 def load_reports(port: int, folder: Path, tokens: list[str], seconds: float, connections: int,
@@ -96,8 +93,8 @@ def main() -> int:
               f"{os.cpu_count()} cores shared with the client; client: {client}; "
               f"SQLite (WAL); {RATE_LIMIT_NOTE}")
         with gunicorn(environment):
-            load_start_page(port, WARM_UP_SECONDS, connections, use_wrk)
-            start = load_start_page(port, seconds, connections, use_wrk)
+            load_start_page(port, WARM_UP_SECONDS, connections)
+            start = load_start_page(port, seconds, connections)
             print(start.line("GET / (first visit)"))
             load_reports(port, folder, tokens, WARM_UP_SECONDS, connections, use_wrk)
             time.sleep(1)  # the warm-up's last posts, still in flight when wrk stopped

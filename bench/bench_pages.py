@@ -30,10 +30,9 @@ from common import (
     LoadResult,
     free_port,
     gunicorn,
+    load_get,
     make_links,
     production_workers,
-    python_load,
-    run_wrk,
     server_environment,
     temporary_folder,
     worker_pids,
@@ -91,14 +90,9 @@ def first_visit(port: int, path: str) -> tuple[int, str]:
 
 
 def loader(seconds: float) -> Callable[[int, str, dict[str, str]], LoadResult]:
-    """A function that loads one URL for seconds with wrk (or Python threads without it)."""
+    """A function that loads one URL for seconds and fails on any error."""
     def load(port: int, path: str, headers: dict[str, str]) -> LoadResult:
-        if wrk_available():
-            result = run_wrk(f"http://127.0.0.1:{port}{path}", seconds=seconds,
-                             connections=CONNECTIONS, headers=headers)
-        else:
-            result = python_load(port, seconds=seconds, connections=CONNECTIONS,
-                                 next_request=lambda: ("GET", path, None, headers))
+        result = load_get(port, path, seconds=seconds, connections=CONNECTIONS, headers=headers)
         if result.errors:
             raise SystemExit(f"GET {path}: {result.errors} errors under load")
         return result

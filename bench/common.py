@@ -30,6 +30,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 # One gunicorn harness for the benchmarks and the tests (re-exported for the bench scripts).
+from tests.support.reports import readiness  # noqa: E402
 from tests.support.server import (  # noqa: E402
     GunicornFailed,
     start_gunicorn,
@@ -48,21 +49,8 @@ MOBILE_HEADERS = {
     "Accept-Encoding": "gzip, deflate, br",
 }
 
-REPORT: dict[str, Any] = {
-    "version": 1, "kind": "readiness", "created_at": "2026-12-01T09:00:00.000Z",
-    "path": "app", "summary": "ready", "warnings": [], "problems": [],
-    "device": {"form": "phone", "os": "android", "browser": "chrome", "major": 131,
-               "choice": "android"},
-    "checks": {
-        "camera": {"status": "ok", "devices": 2}, "microphone": {"status": "ok", "devices": 1},
-        "speaker": {"status": "ok", "output_selectable": False},
-        "connection": {"status": "ok", "rtt_ms": 35, "jitter_ms": 4, "down_kbps": 18000,
-                       "up_kbps": 6000, "udp": "not-checked", "save_data": False,
-                       "type": "4g"},
-        "browser": {"status": "ok", "secure_context": True, "get_user_media": True,
-                    "webrtc": True},
-    },
-}
+# The report the benchmarks post (each with its own id): the tests' full readiness report.
+REPORT: dict[str, Any] = readiness()
 
 RATE_LIMIT_NOTE = ("rate limits off (RATELIMIT_ENABLED=false): this measures the server and "
                    "the database, not the limiter")
@@ -290,3 +278,13 @@ def python_load(port: int, *, seconds: float, connections: int,
     return LoadResult(requests=counts["requests"], errors=counts["errors"],
                       seconds=time.monotonic() - started, p50_ms=p50, p99_ms=p99,
                       answers_4xx_5xx=counts["bad"])
+
+
+def load_get(port: int, path: str, *, seconds: float, connections: int,
+             headers: dict[str, str]) -> LoadResult:
+    """GET path on loopback for seconds: wrk, or Python threads where wrk is missing."""
+    if wrk_available():
+        return run_wrk(f"http://127.0.0.1:{port}{path}", seconds=seconds,
+                       connections=connections, headers=headers)
+    return python_load(port, seconds=seconds, connections=connections,
+                       next_request=lambda: ("GET", path, None, headers))
