@@ -214,7 +214,9 @@ def run_wrk(url: str, *, seconds: float, connections: int, threads: int = 2,
     if requests is None:
         raise SystemExit(f"unexpected wrk output:\n{output}")
     duration = _milliseconds(requests.group(2) + requests.group(3)) / 1000
-    quantiles = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)$", output, re.M))
+    quantiles = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)\s*$", output, re.M))
+    if set(quantiles) != {"50", "99"}:
+        raise SystemExit(f"wrk printed no latency distribution:\n{output}")
     socket_errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     failed = sum(int(value) for value in socket_errors.groups()) if socket_errors else 0
