@@ -33,6 +33,12 @@ run: $(STAMP) i18n-compile db ## Install, prepare the database and translations,
 	@echo "  Valmis is starting on http://localhost:$(PORT)/  (stop with Ctrl+C)"
 	@echo "  The customer wizard opens at http://localhost:$(PORT)/"
 	@$(FLASK) staff bootstrap --base-url http://localhost:$(PORT)
+	@if [ -n "$$TURN_URLS" ]; then \
+	  echo "  Media round trip: through the TURN relay $$TURN_URLS"; \
+	else \
+	  echo "  Media round trip: inside the page only (TURN_URLS is empty: the network path"; \
+	  echo "  to a relay is not tested; README, \"A TURN relay\", says how to add one)"; \
+	fi
 	@echo ""
 	HOST=$(HOST) PORT=$(PORT) WEBAUTHN_ORIGIN=$${WEBAUTHN_ORIGIN:-http://localhost:$(PORT)} \
 	  $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
@@ -50,22 +56,23 @@ lint: $(TEST_STAMP) ## ruff (with security and gettext rules) and mypy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-unit: $(TEST_STAMP) i18n-compile ## Unit and Flask-client tests
+unit: $(TEST_STAMP) services i18n-compile ## Unit and Flask-client tests (coturn for the relay's)
 	$(PY) -m pytest tests
 
 integration: $(TEST_STAMP) services i18n-compile ## Two instances on a throwaway PostgreSQL and Redis (started on loopback, stopped after)
 	timeout 120 $(PY) -m pytest integration
 
-services: ## Make sure PostgreSQL and Redis exist (Debian's, installed with apt where they are missing)
+services: ## Make sure PostgreSQL, Redis and coturn exist (Debian's, installed with apt where they are missing)
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || missing="postgresql"; \
 	command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ] || missing="$$missing redis-server"; \
+	command -v turnserver >/dev/null || [ -x /usr/bin/turnserver ] || missing="$$missing coturn"; \
 	if [ -z "$$missing" ]; then \
-	  echo "PostgreSQL and Redis: installed"; \
+	  echo "PostgreSQL, Redis and coturn: installed"; \
 	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else \
-	  echo "make integration needs PostgreSQL (initdb, pg_ctl) and redis-server: install$$missing"; \
+	  echo "the tests need PostgreSQL (initdb, pg_ctl), redis-server and coturn: install$$missing"; \
 	  echo "(Debian/Ubuntu: sudo apt-get install$$missing)"; exit 1; \
 	fi
 

@@ -7,7 +7,7 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from app import limit_storage
+from app import limit_storage, turn
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("VALMIS_INSTANCE_DIR", ROOT / "instance"))
@@ -60,6 +60,16 @@ class Config:
         self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "").strip().rstrip("/")
         # A STUN server for the optional UDP check, e.g. "stun:stun.example.org:3478"; off if empty.
         self.STUN_URL = os.environ.get("STUN_URL", "")
+        # The operator's TURN relay (coturn with use-auth-secret) for the media round trip,
+        # e.g. "turn:turn.example.fi:3478?transport=udp turns:turn.example.fi:443?transport=tcp",
+        # and its static-auth-secret; empty: the round trip stays inside the page (loopback).
+        self.TURN_URLS = os.environ.get("TURN_URLS", "")
+        self.TURN_SECRET = os.environ.get("TURN_SECRET", "")
+        # How long a relay credential works, in seconds (a round trip takes about 10).
+        self.TURN_CREDENTIAL_SECONDS = _int("TURN_CREDENTIAL_SECONDS", turn.DEFAULT_SECONDS)
+        # Relay credentials per address (each check asks once; a retry asks again).
+        self.TURN_RATE_LIMIT = os.environ.get("TURN_RATE_LIMIT", "10/minute;60/hour")
+        self.TURN_RELAYS: tuple[turn.Relay, ...] = ()  # TURN_URLS, parsed by check_turn
         # Passkeys: the relying party's id (the site's host name, or a parent domain of it)
         # and the exact origin the staff's browser shows; a mismatch refuses every passkey.
         self.WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "localhost").strip().lower()
@@ -149,11 +159,26 @@ class Config:
         if self.RETENTION_DAYS < 1:
             raise ConfigError(f"RETENTION_DAYS must be at least 1, not {self.RETENTION_DAYS}")
         self.check_rate_limits()
+        self.check_turn()
         if self.PUBLIC_URL and not self.PUBLIC_URL.startswith(("https://", "http://")):
             raise ConfigError(
                 f"PUBLIC_URL must start with https:// (or http:// locally), not {self.PUBLIC_URL!r}"
             )
 
+
+    def check_turn(self) -> None:
+        """TURN_URLS must parse, and with them TURN_SECRET must be set (and not without)."""
+        try:
+            self.TURN_RELAYS = turn.parse_urls(self.TURN_URLS)
+            if self.TURN_RELAYS:
+                turn.check_secret(self.TURN_SECRET)
+        except turn.TurnSettingError as error:
+            raise ConfigError(str(error)) from None
+        if self.TURN_SECRET and not self.TURN_RELAYS:
+            raise ConfigError("TURN_SECRET is set but TURN_URLS is empty: set both or neither")
+        if not 60 <= self.TURN_CREDENTIAL_SECONDS <= 86400:
+            raise ConfigError("TURN_CREDENTIAL_SECONDS must be from 60 to 86400, not "
+                              f"{self.TURN_CREDENTIAL_SECONDS}")
 
     def check_rate_limits(self) -> None:
         """Each limit must be in Flask-Limiter's notation, e.g. "60/minute;600/hour", and a
@@ -167,7 +192,8 @@ class Config:
                 raise ConfigError(f"RATELIMIT_STORAGE_URI: {error}") from None
         for name in ("CEREMONY_RATE_LIMIT", "REPORT_RATE_LIMIT_PER_LINK",
                      "REPORT_RATE_LIMIT_PER_ADDRESS", "LINK_LOOKUP_RATE_LIMIT",
-                     "THROUGHPUT_CHECKS_PER_ADDRESS", "THROUGHPUT_CHECKS_PER_LINK"):
+                     "THROUGHPUT_CHECKS_PER_ADDRESS", "THROUGHPUT_CHECKS_PER_LINK",
+                     "TURN_RATE_LIMIT"):
             value = getattr(self, name)
             try:
                 parse_many(value)

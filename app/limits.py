@@ -45,6 +45,11 @@ def report_limit_per_link() -> str:
     return str(current_app.config["REPORT_RATE_LIMIT_PER_LINK"])
 
 
+def turn_limit() -> str:
+    """The limit on relay credentials per address."""
+    return str(current_app.config["TURN_RATE_LIMIT"])
+
+
 def lookup_limit() -> str:
     """The limit on failed look-ups of personal-link and enrollment tokens per address."""
     return str(current_app.config["LINK_LOOKUP_RATE_LIMIT"])

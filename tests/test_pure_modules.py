@@ -30,6 +30,7 @@ PURE_MODULES = (
     "app.tables",
     "app.text",
     "app.translation",
+    "app.turn",
 )
 
 _LOADED = """

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from flask import Response, abort, current_app, jsonify, request
+from flask_wtf.csrf import CSRFError
 
-from app import db, device, invites, jsonbody
+from app import db, device, invites, jsonbody, turn
 from app.api import bp
 from app.limits import (
     charge_throughput,
@@ -19,6 +20,7 @@ from app.limits import (
     personal_link_key,
     report_limit_per_address,
     report_limit_per_link,
+    turn_limit,
 )
 from app.report_contract import ReportError, validate_report
 from app.security import add_vary
@@ -85,6 +87,29 @@ def upload() -> Response:
     response = jsonify(bytes=received)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.post("/turn-credentials")
+@limiter.limit(turn_limit)
+def turn_credentials() -> tuple[Response, int]:
+    """Credentials for the operator's TURN relay that work for a few minutes.
+
+    Only for a page of this site: the request carries the page's CSRF token (X-CSRFToken),
+    which only a page this server rendered for this browser's session has. Never cached, and
+    the credential is in the body only, which no log writes.
+    """
+    relays = current_app.config["TURN_RELAYS"]
+    if not relays:
+        abort(404, description="No TURN relay is configured (TURN_URLS).")
+    try:
+        current_app.extensions["csrf"].protect()  # the token in X-CSRFToken, for this session
+    except CSRFError:
+        abort(403, description="The page's CSRF token is missing or not valid for this session.")
+    response = jsonify(turn.mint(current_app.config["TURN_SECRET"], relays,
+                                 now=datetime.now(UTC),
+                                 seconds=current_app.config["TURN_CREDENTIAL_SECONDS"]))
+    response.headers["Cache-Control"] = "no-store"
+    return response, 200
 
 
 def _report_error(error: ReportError) -> tuple[Response, int]:
