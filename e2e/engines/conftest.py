@@ -8,19 +8,17 @@ engine's cases carry its marker, so `pytest e2e/engines -m firefox` runs one eng
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Playwright
 
-from e2e.engines.driver import Driver
+from e2e.engines.driver import Driver, OpenDriver
 from tests.support.browsers import browser_with
 
 # Every engine the walk runs in, each with its marker (pytest -m <engine>).
 ENGINES = [pytest.param(name, marks=getattr(pytest.mark, name)) for name in ("chromium", "firefox")]
-
-OpenDriver = Callable[..., Driver]
 
 
 def pytest_configure(config: pytest.Config) -> None:
