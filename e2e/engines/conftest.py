@@ -56,10 +56,10 @@ def prompting_chromium(playwright: Playwright,
 @pytest.fixture
 def open_driver(engine: str, base_url: str,
                 request: pytest.FixtureRequest) -> Iterator[OpenDriver]:
-    """A function that opens a Driver of this case's engine: open_driver(media="granted" or
-    "denied", sound=True, base_url=the session's server). Every driver opened is closed after
-    the test, and the test fails when any of them saw a console error or an unhandled
-    rejection."""
+    """A function that opens a Driver of this case's engine: open_driver(media="granted",
+    "denied" or, in Firefox, "prompted"; sound=True, base_url=the session's server). Every
+    driver opened is closed after the test, and the test fails when any of them saw a console
+    error or an unhandled rejection."""
     opened: list[Driver] = []
 
     def open_one(media: str = "granted", sound: bool = True, base_url: str = base_url) -> Driver:
@@ -71,10 +71,16 @@ def open_driver(engine: str, base_url: str,
                 "browser" if media == "granted" else "prompting_chromium")
             driver = ChromiumDriver(browser, base_url)
         elif engine == "firefox":
-            from e2e.engines.firefox import DENIED_MEDIA, FAKE_MEDIA, FirefoxDriver
+            from e2e.engines.firefox import (
+                DENIED_MEDIA,
+                FAKE_MEDIA,
+                PROMPTED_MEDIA,
+                FirefoxDriver,
+            )
             from e2e.engines.sound import no_sound_server
 
-            prefs = FAKE_MEDIA if media == "granted" else DENIED_MEDIA
+            prefs = {"granted": FAKE_MEDIA, "denied": DENIED_MEDIA,
+                     "prompted": PROMPTED_MEDIA}[media]
             if sound:
                 environment = request.getfixturevalue("sound")
             else:

@@ -82,11 +82,13 @@ QUIET = {
 }
 
 # A camera and a microphone that Firefox makes up (a coloured picture, a tone), and no prompt:
-# as a person who pressed "Allow". DENIED: the site's camera and microphone are blocked, as
-# after "Block" (permission.disabled must be off, or the block would not be asked about).
+# as a person who pressed "Allow". DENIED_MEDIA: the site's camera and microphone are blocked,
+# as after "Block" (permission.disabled must be off, or the block would not be asked about).
 FAKE_MEDIA = {"media.navigator.streams.fake": True, "media.navigator.permission.disabled": True}
 DENIED_MEDIA = {"media.navigator.streams.fake": True,
                 "permissions.default.camera": 2, "permissions.default.microphone": 2}
+# Asks as for a person (fake devices, no answer given): headless, the prompt is never answered.
+PROMPTED_MEDIA = {"media.navigator.streams.fake": True}
 
 
 def user_js(prefs: Mapping[str, object]) -> str:

@@ -41,6 +41,9 @@ NO_SOUND = ("We could not play sound on this device. Check that speakers or head
 NO_AUDIO = ("We could not listen to the microphone on this device. Check that a microphone or "
             "headset is connected and switched on, then press “Try again”. If it still does not "
             "work, you can choose a phone call instead of video.")
+OUTPUT_SELECTABLE = {"chromium": True, "firefox": False}
+NO_ANSWER = ("Your browser did not answer. If it asks for permission, choose “Allow”. Close "
+             "other apps that use the camera or microphone, then press “Try again”.")
 # The delivery line under the checks (device-checks.mjs showDelivery), its state attribute.
 DELIVERY = ".js-delivery"
 
@@ -127,6 +130,9 @@ def test_web_path_every_check_passes(engine: str, open_driver: OpenDriver,
     assert {name: check["status"] for name, check in readiness["checks"].items()} == {
         "speaker": "ok", "camera": "ok", "microphone": "ok", "connection": "ok",
         "browser": "ok"}
+    # Web Audio's output can be chosen in Chromium only (AudioContext.setSinkId): Firefox has
+    # none, and the report says so rather than offer a choice that would not work.
+    assert readiness["checks"]["speaker"]["output_selectable"] is OUTPUT_SELECTABLE[engine]
     assert wait_for_report(live_server, token) == [("readiness", "ready")]
     driver.wait_until(f"() => ({scripts.ATTRIBUTE})('{DELIVERY}', 'data-state') === 'sent'")
     assert driver.evaluate(f"() => document.querySelector('{DELIVERY}').textContent") == \
@@ -320,3 +326,20 @@ def status(driver: Driver, check: str) -> str:
         "(check) => document.querySelector(`[data-check=\"${check}\"] .js-status`)"
         ".textContent.trim()", check)
     return words
+
+
+@pytest.mark.parametrize("engine", [pytest.param("firefox", marks=pytest.mark.firefox)])
+def test_firefox_prompt_nobody_answers(open_driver: OpenDriver, engine: str) -> None:
+    """Firefox asks for the camera and nobody answers (headless Chromium takes that as
+    "Block"; Firefox waits): the check ends at its deadline, says the browser did not answer
+    and offers "Try again", instead of waiting for ever."""
+    driver = open_driver(media="prompted")
+    checks = DeviceChecks(driver, "fi").open()
+    use_settings(driver, deadlines={"getUserMedia": 2000})
+    checks.check_camera()
+    assert checks.wait_for_final_state("camera", timeout=30) == "failed"
+    assert status(driver, "camera") == checks.text(NO_ANSWER)
+    assert driver.evaluate(
+        "() => !document.querySelector('[data-check=\"camera\"] .js-retry').hidden")
+    readiness = checks.readiness()
+    assert readiness is not None and readiness["checks"]["camera"]["status"] == "failed"
