@@ -41,6 +41,21 @@ NO_SOUND = ("We could not play sound on this device. Check that speakers or head
 NO_AUDIO = ("We could not listen to the microphone on this device. Check that a microphone or "
             "headset is connected and switched on, then press “Try again”. If it still does not "
             "work, you can choose a phone call instead of video.")
+# What the report calls each engine's browser (the Chromium driver is a Windows Chrome).
+BROWSER = {"chromium": "chrome", "firefox": "firefox"}
+# Keeps every camera and microphone track the page is given from now on (the checks ask when
+# their button is pressed), so that a test can see each one end.
+RECORD_TRACKS = """() => {
+  window.__tracks = [];
+  const media = navigator.mediaDevices;
+  const getUserMedia = media.getUserMedia.bind(media);
+  media.getUserMedia = async (constraints) => {
+    const stream = await getUserMedia(constraints);
+    window.__tracks.push(...stream.getTracks());
+    return stream;
+  };
+}"""
+TRACKS = "() => window.__tracks.map((track) => track.readyState)"
 OUTPUT_SELECTABLE = {"chromium": True, "firefox": False}
 NO_ANSWER = ("Your browser did not answer. If it asks for permission, choose “Allow”. Close "
              "other apps that use the camera or microphone, then press “Try again”.")
@@ -114,10 +129,13 @@ def test_web_path_every_check_passes(engine: str, open_driver: OpenDriver,
     assert checks.state("speaker") == "playing"
     checks.answer_heard(True)
     assert checks.wait_for_final_state("speaker") == "ok"
+    driver.evaluate(RECORD_TRACKS)
     checks.check_camera()
     assert checks.wait_for_final_state("camera") == "ok"
+    assert driver.evaluate(TRACKS) == ["ended"], "the camera goes off when its check ends"
     checks.check_microphone()
     assert checks.wait_for_final_state("microphone") == "ok"
+    assert driver.evaluate(TRACKS) == ["ended", "ended"], "and so does the microphone"
     assert checks.summary() is None, "no verdict while a check is still to come"
     checks.check_connection()
     assert checks.wait_for_final_state("connection", timeout=60) == "ok"
@@ -133,6 +151,7 @@ def test_web_path_every_check_passes(engine: str, open_driver: OpenDriver,
     # Web Audio's output can be chosen in Chromium only (AudioContext.setSinkId): Firefox has
     # none, and the report says so rather than offer a choice that would not work.
     assert readiness["checks"]["speaker"]["output_selectable"] is OUTPUT_SELECTABLE[engine]
+    assert readiness["device"]["browser"] == BROWSER[engine]
     assert wait_for_report(live_server, token) == [("readiness", "ready")]
     driver.wait_until(f"() => ({scripts.ATTRIBUTE})('{DELIVERY}', 'data-state') === 'sent'")
     assert driver.evaluate(f"() => document.querySelector('{DELIVERY}').textContent") == \
