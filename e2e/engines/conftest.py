@@ -8,7 +8,7 @@ engine's cases carry its marker, so `pytest e2e/engines -m firefox` runs one eng
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -79,8 +79,9 @@ def open_driver(engine: str, base_url: str,
             )
             from e2e.engines.sound import no_sound_server
 
-            prefs = {"granted": FAKE_MEDIA, "denied": DENIED_MEDIA,
-                     "prompted": PROMPTED_MEDIA}[media]
+            choices: dict[str, Mapping[str, object]] = {
+                "granted": FAKE_MEDIA, "denied": DENIED_MEDIA, "prompted": PROMPTED_MEDIA}
+            prefs = choices[media]
             if sound:
                 environment = request.getfixturevalue("sound")
             else:
