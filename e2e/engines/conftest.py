@@ -2,7 +2,8 @@
 check after each test that no page logged an error or left a rejection unhandled.
 
 Tests take `open_driver` and are parametrized over ENGINES with the `engine` fixture; each
-engine's cases carry its marker, so `pytest e2e/engines -m firefox` runs one engine alone.
+engine's cases carry its marker (registered in pyproject.toml), so
+`pytest e2e/engines -m firefox` runs one engine alone.
 """
 
 from __future__ import annotations
@@ -19,12 +20,6 @@ from tests.support.browsers import browser_with
 
 # Every engine the walk runs in, each with its marker (pytest -m <engine>).
 ENGINES = [pytest.param(name, marks=getattr(pytest.mark, name)) for name in ("chromium", "firefox")]
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    """One marker per engine."""
-    for name in ("chromium", "firefox", "webkit"):
-        config.addinivalue_line("markers", f"{name}: a cross-engine case run in {name}")
 
 
 @pytest.fixture(params=ENGINES)

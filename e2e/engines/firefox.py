@@ -195,14 +195,13 @@ class FirefoxDriver:
                 self._event(message)
 
     def _event(self, message: dict[str, Any]) -> None:
-        """Keep console errors and uncaught exceptions (log.entryAdded at level "error")."""
+        """Keep console errors and uncaught exceptions or rejections (log.entryAdded at level
+        "error"), from any page or frame of the session."""
         if message.get("method") != "log.entryAdded":
             return
         entry = message["params"]
         if entry.get("level") == "error":
-            where = entry.get("source", {}).get("context")
-            if where in (None, getattr(self, "context", None)):
-                self._errors.append(f"{entry.get('type')}: {entry.get('text')}")
+            self._errors.append(f"{entry.get('type')}: {entry.get('text')}")
 
     def _call(self, declaration: str, args: list[Any], timeout: float) -> Any:
         """script.callFunction of a declaration from scripts.py; its JSON result, parsed."""
