@@ -1,0 +1,26 @@
+"""Fixtures of the cross-engine tests (the server comes from e2e/conftest.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from e2e.engines import webkit
+from tests.support.server import LiveServer
+
+# ---- WebKit (e2e/engines/webkit.py) -------------------------------------------------------
+
+
+@pytest.fixture
+def webkit_driver(live_server: LiveServer, tmp_path: Path) -> Iterator[webkit.WebKitDriver]:
+    """A MiniBrowser (WebKitGTK) on its own Xvfb display, on the test server; both stopped
+    after the test, also when it fails. Fails, saying what to install, where WebKit is missing."""
+    missing = webkit.available()
+    if missing:
+        pytest.fail(f"WebKit: {missing}")
+    with webkit.webkit(live_server.base_url, tmp_path) as driver:
+        yield driver
+
+# ---- end of WebKit -------------------------------------------------------------------------
