@@ -20,6 +20,18 @@ export default class MicrophoneCheck extends MediaCheck {
     this.frame = null;
   }
 
+  prepare() {
+    // Safari (iPhone, iPad, Mac) starts audio only in answer to a tap or click: the context
+    // that listens is made and started now, while the press that began the check is still
+    // being handled, not after the permission prompt. listen() waits for it with a deadline.
+    try {
+      this.audio = new AudioContext();
+      this.audio.resume().catch(() => {});
+    } catch {
+      this.audio = null; // no Web Audio here: listen() tries again and says what went wrong
+    }
+  }
+
   async use(stream, ended) {
     await this.listDevices();
     if (ended()) return;
@@ -35,7 +47,7 @@ export default class MicrophoneCheck extends MediaCheck {
 
   listen(stream) {
     const s = this.section;
-    this.audio = new AudioContext();
+    this.audio ??= new AudioContext();
     const source = this.audio.createMediaStreamSource(stream);
     const analyser = this.audio.createAnalyser();
     analyser.fftSize = 1024;
