@@ -77,12 +77,16 @@ CATCH_ERRORS = """(() => {
       (window.__enginesUnstored ??= []).push(String(text));
     }
   };
-  addEventListener("error", (event) => note("error: " + (event.error?.stack || event.message)));
+  // WebKit's stack of an Error lacks its message (V8's starts with it): both are kept.
+  const describe = (value) => value instanceof Error
+    ? `${value.name}: ${value.message} at ${value.stack}` : String(value);
+  addEventListener("error", (event) => note("error: " + (event.error
+    ? describe(event.error) : event.message)));
   addEventListener("unhandledrejection", (event) =>
-    note("unhandled rejection: " + (event.reason?.stack || event.reason)));
+    note("unhandled rejection: " + describe(event.reason)));
   const original = console.error.bind(console);
   console.error = (...parts) => {
-    note("console.error: " + parts.map((part) => part?.stack || String(part)).join(" "));
+    note("console.error: " + parts.map(describe).join(" "));
     original(...parts);
   };
 })();"""
@@ -101,7 +105,8 @@ CALL = """const done = arguments[arguments.length - 1];
 Promise.resolve()
   .then(() => (%(function)s)(...JSON.parse(arguments[0])))
   .then((value) => done(JSON.stringify({ok: true, value: value === undefined ? null : value})),
-        (error) => done(JSON.stringify({ok: false, error: String(error?.stack || error)})));"""
+        (error) => done(JSON.stringify({ok: false, error: `${error?.name}: ${error?.message}`
+                                                         + ` at ${error?.stack}`})));"""
 
 
 def minibrowser() -> str | None:
@@ -220,6 +225,15 @@ class WebKitDriver:
         (trusted, with user activation)."""
         self.wait_until(FIND, selector)
         self.driver.find_element(By.CSS_SELECTOR, selector).click()
+
+    def hide(self) -> None:
+        """Minimise the window: the page is hidden (visibilitychange), as when a phone's
+        customer switches to another app."""
+        self.driver.minimize_window()
+
+    def show(self) -> None:
+        """Bring the minimised window back: the page is visible again."""
+        self.driver.maximize_window()
 
     def errors(self) -> list[str]:
         """Every error the pages reported since the start (drained from the tab each time)."""
