@@ -14,8 +14,10 @@ from __future__ import annotations
 import sqlite3
 import time
 from contextlib import closing
+from pathlib import Path
 
 from app.invites import hash_token
+from e2e.engines import webkit
 from e2e.engines.pages import DeviceChecks, Wizard
 from e2e.engines.webkit import WebKitDriver
 from tests.support.live import create_invite, reports
@@ -25,6 +27,9 @@ SENT = "Your result has been sent."
 NO_WEBRTC = ("This browser cannot make video calls, so Teams does not work in it. Open the link "
              "from your invitation in Chrome or Microsoft Edge instead. On Windows and Mac you "
              "can also use the Teams app.")
+
+STEADY_CONNECTION = {"rttTargetMs": 60_000, "veryHighRttMs": 60_000, "jitterTargetMs": 60_000,
+                     "videoMinKbps": 0, "videoRecommendedKbps": 0}
 
 # The words of what is shown now among elements matching a selector.
 SHOWN_TEXTS = """(selector) => [...document.querySelectorAll(selector)]
@@ -86,9 +91,12 @@ def test_the_checks_end_and_say_what_webkit_cannot_do(webkit_driver: WebKitDrive
     assert checks.wait_for_final_state("camera") == "warning"
     checks.check_microphone()
     assert checks.wait_for_final_state("microphone") == "ok"
+    # The connection rated by lines no machine misses: how fast this busy machine answers
+    # its own requests is not what is tested here (the measuring still runs whole).
+    webkit_driver.evaluate("(given) => { Object.assign(window.ValmisTestSettings ??= {}, given); }",
+                           {"connectionLimits": STEADY_CONNECTION})
     checks.check_connection()
-    # How fast this machine answers its own requests is not what is tested here.
-    assert checks.wait_for_final_state("connection", timeout=90.0) in ("ok", "warning")
+    assert checks.wait_for_final_state("connection", timeout=90.0) == "ok"
 
     readiness = checks.readiness()
     assert readiness is not None
@@ -124,7 +132,8 @@ def test_the_service_worker_and_the_outbox_work(webkit_driver: WebKitDriver,
         checks.skip(check)
     # Skipped checks prove nothing, and a browser without WebRTC is a problem on the web path.
     assert wait_for_report(live_server, token) == [("readiness", "not-ready")]
-    webkit_driver.wait_until("async () => (await globalThis.ValmisOutbox.pending()).length === 0")
+    webkit_driver.wait_until("async () => (await globalThis.ValmisOutbox.pending()).length === 0",
+                             timeout=30.0)
 
     # A report put into the outbox (IndexedDB) by hand goes out on the next flush, once.
     readiness = checks.readiness()
@@ -143,19 +152,20 @@ def test_the_service_worker_and_the_outbox_work(webkit_driver: WebKitDriver,
     assert webkit_driver.errors() == []
 
 
-def test_errors_in_the_page_fail_the_test(webkit_driver: WebKitDriver,
-                                          live_server: LiveServer) -> None:
+def test_errors_in_the_page_are_seen(live_server: LiveServer, tmp_path: Path) -> None:
     """The driver sees an uncaught error, an unhandled rejection and console.error, also from
-    a page the tab has since left: otherwise "no errors" above would prove nothing."""
-    webkit_driver.goto("/")
-    webkit_driver.evaluate("""() => {
-      setTimeout(() => { throw new Error("thrown here"); });
-      Promise.reject(new Error("rejected here"));
-      console.error("said here");
-      return new Promise((resolve) => setTimeout(resolve, 100));
-    }""")
-    webkit_driver.goto("/device")
-    seen = "\n".join(webkit_driver.errors())
+    a page the tab has since left: otherwise "no errors" (the webkit_driver fixture) would
+    prove nothing."""
+    with webkit.webkit(live_server.base_url, tmp_path) as driver:
+        driver.goto("/")
+        driver.evaluate("""() => {
+          setTimeout(() => { throw new Error("thrown here"); });
+          Promise.reject(new Error("rejected here"));
+          console.error("said here");
+          return new Promise((resolve) => setTimeout(resolve, 100));
+        }""")
+        driver.goto("/device")
+        seen = "\n".join(driver.errors())
     for words in ("thrown here", "rejected here", "said here"):
         assert words in seen, seen
 
@@ -191,3 +201,18 @@ def test_a_hidden_page_stops_the_camera_and_says_so(webkit_driver: WebKitDriver,
     webkit_driver.click(f"{camera} .js-retry")
     assert checks.wait_for_final_state("camera") == "warning"
     assert webkit_driver.errors() == []
+
+
+def test_without_a_camera_or_microphone(live_server: LiveServer, tmp_path: Path) -> None:
+    """WebKit with no capture devices at all answers getUserMedia with OverconstrainedError
+    (Chromium: NotFoundError): the checks still say that none was found, and what to do."""
+    with webkit.webkit(live_server.base_url, tmp_path, capture_devices=False) as driver:
+        checks = DeviceChecks(driver).open()
+        checks.check_camera()
+        assert checks.wait_for_final_state("camera") == "not-found"
+        checks.check_microphone()
+        assert checks.wait_for_final_state("microphone") == "not-found"
+        assert "camera-not-found" in checks.advice()
+        assert "microphone-not-found" in checks.advice()
+        assert checks.unblock_steps() == []
+        assert driver.errors() == []

@@ -121,7 +121,7 @@ def available() -> str | None:
                if not Path(path).exists()]
     if minibrowser() is None:
         missing.append("libwebkit2gtk-4.1-0 (MiniBrowser)")
-    return ", ".join(missing) + " missing (make browsers installs them)" if missing else None
+    return ", ".join(missing) + " missing (make webkit installs them)" if missing else None
 
 
 @contextlib.contextmanager
@@ -161,28 +161,38 @@ class WebKitDriver:
 
     name = "webkit"
 
-    def __init__(self, base_url: str, display: str, log: Path) -> None:
-        """Start WebKitWebDriver and its MiniBrowser on display; its output goes to log."""
+    def __init__(self, base_url: str, log: Path | None = None, *,
+                 capture_devices: bool = True) -> None:
+        """Start Xvfb, then WebKitWebDriver and its MiniBrowser on that display (their output
+        to log, else nowhere). capture_devices=False leaves out the mock camera and
+        microphone: the machine has none, as a computer without them."""
         self.base_url = base_url.rstrip("/")
         self.collected: list[str] = []
         options = Options()
         options.binary_location = minibrowser() or "MiniBrowser"
         for argument in BROWSER_ARGUMENTS:
-            options.add_argument(argument)
-        self.log = log.open("a", encoding="utf-8")
-        environment = {**os.environ, "DISPLAY": display,
-                       # No accessibility bus nor session bus to look for in a test.
-                       "NO_AT_BRIDGE": "1", "WEBKIT_DISABLE_COMPOSITING_MODE": "1"}
-        self.service = Service(executable_path=WEBDRIVER, log_output=self.log, env=environment,
-                               popen_kw={"start_new_session": True})
+            if capture_devices or "mock-capture" not in argument:
+                options.add_argument(argument)
+        # Everything started here stops in close(), in reverse order, also when starting fails.
+        self.stack = contextlib.ExitStack()
         try:
+            display = self.stack.enter_context(xvfb())
+            output = self.stack.enter_context(
+                log.open("a", encoding="utf-8") if log else open(os.devnull, "w"))  # noqa: SIM115
+            environment = {**os.environ, "DISPLAY": display,
+                           # No accessibility bus to look for in a test.
+                           "NO_AT_BRIDGE": "1", "WEBKIT_DISABLE_COMPOSITING_MODE": "1"}
+            self.service = Service(executable_path=WEBDRIVER, log_output=output,
+                                   env=environment, popen_kw={"start_new_session": True})
+            self.stack.callback(self._stop_service)
             with warnings.catch_warnings():
                 # Selenium's own WebKitGTK class still calls RemoteConnection the old way.
                 warnings.filterwarnings("ignore", "setting remote_server_addr",
                                         DeprecationWarning)
                 self.driver = webdriver.WebKitGTK(options=options, service=self.service)
+            self.stack.callback(self._quit)
         except BaseException:
-            self._stop_service()
+            self.stack.close()
             raise
         self.driver.set_page_load_timeout(PAGE_LOAD_SECONDS)
         self.driver.set_script_timeout(SCRIPT_SECONDS)
@@ -212,12 +222,14 @@ class WebKitDriver:
         end = time.monotonic() + timeout
         value: Any = None
         while True:
-            with contextlib.suppress(WebDriverException, RuntimeError):
+            try:
                 value = self.evaluate(function, *args)
-                if value:
-                    return value
+            except (WebDriverException, RuntimeError) as error:
+                value = error
+            if value and not isinstance(value, Exception):
+                return value
             if time.monotonic() >= end:
-                raise TimeoutError(f"not true within {timeout} s: {function[:120]} → {value!r}")
+                raise TimeoutError(f"not true within {timeout} s: {function[:160]} → {value!r}")
             time.sleep(POLL_SECONDS)
 
     def click(self, selector: str) -> None:
@@ -242,27 +254,26 @@ class WebKitDriver:
         return list(self.collected)
 
     def close(self) -> None:
-        """Close the browser and stop the driver, whatever state they are in."""
-        try:
-            with contextlib.suppress(WebDriverException):
-                self.driver.quit()
-        finally:
-            self._stop_service()
+        """Close the browser, stop the driver and the display, whatever state they are in."""
+        self.stack.close()
+
+    def _quit(self) -> None:
+        """End the WebDriver session (MiniBrowser closes)."""
+        with contextlib.suppress(WebDriverException):
+            self.driver.quit()
 
     def _stop_service(self) -> None:
-        """Stop WebKitWebDriver and the MiniBrowser it started (its process group)."""
+        """Stop WebKitWebDriver and anything it left running (its process group)."""
         process = getattr(self.service, "process", None)
         if process is not None:
             stop_group(process)
-        self.log.close()
 
 
 @contextlib.contextmanager
-def webkit(base_url: str, folder: Path) -> Iterator[WebKitDriver]:
+def webkit(base_url: str, folder: Path, *, capture_devices: bool = True) -> Iterator[WebKitDriver]:
     """A WebKit driver on its own Xvfb display; both stopped after, also on failure."""
-    with xvfb() as display:
-        driver = WebKitDriver(base_url, display, folder / "webkit.log")
-        try:
-            yield driver
-        finally:
-            driver.close()
+    driver = WebKitDriver(base_url, folder / "webkit.log", capture_devices=capture_devices)
+    try:
+        yield driver
+    finally:
+        driver.close()
