@@ -216,3 +216,47 @@ def test_without_a_camera_or_microphone(live_server: LiveServer, tmp_path: Path)
         assert "microphone-not-found" in checks.advice()
         assert checks.unblock_steps() == []
         assert driver.errors() == []
+
+
+def test_as_an_iphone_from_the_link_to_ready(live_server: LiveServer, tmp_path: Path) -> None:
+    """WebKit with an iPhone's user agent and iOS's rule that sound starts only in answer to
+    a tap: the app path is offered, the test sound plays because its button is the tap, and
+    no WebRTC in the browser is no problem there (the Teams app makes the call)."""
+    token = create_invite(live_server)
+    with webkit.webkit(live_server.base_url, tmp_path, arguments=webkit.IPHONE) as driver:
+        wizard = Wizard(driver)
+        wizard.open_personal_link(f"/r/{token}")
+        wizard.start()
+        assert driver.evaluate("() => document.getElementById('device-iphone-ipad').checked")
+        wizard.continue_()
+        assert wizard.heading() == wizard.text("Install the Teams app")
+        wizard.confirm_installed()
+        checks = DeviceChecks(driver).open()
+        # The rule is on: audio made without a tap stays suspended.
+        assert driver.evaluate("() => new AudioContext().state") == "suspended"
+        checks.play_test_sound()
+        assert checks.state("speaker") == "playing"
+        checks.answer_heard(True)
+        checks.check_camera()
+        assert checks.wait_for_final_state("camera") == "warning"
+        checks.check_microphone()
+        assert checks.wait_for_final_state("microphone") == "ok"
+        driver.evaluate("(given) => { Object.assign(window.ValmisTestSettings ??= {}, given); }",
+                        {"connectionLimits": STEADY_CONNECTION})
+        checks.check_connection()
+        assert checks.wait_for_final_state("connection", timeout=90.0) == "ok"
+        assert checks.summary() == "ready-with-warnings"
+        assert checks.advice() == ["camera-warning"]
+        readiness = checks.readiness()
+        assert readiness is not None
+        assert readiness["path"] == "app"
+        assert readiness["device"]["os"] == "ios"
+        assert wait_for_report(live_server, token) == [("readiness", "ready-with-warnings")]
+
+        checks.continue_()
+        assert wizard.heading() == wizard.text("How to join on your phone or tablet")
+        wizard.continue_()
+        assert wizard.heading() == wizard.text("Privacy and safety")
+        wizard.understand_privacy()
+        assert wizard.heading() == wizard.text("You are ready")
+        assert driver.errors() == []

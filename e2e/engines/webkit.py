@@ -32,7 +32,7 @@ import signal
 import subprocess
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +61,12 @@ BROWSER_ARGUMENTS = (
     "--enable-webaudio=true",
     "--enable-developer-extras=false",
 )
+
+# What makes MiniBrowser more like Safari on an iPhone: its user agent (iOS 17), and sound or
+# video that starts only in answer to a tap (WebKit's iOS rule, off by default on Linux).
+IPHONE_SAFARI = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+                 "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1")
+IPHONE = (f"--user-agent={IPHONE_SAFARI}", "--media-playback-requires-user-gesture=true")
 
 # Records every uncaught error, unhandled rejection and console.error of the page in
 # sessionStorage (the tab keeps it across navigations). Installed once per page.
@@ -162,15 +168,16 @@ class WebKitDriver:
     name = "webkit"
 
     def __init__(self, base_url: str, log: Path | None = None, *,
-                 capture_devices: bool = True) -> None:
+                 capture_devices: bool = True, arguments: Sequence[str] = ()) -> None:
         """Start Xvfb, then WebKitWebDriver and its MiniBrowser on that display (their output
         to log, else nowhere). capture_devices=False leaves out the mock camera and
-        microphone: the machine has none, as a computer without them."""
+        microphone: the machine has none, as a computer without them. arguments: more of
+        MiniBrowser's switches (e.g. IPHONE)."""
         self.base_url = base_url.rstrip("/")
         self.collected: list[str] = []
         options = Options()
         options.binary_location = minibrowser() or "MiniBrowser"
-        for argument in BROWSER_ARGUMENTS:
+        for argument in (*BROWSER_ARGUMENTS, *arguments):
             if capture_devices or "mock-capture" not in argument:
                 options.add_argument(argument)
         # Everything started here stops in close(), in reverse order, also when starting fails.
@@ -270,9 +277,11 @@ class WebKitDriver:
 
 
 @contextlib.contextmanager
-def webkit(base_url: str, folder: Path, *, capture_devices: bool = True) -> Iterator[WebKitDriver]:
+def webkit(base_url: str, folder: Path, *, capture_devices: bool = True,
+           arguments: Sequence[str] = ()) -> Iterator[WebKitDriver]:
     """A WebKit driver on its own Xvfb display; both stopped after, also on failure."""
-    driver = WebKitDriver(base_url, folder / "webkit.log", capture_devices=capture_devices)
+    driver = WebKitDriver(base_url, folder / "webkit.log", capture_devices=capture_devices,
+                          arguments=arguments)
     try:
         yield driver
     finally:
