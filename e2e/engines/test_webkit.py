@@ -84,7 +84,8 @@ def test_the_checks_end_and_say_what_webkit_cannot_do(webkit_driver: WebKitDrive
     # volume stays (not an error).
     assert not webkit_driver.evaluate(SHOWN_TEXTS, '[data-check="speaker"] .js-output-field')
     assert webkit_driver.evaluate(SHOWN_TEXTS, '[data-check="speaker"] .js-volume-hint') == [
-        checks.text("Use your device's volume buttons to make the sound louder.")]
+        checks.text("Use your device's volume buttons to make the sound louder. To use "
+                    "headphones, connect them before you play the sound.")]
 
     checks.check_camera()
     # WebKit's mock camera draws a dark picture: a lighting warning, not "your camera works".
