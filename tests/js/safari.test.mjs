@@ -15,7 +15,7 @@ function fakeSection(check) {
     hidden: true, textContent: "", value: "", children: [],
     addEventListener: (name, listener) => { listeners[`${hook}:${name}`] = listener; },
     replaceChildren(...children) { this.children = children; },
-    play: async () => {}, getContext: () => null,
+    play: async () => {}, getContext: () => null, contains: () => false,
   });
   const dataset = { check, i18nStatusInterrupted: "You left the page.", i18nStatusChecking: "Waiting" };
   return {
@@ -30,17 +30,27 @@ function fakeStream() {
   return { track, getTracks: () => [track] };
 }
 
+// An audio node that connects, starts and stops, and ramps its gain.
+function fakeNode() {
+  return { connect: (next) => next ?? fakeNode(), start() {}, stop() {}, frequency: { value: 0 },
+    gain: { setValueAtTime() {}, exponentialRampToValueAtTime() {} } };
+}
+
 // An AudioContext that notes whether it was made, and started, while a press was handled.
 let pressing = false;
 let contexts;
 class FakeAudioContext {
   constructor() {
+    this.currentTime = 0;
+    this.destination = fakeNode();
     this.madeInPress = pressing;
     this.resumedInPress = false;
     contexts.push(this);
   }
   resume() { this.resumedInPress ||= pressing; return Promise.resolve(); }
   close() { return Promise.resolve(); }
+  createOscillator() { return fakeNode(); }
+  createGain() { return fakeNode(); }
   createMediaStreamSource() { return { connect() {} }; }
   createAnalyser() { return { fftSize: 0, getFloatTimeDomainData() {} }; }
 }
@@ -91,6 +101,7 @@ beforeEach(() => {
   } });
 });
 
+const { default: SpeakerCheck } = await import("../../app/static/js/speaker-check.mjs");
 const { default: MicrophoneCheck } = await import("../../app/static/js/microphone-check.mjs");
 const { default: CameraCheck } = await import("../../app/static/js/camera-check.mjs");
 const { browserCapabilities } = await import("../../app/static/js/device-checks.mjs");
@@ -105,6 +116,14 @@ function start(Check, name) {
   check.start();
   return { section, check };
 }
+
+test("the test sound's audio is made and started within the press of its button", async () => {
+  const { section } = start(SpeakerCheck, "speaker");
+  press(section, "play");
+  assert.equal(contexts.length, 1);
+  assert.ok(contexts[0].madeInPress && contexts[0].resumedInPress);
+  await until(() => section.dataset.state === "playing", "playing");
+});
 
 test("the microphone's audio starts within the press, not after the permission prompt", async () => {
   let grant;
