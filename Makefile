@@ -13,7 +13,7 @@ export VALMIS_ENV ?= development
 FLASK := $(PY) -m flask --app wsgi
 
 
-.PHONY: help run dev test lint unit integration services jstest node e2e e2e-webkit bench browser webkit i18n-extract i18n-update i18n-compile i18n-check db clean
+.PHONY: help run dev test lint unit integration services jstest node e2e e2e-firefox e2e-webkit bench browser firefox webkit i18n-extract i18n-update i18n-compile i18n-check db clean
 
 help: ## List the tasks
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-14s %s\n", $$1, $$2}'
@@ -86,11 +86,14 @@ node: ## Make sure Node.js and npm exist (Debian's where missing and apt is usab
 	  echo "Node.js and npm are needed for make jstest: install them (https://nodejs.org or your package manager)"; exit 1; \
 	fi
 
-e2e: $(TEST_STAMP) browser webkit i18n-compile ## End-to-end tests in a real Chromium (and e2e/engines: other engines)
+e2e: $(TEST_STAMP) browser firefox webkit i18n-compile ## End-to-end tests: Chromium in depth, and the walk in every engine (e2e/engines)
 	$(PY) -m pytest e2e
 
+e2e-firefox: $(TEST_STAMP) firefox i18n-compile ## Only the Firefox ESR cases of the cross-engine walk
+	$(PY) -m pytest e2e/engines -m firefox
+
 e2e-webkit: $(TEST_STAMP) webkit i18n-compile ## Only the WebKit cases (Debian's WebKitGTK under Xvfb)
-	$(PY) -m pytest e2e/engines -k webkit
+	$(PY) -m pytest e2e/engines -m webkit
 
 # WebKitGTK's WebDriver and MiniBrowser (libwebkit2gtk-4.1-0, a dependency of the driver, with
 # GStreamer for the mock camera and microphone), and a display server for them.
@@ -111,6 +114,18 @@ browser: $(TEST_STAMP) ## Make sure a Chromium exists (Debian's, or Playwright's
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else \
 	  $(PY) -m playwright install chromium; \
+	fi
+
+firefox: ## Make sure Debian's Firefox ESR and PulseAudio exist (for e2e/engines), with apt where missing
+	@missing=""; \
+	command -v firefox-esr >/dev/null || missing="firefox-esr"; \
+	command -v pulseaudio >/dev/null || missing="$$missing pulseaudio"; \
+	if [ -z "$$missing" ]; then \
+	  echo "Firefox: $$(firefox-esr --version 2>/dev/null), $$(pulseaudio --version)"; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else \
+	  echo "the Firefox cases of make e2e need$$missing (Debian/Ubuntu: sudo apt-get install$$missing)"; exit 1; \
 	fi
 
 bench: $(TEST_STAMP) ## Benchmarks: print figures and the budget table (never part of the tests; a few minutes)

@@ -7,6 +7,7 @@ objects (e2e/engines/pages.py) are written against this protocol only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 
@@ -42,3 +43,8 @@ class Driver(Protocol):
 
     def close(self) -> None:
         """Close the browser and everything it started."""
+
+
+# What the engine fixtures hand a test (e2e/engines/conftest.py's open_driver): opens a Driver
+# of the case's engine, e.g. open_driver(media="denied"), closed and checked for errors after.
+OpenDriver = Callable[..., Driver]

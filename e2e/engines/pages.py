@@ -51,8 +51,8 @@ class _Page:
             self.driver.wait_until(scripts.NEW_PAGE_LOADED, timeout=30.0)
 
     def heading(self) -> str:
-        """The page's main heading."""
-        heading: str = self.driver.evaluate(scripts.HEADING)
+        """The page's main heading (waiting for it while a page loads)."""
+        heading: str = self.driver.wait_until(scripts.HEADING)
         return heading
 
 

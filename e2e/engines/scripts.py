@@ -1,7 +1,7 @@
 """The JavaScript the cross-engine drivers and page objects run in the page, in one place.
 
 Every snippet is a function expression (as Driver.evaluate takes). The drivers that speak a
-wire protocol (BiDi, WebDriver) wrap a caller's function with as_json_call or polling_call: the
+wire protocol (BiDi, WebDriver) wrap a caller's function with as_json_call: the
 function's source is pasted into the wrapper (never eval'd, which the pages' CSP forbids), its
 arguments arrive as one JSON string and its result leaves as one.
 """
@@ -19,23 +19,6 @@ def as_json_call(function: str) -> str:
     return f"""async (argumentsJson) => {{
   const value = await ({function})(...JSON.parse(argumentsJson));
   return JSON.stringify(value === undefined ? null : value);
-}}"""
-
-
-def polling_call(function: str, seconds: float) -> str:
-    """As as_json_call, but calls function every 50 ms for up to seconds until it answers
-    something truthy; returns {"done": bool, "value": the last answer}."""
-    return f"""async (argumentsJson) => {{
-  const call = {function};
-  const args = JSON.parse(argumentsJson);
-  const end = Date.now() + {int(seconds * 1000)};
-  let value = null;
-  for (;;) {{
-    value = await call(...args);
-    if (value || Date.now() >= end) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }}
-  return JSON.stringify({{done: Boolean(value), value: value === undefined ? null : value}});
 }}"""
 
 

@@ -16,12 +16,17 @@ import time
 from contextlib import closing
 from pathlib import Path
 
+import pytest
+
 from app.invites import hash_token
 from e2e.engines import webkit
 from e2e.engines.pages import DeviceChecks, Wizard
 from e2e.engines.webkit import WebKitDriver
 from tests.support.live import create_invite, reports
 from tests.support.server import LiveServer
+
+# `make e2e-webkit` (pytest -m webkit) runs these with the walk's WebKit cases.
+pytestmark = pytest.mark.webkit
 
 SENT = "Your result has been sent."
 NO_WEBRTC = ("This browser cannot make video calls, so Teams does not work in it. Open the link "
