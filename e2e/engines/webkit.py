@@ -19,7 +19,8 @@ What WebKitWebDriver 2.50 does not offer, and what stands in for it:
   node tests of the logic (tests/js/).
 - No network emulation (offline): the outbox's offline path runs in Chromium and Firefox.
 
-Every wait has a time limit: the display, the driver's start, page loads, scripts and polls.
+Every wait has a time limit: the display, the driver's start (Selenium's, about 30 s), each
+WebDriver command, page loads, scripts and polls.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ import select
 import signal
 import subprocess
 import time
-import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,8 @@ from typing import Any
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.client_config import ClientConfig
+from selenium.webdriver.remote.remote_connection import RemoteConnection
 from selenium.webdriver.webkitgtk.options import Options
 from selenium.webdriver.webkitgtk.service import Service
 
@@ -51,6 +53,9 @@ XVFB = "/usr/bin/Xvfb"
 START_SECONDS = 30.0
 SCRIPT_SECONDS = 30.0
 PAGE_LOAD_SECONDS = 30.0
+# Any one WebDriver command: longer than a page load or a script may take, so that those
+# report their own timeouts first.
+COMMAND_SECONDS = 90
 POLL_SECONDS = 0.1
 # MiniBrowser's own switches: media capture on, with WebKit's mock camera and microphone (a
 # generated picture and tone; never the machine's devices), and no prompt to answer.
@@ -192,11 +197,12 @@ class WebKitDriver:
             self.service = Service(executable_path=WEBDRIVER, log_output=output,
                                    env=environment, popen_kw={"start_new_session": True})
             self.stack.callback(self._stop_service)
-            with warnings.catch_warnings():
-                # Selenium's own WebKitGTK class still calls RemoteConnection the old way.
-                warnings.filterwarnings("ignore", "setting remote_server_addr",
-                                        DeprecationWarning)
-                self.driver = webdriver.WebKitGTK(options=options, service=self.service)
+            # Started here rather than by webdriver.WebKitGTK, whose connection to the driver
+            # has no time limit: every command here has COMMAND_SECONDS.
+            self.service.start()
+            connection = RemoteConnection(client_config=ClientConfig(
+                remote_server_addr=self.service.service_url, timeout=COMMAND_SECONDS))
+            self.driver = webdriver.Remote(command_executor=connection, options=options)
             self.stack.callback(self._quit)
         except BaseException:
             self.stack.close()
