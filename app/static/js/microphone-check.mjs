@@ -21,9 +21,11 @@ export default class MicrophoneCheck extends MediaCheck {
   }
 
   prepare() {
-    // Safari (iPhone, iPad, Mac) starts audio only in answer to a tap or click: the context
-    // that listens is made and started now, while the press that began the check is still
-    // being handled, not after the permission prompt. listen() waits for it with a deadline.
+    // Safari (iPhone, iPad, Mac) starts audio only in answer to a tap or click. WebKit 2.50
+    // also lets a page that is capturing start it (the e2e iPhone case passes either way),
+    // but no engine promises that allowance: the context that listens is made and
+    // started now, while the press that began the check is handled, not after the permission
+    // prompt. listen() waits for it with a deadline.
     try {
       this.audio = new AudioContext();
       this.audio.resume().catch(() => {});
