@@ -13,7 +13,7 @@ export VALMIS_ENV ?= development
 FLASK := $(PY) -m flask --app wsgi
 
 
-.PHONY: help run dev test lint unit integration services jstest node e2e e2e-firefox bench browser firefox i18n-extract i18n-update i18n-compile i18n-check db clean
+.PHONY: help run dev test lint unit integration services jstest node e2e e2e-firefox e2e-webkit bench browser firefox webkit i18n-extract i18n-update i18n-compile i18n-check db clean
 
 help: ## List the tasks
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-14s %s\n", $$1, $$2}'
@@ -93,11 +93,26 @@ node: ## Make sure Node.js and npm exist (Debian's where missing and apt is usab
 	  echo "Node.js and npm are needed for make jstest: install them (https://nodejs.org or your package manager)"; exit 1; \
 	fi
 
-e2e: $(TEST_STAMP) browser firefox i18n-compile ## End-to-end tests: Chromium in depth, and the walk in every engine (e2e/engines)
+e2e: $(TEST_STAMP) browser firefox webkit i18n-compile ## End-to-end tests: Chromium in depth, and the walk in every engine (e2e/engines)
 	$(PY) -m pytest e2e
 
 e2e-firefox: $(TEST_STAMP) firefox i18n-compile ## Only the Firefox ESR cases of the cross-engine walk
 	$(PY) -m pytest e2e/engines -m firefox
+
+e2e-webkit: $(TEST_STAMP) webkit i18n-compile ## Only the WebKit cases (Debian's WebKitGTK under Xvfb)
+	$(PY) -m pytest e2e/engines -m webkit
+
+# WebKitGTK's WebDriver and MiniBrowser (libwebkit2gtk-4.1-0, a dependency of the driver, with
+# GStreamer for the mock camera and microphone), and a display server for them.
+webkit: ## Make sure WebKitWebDriver and Xvfb exist (Debian's, installed with apt where missing)
+	@if [ -x /usr/bin/WebKitWebDriver ] && [ -x /usr/bin/Xvfb ] && ls /usr/lib/*/webkit2gtk-4.1/MiniBrowser >/dev/null 2>&1; then \
+	  echo "WebKit: WebKitWebDriver $$(dpkg-query -W -f='$${Version}' webkit2gtk-driver 2>/dev/null), Xvfb"; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq webkit2gtk-driver xvfb >/dev/null; \
+	else \
+	  echo "The WebKit tests need WebKitWebDriver, MiniBrowser and Xvfb"; \
+	  echo "(Debian/Ubuntu: sudo apt-get install webkit2gtk-driver xvfb)"; exit 1; \
+	fi
 
 browser: $(TEST_STAMP) ## Make sure a Chromium exists (Debian's, or Playwright's where apt is not usable)
 	@if [ -x /usr/bin/chromium ]; then \

@@ -243,7 +243,13 @@ def check_advice() -> list[tuple[str, str]]:
         "connection-warning": _("Your connection may be slow for video. Close other apps that "
                                 "use the internet and move closer to your Wi-Fi router."),
         "connection-skipped": _("The connection was not checked. You can check it later."),
-        "browser-unsupported": unsupported,
+        # The browser check fails without getUserMedia or without WebRTC (RTCPeerConnection,
+        # which Teams on the web needs: TEAMS-FACTS "Joining on a computer"); a WebKit build
+        # without WebRTC can use the camera, so "cannot use the camera" would not be true.
+        "browser-unsupported": _("This browser cannot make video calls, so Teams does not "
+                                 "work in it. Open the link from your invitation in Chrome or "
+                                 "Microsoft Edge instead. On Windows and Mac you can also use "
+                                 "the Teams app."),
         "browser-warning": _("Open the link from your invitation again, so that the page is "
                              "secure (https)."),
         "wrong-place": _("Open this guide in your web browser, not inside another app."),

@@ -67,6 +67,11 @@ export default class DeviceChecks {
     }
     // Leaving the page ends every check: camera and microphone off, audio closed.
     window.addEventListener("pagehide", () => this.stopAll());
+    // A phone turns the camera off while the page is hidden: a run under way stops, and
+    // says so when the customer comes back.
+    document.addEventListener("visibilitychange", () => {
+      if (document.hidden) for (const check of this.checks) check.interrupt?.();
+    });
   }
 
   record(name, result) {

@@ -5,6 +5,9 @@ import CheckSection, { fillDeviceSelect, permissionState, stopStream } from "./c
 import { deadlineMs, isTimeout, withDeadline } from "./lib/deadline.mjs";
 import { classifyMediaError } from "./lib/media-errors.mjs";
 
+// The states of a run under way: asking for the device, or using it.
+const RUNNING = new Set(["checking", "watching", "listening", "hearing"]);
+
 export default class MediaCheck {
   // kind: "camera" | "microphone"; constraint: "video" | "audio"; deviceKind: "videoinput" | …
   constructor(element, onResult, context, { kind, constraint, deviceKind }) {
@@ -98,6 +101,17 @@ export default class MediaCheck {
 
   skip() {
     this.finish("skipped");
+  }
+
+  interrupt() {
+    // The page was hidden (another app, the home screen, a locked screen) while the check
+    // ran: iPhones and iPads turn the camera and microphone off then, so the picture would
+    // look frozen or black and the microphone silent. The run ends without a result, the
+    // device goes off, and the check says why and offers "Try again".
+    if (!RUNNING.has(this.section.element.dataset.state)) return;
+    this.stop();
+    this.section.setState("interrupted");
+    this.section.showAgain(true);
   }
 
   finish(status, detail = null) {

@@ -20,6 +20,20 @@ export default class MicrophoneCheck extends MediaCheck {
     this.frame = null;
   }
 
+  prepare() {
+    // Safari (iPhone, iPad, Mac) starts audio only in answer to a tap or click. WebKit 2.50
+    // also lets a page that is capturing start it (the e2e iPhone case passes either way),
+    // but no engine promises that allowance: the context that listens is made and
+    // started now, while the press that began the check is handled, not after the permission
+    // prompt. listen() waits for it with a deadline.
+    try {
+      this.audio = new AudioContext();
+      this.audio.resume().catch(() => {});
+    } catch {
+      this.audio = null; // no Web Audio here: listen() tries again and says what went wrong
+    }
+  }
+
   async use(stream, ended) {
     await this.listDevices();
     if (ended()) return;
@@ -35,7 +49,7 @@ export default class MicrophoneCheck extends MediaCheck {
 
   listen(stream) {
     const s = this.section;
-    this.audio = new AudioContext();
+    this.audio ??= new AudioContext();
     const source = this.audio.createMediaStreamSource(stream);
     const analyser = this.audio.createAnalyser();
     analyser.fftSize = 1024;
