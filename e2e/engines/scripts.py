@@ -24,11 +24,20 @@ def as_json_call(function: str) -> str:
 
 # Truthy when the first element matching a selector can be clicked: rendered, enabled, and
 # scrolled into the middle of the view.
-FIND = f"""(selector) => {{
+# Truthy once the element is visible, enabled, scrolled into view and has stayed in the same
+# place for two frames: a page's own script may still move it (a detected device's text), and
+# a click at the old place would miss it.
+FIND = f"""async (selector) => {{
   const element = document.querySelector(selector);
   if (!({_VISIBLE})(element) || element.disabled) return false;
   element.scrollIntoView({{block: "center", inline: "center"}});
-  return true;
+  const place = () => JSON.stringify(element.getBoundingClientRect());
+  const before = place();
+  await new Promise((done) => {{
+    const timer = setTimeout(done, 500);
+    requestAnimationFrame(() => requestAnimationFrame(() => {{ clearTimeout(timer); done(); }}));
+  }});
+  return document.readyState === "complete" && place() === before;
 }}"""
 
 # Marks the one rendered element matching a selector whose words are exactly label with
