@@ -24,6 +24,7 @@ PURE_MODULES = (
     "app.invite_status",
     "app.invites",
     "app.languages",
+    "app.organisation",
     "app.readiness",
     "app.report_contract",
     "app.steps",

@@ -1,7 +1,8 @@
 """The staff area at /staff: passkey sign-in and enrollment, personal links and the dashboard.
 
 Views by what they hold: signin_views (sign-in, sign-out, enrollment), dashboard_views,
-invite_views (personal links), people_views (administrators' staff management) and
+invite_views (personal links), people_views (administrators' staff management),
+organisation_views (administrators' organisation profile) and
 passkey_views (one's own passkeys).
 """
 
@@ -14,6 +15,7 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 from app.staff import (  # noqa: E402,F401  (the views register on bp)
     dashboard_views,
     invite_views,
+    organisation_views,
     passkey_views,
     people_views,
     signin_views,
