@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import g
+from flask import current_app, g, render_template
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import db
@@ -35,3 +35,22 @@ def organisation() -> Shown:
 
 
 bp.app_template_global("organisation")(organisation)
+
+
+def _stun_host(url: str) -> str:
+    """The host of a STUN_URL such as stun:stun.example.org:3478, as the notice names it."""
+    host = url.split(":", 2)[1] if url.count(":") >= 1 else url
+    return host.split("?")[0]
+
+
+@bp.get("/privacy-notice")
+def privacy_notice() -> str:
+    """The privacy notice, written from the settings and the profile so that it stays true:
+    the retention is RETENTION_DAYS, a relay or STUN server is named only when configured."""
+    config = current_app.config
+    return render_template(
+        "about/privacy_notice.html",
+        retention_days=config["RETENTION_DAYS"],
+        language_cookie_days=config["LANGUAGE_COOKIE_DAYS"],
+        relay=bool(config["TURN_URLS"]),
+        stun_host=_stun_host(config["STUN_URL"]) if config["STUN_URL"] else "")
