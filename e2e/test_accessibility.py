@@ -78,6 +78,7 @@ SCREENS = [
     Screen("not-found", "/no-such-page", "Page not found"),
     # The pages about the service (issue 18), linked from every page's footer.
     Screen("privacy-notice", "/privacy-notice", "Privacy notice"),
+    Screen("accessibility", "/accessibility", "Accessibility statement"),
 ]
 SCREEN_IDS = [screen.name for screen in SCREENS]
 

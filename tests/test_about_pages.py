@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -13,10 +13,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import accounts, organisation
+from app.accessibility_shortcomings import known_shortcomings
 from app.i18n import LANGUAGE_CODES
 from tests.support.app import migrated_app
 
-ABOUT_PAGES = ("/privacy-notice",)
+ABOUT_PAGES = ("/privacy-notice", "/accessibility")
 
 
 def _text(answer: Any) -> str:
@@ -113,3 +114,44 @@ def test_every_page_footer_links_the_privacy_notice(client: FlaskClient, page: s
     html = _text(client.get(page))
     footer = html[html.index("<footer"):]
     assert 'href="/privacy-notice"' in footer
+    assert 'href="/accessibility"' in footer
+
+
+def test_the_statement_lists_every_known_shortcoming_from_its_file(client: FlaskClient) -> None:
+    """app/accessibility_shortcomings.py is the list: each entry appears, translated."""
+    for language in LANGUAGE_CODES:
+        answer = client.get(f"/accessibility?lang={language}")
+        with client.application.test_request_context(f"/?lang={language}"):
+            expected = known_shortcomings()
+        html = _text(answer)
+        for item in expected:
+            assert item.what in html and item.meanwhile in html
+        assert html.count("<li>\n    <p><strong>") == len(expected)
+
+
+def test_the_statement_without_a_profile_names_no_dates_or_contacts(client: FlaskClient) -> None:
+    """No made-up date, evaluator, authority or address."""
+    main = _main(client.get("/accessibility?lang=en"))
+    assert "The organisation has not yet given the date of this statement." in main
+    assert "last evaluated" not in main
+    assert "mailto:" not in _text(client.get("/accessibility?lang=en"))
+    assert "The supervisory authority is" not in main
+    assert 'href="https://www.saavutettavuusvaatimukset.fi"' in _text(client.get("/accessibility"))
+
+
+def test_the_statement_takes_its_variable_parts_from_the_profile(
+        app: Flask, client: FlaskClient) -> None:
+    """Dates in the page's language, the evaluator, the authority and the contact email."""
+    with app.extensions["valmis.db"].begin() as connection:
+        organisation.save_profile(connection, organisation.Profile(
+            names={"en": "Example City"}, statement_date=date(2026, 11, 30),
+            evaluated_date=date(2026, 11, 20), evaluator="Self-evaluation",
+            authority="Example Agency", email="ohjaus@example.fi"),
+            staff_id=_admin(connection), now=datetime.now(UTC))
+    main = _main(client.get("/accessibility?lang=en"))
+    assert "Example City wants everyone to be able to use" in main
+    assert "This statement was made on November 30, 2026." in main
+    assert "last evaluated on November 20, 2026 by: Self-evaluation." in main
+    assert "The supervisory authority is Example Agency." in main
+    assert "ohjaus@example.fi" in main
+    assert "30. marraskuuta 2026" in _main(client.get("/accessibility?lang=fi"))

@@ -15,6 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 PURE_MODULES = (
+    "app.accessibility_shortcomings",
     "app.accounts",
     "app.appointment_time",
     "app.device",

@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 
 from flask import current_app, g, render_template
+from flask_babel import format_date
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import db
 from app.about import bp
+from app.accessibility_shortcomings import OUT_OF_SCOPE, known_shortcomings
 from app.i18n import current_language
 from app.organisation import Profile, Shown, load_profile
 
@@ -54,3 +56,11 @@ def privacy_notice() -> str:
         language_cookie_days=config["LANGUAGE_COOKIE_DAYS"],
         relay=bool(config["TURN_URLS"]),
         stun_host=_stun_host(config["STUN_URL"]) if config["STUN_URL"] else "")
+
+
+@bp.get("/accessibility")
+def accessibility_statement() -> str:
+    """The accessibility statement in the supervisory authority's structure: its known
+    shortcomings from app/accessibility_shortcomings.py, its dates from the profile."""
+    return render_template("about/accessibility.html", shortcomings=known_shortcomings(),
+                           out_of_scope=OUT_OF_SCOPE, format_date=format_date)
