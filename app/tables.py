@@ -227,3 +227,20 @@ organisation = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Column("updated_by", Integer, ForeignKey("staff.id", ondelete="SET NULL")),
 )
+
+# A message sent with the feedback form (/feedback), which a public body must answer within
+# 14 days (Act 306/2019). Contact details are the sender's choice; page is the route's pattern
+# (e.g. /r/<token>), never a personal link. Deleted FEEDBACK_RETENTION_DAYS after it arrived.
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("received_at", UTCDateTime, nullable=False, index=True),
+    Column("language", String(8), nullable=False),
+    Column("page", String(300)),
+    Column("message", String(2000), nullable=False),
+    Column("name", String(80)),
+    Column("contact", String(200)),
+    Column("answered_at", UTCDateTime),
+    Column("answered_by", Integer, ForeignKey("staff.id", ondelete="SET NULL")),
+)

@@ -78,7 +78,8 @@ SCREENS = [
     Screen("not-found", "/no-such-page", "Page not found"),
     # The pages about the service (issue 18), linked from every page's footer.
     Screen("privacy-notice", "/privacy-notice", "Privacy notice"),
-    Screen("accessibility", "/accessibility", "Accessibility statement"),
+    Screen("accessibility-statement", "/accessibility", "Accessibility statement"),
+    Screen("feedback", "/feedback", "Give feedback"),
 ]
 SCREEN_IDS = [screen.name for screen in SCREENS]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -11,13 +11,15 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
-from app import accounts, organisation
+from app import accounts, feedback, housekeeping, organisation, tables
 from app.accessibility_shortcomings import known_shortcomings
 from app.i18n import LANGUAGE_CODES
 from tests.support.app import migrated_app
+from tests.support.staff import page_csrf
 
-ABOUT_PAGES = ("/privacy-notice", "/accessibility")
+ABOUT_PAGES = ("/privacy-notice", "/accessibility", "/feedback")
 
 
 def _text(answer: Any) -> str:
@@ -155,3 +157,118 @@ def test_the_statement_takes_its_variable_parts_from_the_profile(
     assert "The supervisory authority is Example Agency." in main
     assert "ohjaus@example.fi" in main
     assert "30. marraskuuta 2026" in _main(client.get("/accessibility?lang=fi"))
+
+
+# The feedback form
+
+
+def _feedback_rows(app: Flask) -> list[Any]:
+    """Every stored feedback message."""
+    with app.extensions["valmis.db"].connect() as connection:
+        return list(connection.execute(select(tables.feedback).order_by(tables.feedback.c.id)))
+
+
+def _send(client: FlaskClient, data: dict[str, str], page: str = "/feedback?lang=en") -> Any:
+    """Post the form as the page does, with its CSRF token."""
+    token = page_csrf(client, page)
+    return client.post("/feedback?lang=en", data={**data, "csrf_token": token})
+
+
+def test_feedback_is_stored_with_its_page_and_no_contact_unless_given(
+        app: Flask, client: FlaskClient) -> None:
+    """The footer's link names the page's route; the sender need not say who they are."""
+    footer = _text(client.get("/checks?lang=en"))
+    link = re.search(r'href="(/feedback\?from=[^"]+)"', footer)
+    assert link and link.group(1) == "/feedback?from=/checks"
+    form = _text(client.get(link.group(1)))
+    assert 'name="page" value="/checks"' in form
+    assert "Your contact details (optional)" in form
+    answer = _send(client, {"message": "The sound check\r\nwas too quiet.", "page": "/checks"})
+    assert answer.status_code == 303
+    assert "Thank you. Your feedback was sent." in _text(client.get(answer.headers["Location"]))
+    [row] = _feedback_rows(app)
+    assert (row.message, row.page, row.name, row.contact, row.language) == (
+        "The sound check\nwas too quiet.", "/checks", None, None, "en")
+
+
+def test_a_personal_link_is_never_the_stored_page(app: Flask, client: FlaskClient) -> None:
+    """A made-up page or a real path with a token is dropped; the route pattern is kept."""
+    assert _send(client, {"message": "a", "page": "/r/abcdefghijklmnop"}).status_code == 303
+    assert _send(client, {"message": "b", "page": "/r/<token>"}).status_code == 303
+    assert [row.page for row in _feedback_rows(app)] == [None, "/r/<token>"]
+
+
+def test_an_empty_or_hidden_message_is_refused(app: Flask, client: FlaskClient) -> None:
+    """400 with the error summary; nothing stored."""
+    answer = _send(client, {"message": "   ", "name": "Aino"})
+    assert answer.status_code == 400
+    assert '<a href="#message">Write your feedback</a>' in _text(answer)
+    assert 'value="Aino"' in _text(answer)
+    assert _send(client, {"message": "hi\u202e"}).status_code == 400
+    assert _feedback_rows(app) == []
+
+
+def test_the_form_needs_its_csrf_token(app: Flask, client: FlaskClient) -> None:
+    """Without the token nothing is stored."""
+    assert client.post("/feedback", data={"message": "hello"}).status_code == 400
+    assert _feedback_rows(app) == []
+
+
+def test_feedback_is_rate_limited_per_address(tmp_path: Path) -> None:
+    """Beyond FEEDBACK_RATE_LIMIT the answer is 429 and nothing more is stored."""
+    with migrated_app(tmp_path / "t.db", FEEDBACK_RATE_LIMIT="2/minute",
+                      RATELIMIT_ENABLED=True) as app:
+        client = app.test_client()
+        codes = [_send(client, {"message": f"m{i}"}).status_code for i in range(3)]
+        assert codes == [303, 303, 429]
+        assert len(_feedback_rows(app)) == 2
+
+
+def test_administrators_see_age_and_deadline_and_mark_an_answer(
+        app: Flask, client: FlaskClient, admin_client: FlaskClient) -> None:
+    """Unanswered first with its deadline, overdue said in words; answering is audited."""
+    now = datetime.now(UTC)
+    with app.extensions["valmis.db"].begin() as connection:
+        old = feedback.store_feedback(connection, feedback.Feedback(
+            "Old one", None, "ohjaus@example.fi", None), language="fi",
+            now=now - timedelta(days=20))
+        new = feedback.store_feedback(connection, feedback.Feedback(
+            "New one", "Aino", None, "/help"), language="sv", now=now - timedelta(days=3))
+    dashboard = _text(admin_client.get("/staff/?lang=en"))
+    assert "2 feedback messages wait for an answer" in dashboard
+    page = _text(admin_client.get("/staff/feedback?lang=en"))
+    assert page.index("Old one") < page.index("New one")
+    assert "Arrived 20 days ago." in page and "Overdue: the answer was due by" in page
+    assert "Arrived 3 days ago." in page and "Answer by" in page
+    assert "Svenska" in page and "/help" in page
+    token = page_csrf(admin_client, "/staff/feedback")
+    answer = admin_client.post(f"/staff/feedback/{old}/answered",
+                               data={"csrf_token": token})
+    assert answer.status_code == 303
+    page = _text(admin_client.get("/staff/feedback?lang=en"))
+    assert page.index("New one") < page.index("Old one")
+    assert "Answered " in page
+    assert admin_client.post(f"/staff/feedback/{old}/answered",
+                             data={"csrf_token": token}).status_code == 404
+    with app.extensions["valmis.db"].connect() as connection:
+        actions = [row.detail for row in connection.execute(select(tables.audit_log).where(
+            tables.audit_log.c.action == "feedback-answered"))]
+    assert actions == [f"feedback {old}"]
+    assert new
+
+
+def test_only_administrators_see_feedback(staff_client: FlaskClient) -> None:
+    """Other staff get the 403 page."""
+    assert staff_client.get("/staff/feedback").status_code == 403
+
+
+def test_feedback_is_purged_after_its_retention(app: Flask) -> None:
+    """The daily purge deletes messages older than FEEDBACK_RETENTION_DAYS, not newer ones."""
+    now = datetime.now(UTC)
+    engine = app.extensions["valmis.db"]
+    with engine.begin() as connection:
+        for days in (181, 179):
+            feedback.store_feedback(connection, feedback.Feedback(
+                f"{days}", None, None, None), language="fi", now=now - timedelta(days=days))
+    assert housekeeping.purge_if_due(engine, 14, now, feedback_days=180) == 0
+    assert [row.message for row in _feedback_rows(app)] == ["179"]

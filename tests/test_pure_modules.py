@@ -19,6 +19,7 @@ PURE_MODULES = (
     "app.accounts",
     "app.appointment_time",
     "app.device",
+    "app.feedback",
     "app.guidance",
     "app.ics",
     "app.invite_form",

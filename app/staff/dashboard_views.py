@@ -22,7 +22,7 @@ from markupsafe import Markup
 from werkzeug.http import quote_etag
 from werkzeug.wrappers import Response
 
-from app import accounts, db, invites
+from app import accounts, db, feedback, invites
 from app.about.views import profile
 from app.i18n import LANGUAGE_BY_CODE, format_appointment, format_moment
 from app.invite_status import (
@@ -152,9 +152,18 @@ def dashboard() -> str | tuple[str, int]:
         "staff/dashboard.html", member=g.staff, invites=rows,
         rows_html=rows_html, rows_etag=quote_etag(etag), day=day,
         recovery_notices=_recovery_notices(), profile_missing=_profile_missing(),
+        feedback_waiting=_feedback_waiting(),
         day_error=False, day_value=day.isoformat() if day else "",
         day_title=format_date(day, "full") if day else "", links=_day_links(day),
         rows_url=url_for("staff.dashboard_rows", day=day.isoformat() if day else None))
+
+
+def _feedback_waiting() -> int:
+    """For an administrator, how many feedback messages wait for an answer."""
+    if not g.staff.is_admin:
+        return 0
+    with db.engine().connect() as connection:
+        return feedback.unanswered_count(connection)
 
 
 def _profile_missing() -> list[str]:
