@@ -11,9 +11,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from app import db
+from app import db, invites
 from app.staff import auth
 from tests.support.staff import page_csrf
+from tests.support.user_agents import WINDOWS_CHROME
 
 FILLED = {"name-fi": "Ohjaamo", "name-sv": "Navigatorn", "service-name-fi": "Videovastaanotto",
           "phone": "+358 9 123 4567", "hours-fi": "ma–pe 9–15", "hours-en": "Mon–Fri 9–15",
@@ -132,3 +133,23 @@ def test_the_message_names_no_contact_before_the_profile_is_filled(
     message = _text(answer).split('id="invite-message"')[1].split("</textarea>")[0]
     assert "If you need help" not in message
     assert "Best regards" not in message
+
+
+def test_the_calendar_entry_gives_the_help_line_once_it_is_filled(
+        app: Flask, admin_client: FlaskClient) -> None:
+    """The customer's .ics file: no number before the profile has one, then the number."""
+    with app.extensions["valmis.db"].begin() as connection:
+        _, token = invites.create_invite(
+            connection, appointment_at=datetime.now(UTC) + timedelta(days=2), language="en",
+            reference=None, teams_url=None, timezone="Europe/Helsinki", now=datetime.now(UTC))
+    customer = app.test_client()
+    customer.get(f"/r/{token}", headers={"User-Agent": WINDOWS_CHROME})
+
+    def description() -> str:
+        """The calendar file's DESCRIPTION, unfolded."""
+        body = customer.get("/appointment.ics").get_data(as_text=True).replace("\r\n ", "")
+        return next(line for line in body.split("\r\n") if line.startswith("DESCRIPTION:"))
+
+    assert "If you need help" not in description()
+    assert _save(admin_client, FILLED).status_code == 303
+    assert "If you need help\\, call +358 9 123 4567 (Mon–Fri 9–15)." in description()

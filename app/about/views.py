@@ -44,6 +44,25 @@ def organisation() -> Shown:
 bp.app_template_global("organisation")(organisation)
 
 
+def help_line(shown: Shown) -> str:
+    """The sentence that gives the organisation's help line, or "" before it is filled."""
+    if shown.phone and shown.hours:
+        return _("If you need help, call %(phone)s (%(hours)s).", phone=shown.phone,
+                 hours=shown.hours)
+    if shown.phone:
+        return _("If you need help, call %(phone)s.", phone=shown.phone)
+    return ""
+
+
+def signature(shown: Shown) -> list[str]:
+    """The last paragraphs of the message staff send: the help line and the organisation's
+    name; nothing for what is not filled in, so it never names a made-up contact."""
+    paragraphs = [help_line(shown)] if shown.phone else []
+    if shown.name:
+        paragraphs.append(_("Best regards,") + "\n" + shown.name)
+    return paragraphs
+
+
 def _stun_host(url: str) -> str:
     """The host of a STUN_URL such as stun:stun.example.org:3478, as the notice names it."""
     host = url.split(":", 2)[1] if url.count(":") >= 1 else url

@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 from werkzeug.wrappers import Response
 
 from app import accounts, db, invites
-from app.about.views import profile
+from app.about.views import profile, signature
 from app.appointment_time import MAX_DAYS_AHEAD, utc_offset_text
 from app.i18n import LANGUAGE_BY_CODE, format_appointment, format_moment
 from app.i18n import gettext as _
@@ -41,7 +41,6 @@ from app.invite_status import (
     status_words,
     step_text,
 )
-from app.organisation import Shown
 from app.staff import bp
 from app.staff.auth import login_required
 from app.text import unsafe_character
@@ -143,25 +142,11 @@ def _customer_texts(invite: InviteRequest, link: str) -> dict[str, Any]:
         if invite.teams_url:
             paragraphs.append(_("At the time of the appointment, join the meeting with this "
                                 "Teams link:") + "\n" + invite.teams_url)
-        paragraphs += _signature(profile().in_language(invite.language))
+        paragraphs += signature(profile().in_language(invite.language))
         return {"message": "\n\n".join(paragraphs),
                 "scan": _("Or scan this code with the camera of your phone."),
                 "letter_label": _("Letter"),
                 "qr": qr_svg(link, _("QR code of the personal link"))}
-
-
-def _signature(shown: Shown) -> list[str]:
-    """The message's last paragraphs from the organisation's profile: its help line and its
-    name; nothing for what is not filled in, so the message never names a made-up contact."""
-    paragraphs = []
-    if shown.phone and shown.hours:
-        paragraphs.append(_("If you need help, call %(phone)s (%(hours)s).", phone=shown.phone,
-                            hours=shown.hours))
-    elif shown.phone:
-        paragraphs.append(_("If you need help, call %(phone)s.", phone=shown.phone))
-    if shown.name:
-        paragraphs.append(_("Best regards,") + "\n" + shown.name)
-    return paragraphs
 
 
 @bp.route("/invites/new", methods=["GET", "POST"])
