@@ -153,3 +153,11 @@ def test_the_calendar_entry_gives_the_help_line_once_it_is_filled(
     assert "If you need help" not in description()
     assert _save(admin_client, FILLED).status_code == 303
     assert "If you need help\\, call +358 9 123 4567 (Mon–Fri 9–15)." in description()
+
+
+def test_staff_who_are_not_administrators_are_not_asked_to_fill_the_profile(
+        staff_client: FlaskClient) -> None:
+    """Only administrators can fill it, so only they see what is missing."""
+    dashboard = _text(staff_client.get("/staff/?lang=en"))
+    assert "The organisation's details are not complete" not in dashboard
+    assert "/staff/organisation" not in dashboard
