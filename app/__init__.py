@@ -65,13 +65,15 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    """The URL converters, then the customer wizard and its drawings, the staff area, the JSON
-    API, the health check, the commands."""
-    from app import api, cli, converters, health, illustrations, pwa, staff, wizard
+    """The URL converters, then the customer wizard, the pages about the service (privacy,
+    accessibility, feedback), the drawings, the staff area, the JSON API, the health check,
+    the commands."""
+    from app import about, api, cli, converters, health, illustrations, pwa, staff, wizard
 
     # Routes are compiled as they are registered, so their converters must exist first.
     converters.init_app(app)
     app.register_blueprint(wizard.bp)
+    app.register_blueprint(about.bp)
     pwa.init_app(app)
     app.register_blueprint(staff.bp)
     illustrations.init_app(app)

@@ -10,7 +10,7 @@ import click
 from flask import Flask, current_app, url_for
 from flask.cli import AppGroup
 
-from app import accounts, appointment_time, db, housekeeping, invites
+from app import accounts, appointment_time, db, feedback, housekeeping, invites
 from app.i18n import LANGUAGE_CODES
 from app.text import unsafe_character
 
@@ -133,13 +133,17 @@ def bootstrap_command(base_url: str) -> None:
 
 
 def purge_command() -> None:
-    """Delete invites, and their reports, RETENTION_DAYS days after the appointment."""
+    """Delete invites, and their reports, RETENTION_DAYS days after the appointment, and
+    feedback FEEDBACK_RETENTION_DAYS days after it arrived."""
     days = current_app.config["RETENTION_DAYS"]
     now = datetime.now(UTC)
+    feedback_days = current_app.config["FEEDBACK_RETENTION_DAYS"]
     with db.engine().begin() as connection:
         count = invites.purge_expired(connection, now, days)
+        gone = feedback.purge_feedback(connection, now, feedback_days)
         housekeeping.record_manual_run(connection, now)
     click.echo(f"Deleted {count} invite(s) older than {days} days after the appointment.")
+    click.echo(f"Deleted {gone} feedback message(s) older than {feedback_days} days.")
 
 
 def init_app(app: Flask) -> None:

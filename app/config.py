@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from app import limit_storage, turn
+from app.feedback import ANSWER_DAYS as FEEDBACK_ANSWER_DAYS
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("VALMIS_INSTANCE_DIR", ROOT / "instance"))
@@ -53,6 +54,10 @@ class Config:
         self.DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Europe/Helsinki")
         # Invites and their reports are deleted this many days after the appointment.
         self.RETENTION_DAYS = _int("RETENTION_DAYS", 14)
+        # Feedback messages (/feedback) are deleted this many days after they arrive: longer
+        # than the 14 days within which they must be answered.
+        self.FEEDBACK_RETENTION_DAYS = _int("FEEDBACK_RETENTION_DAYS", 180)
+        self.FEEDBACK_RATE_LIMIT = os.environ.get("FEEDBACK_RATE_LIMIT", "5/minute;20/day")
         # How long the calendar entry of an appointment lasts.
         self.APPOINTMENT_MINUTES = _int("APPOINTMENT_MINUTES", 60)
         # Where customers reach the app, e.g. "https://valmis.example.fi", for full links
@@ -158,6 +163,10 @@ class Config:
                 f"STAFF_IDLE_MINUTES must be at least 1, not {self.STAFF_IDLE_MINUTES}")
         if self.RETENTION_DAYS < 1:
             raise ConfigError(f"RETENTION_DAYS must be at least 1, not {self.RETENTION_DAYS}")
+        if self.FEEDBACK_RETENTION_DAYS < FEEDBACK_ANSWER_DAYS:
+            raise ConfigError(
+                f"FEEDBACK_RETENTION_DAYS must be at least {FEEDBACK_ANSWER_DAYS} (the days to "
+                f"answer feedback), not {self.FEEDBACK_RETENTION_DAYS}")
         self.check_rate_limits()
         self.check_turn()
         if self.PUBLIC_URL and not self.PUBLIC_URL.startswith(("https://", "http://")):
@@ -193,7 +202,7 @@ class Config:
         for name in ("CEREMONY_RATE_LIMIT", "REPORT_RATE_LIMIT_PER_LINK",
                      "REPORT_RATE_LIMIT_PER_ADDRESS", "LINK_LOOKUP_RATE_LIMIT",
                      "THROUGHPUT_CHECKS_PER_ADDRESS", "THROUGHPUT_CHECKS_PER_LINK",
-                     "TURN_RATE_LIMIT"):
+                     "TURN_RATE_LIMIT", "FEEDBACK_RATE_LIMIT"):
             value = getattr(self, name)
             try:
                 parse_many(value)

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from app import accounts, db, invites
+from app import accounts, db, feedback, invites
 
 JOB = "purge"
 INTERVAL = timedelta(days=1)
@@ -57,14 +57,20 @@ def claim(connection: Connection, job: str, now: datetime, interval: timedelta) 
     return True
 
 
-def purge_if_due(engine: Engine, retention_days: int, now: datetime | None = None) -> int | None:
-    """Purge expired invites when a day has passed since the last purge; the count, or None."""
+def purge_if_due(engine: Engine, retention_days: int, now: datetime | None = None, *,
+                 feedback_days: int | None = None) -> int | None:
+    """Purge expired invites (and, with feedback_days, old feedback) when a day has passed
+    since the last purge; the count of invites, or None."""
     now = now or datetime.now(UTC)
     with engine.begin() as connection:
         if not claim(connection, JOB, now, INTERVAL):
             return None
         count = invites.purge_expired(connection, now, retention_days)
         accounts.audit(connection, "purge-automatic", detail=str(count), now=now)
+        if feedback_days is not None:
+            gone = feedback.purge_feedback(connection, now, feedback_days)
+            if gone:
+                accounts.audit(connection, "purge-feedback", detail=str(gone), now=now)
     return count
 
 
@@ -106,14 +112,15 @@ def init_app(app: Flask) -> None:
         if schedule.due():
             engine = db.engine()
             days = current_app.config["RETENTION_DAYS"]
-            response.call_on_close(lambda: _purge_quietly(engine, days))
+            feedback_days = current_app.config["FEEDBACK_RETENTION_DAYS"]
+            response.call_on_close(lambda: _purge_quietly(engine, days, feedback_days))
         return response
 
 
-def _purge_quietly(engine: Engine, days: int) -> None:
+def _purge_quietly(engine: Engine, days: int, feedback_days: int) -> None:
     """purge_if_due, logging instead of raising: a failed purge is tried again later."""
     try:
-        count = purge_if_due(engine, days)
+        count = purge_if_due(engine, days, feedback_days=feedback_days)
     except SQLAlchemyError:
         log.exception("The automatic purge failed; it is tried again later")
         return

@@ -50,6 +50,11 @@ def turn_limit() -> str:
     return str(current_app.config["TURN_RATE_LIMIT"])
 
 
+def feedback_limit() -> str:
+    """The limit on feedback messages per address."""
+    return str(current_app.config["FEEDBACK_RATE_LIMIT"])
+
+
 def lookup_limit() -> str:
     """The limit on failed look-ups of personal-link and enrollment tokens per address."""
     return str(current_app.config["LINK_LOOKUP_RATE_LIMIT"])

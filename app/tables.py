@@ -11,6 +11,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     Dialect,
     ForeignKey,
@@ -202,4 +203,44 @@ housekeeping = Table(
     metadata,
     Column("job", String(40), primary_key=True),
     Column("last_run_at", UTCDateTime, nullable=False),
+)
+
+
+# The organisation's profile (app/organisation.py): one row, id 1, made by the first save.
+# Names, service names, opening hours and the privacy notice's controller are per language,
+# {"fi": "...", "sv": "..."}; an empty field shows nothing on any page.
+organisation = Table(
+    "organisation",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("names", JSON, nullable=False),
+    Column("service_names", JSON, nullable=False),
+    Column("hours", JSON, nullable=False),
+    Column("controllers", JSON, nullable=False),
+    Column("phone", String(32)),
+    Column("email", String(254)),
+    Column("privacy_contact", String(254)),
+    Column("statement_date", Date),
+    Column("evaluated_date", Date),
+    Column("evaluator", String(120)),
+    Column("authority", String(200)),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("updated_by", Integer, ForeignKey("staff.id", ondelete="SET NULL")),
+)
+
+# A message sent with the feedback form (/feedback), which a public body must answer within
+# 14 days (Act 306/2019). Contact details are the sender's choice; page is the route's pattern
+# (e.g. /r/<token>), never a personal link. Deleted FEEDBACK_RETENTION_DAYS after it arrived.
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("received_at", UTCDateTime, nullable=False, index=True),
+    Column("language", String(8), nullable=False),
+    Column("page", String(300)),
+    Column("message", String(2000), nullable=False),
+    Column("name", String(80)),
+    Column("contact", String(200)),
+    Column("answered_at", UTCDateTime),
+    Column("answered_by", Integer, ForeignKey("staff.id", ondelete="SET NULL")),
 )

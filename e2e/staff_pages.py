@@ -59,6 +59,16 @@ class StaffPage:
         self._menu("People")
         return People(self.page, self.language)
 
+    def go_to_organisation(self) -> Organisation:
+        """Open "Organisation" from the navigation (administrators only)."""
+        self._menu("Organisation")
+        return Organisation(self.page, self.language)
+
+    def go_to_feedback(self) -> FeedbackList:
+        """Open "Feedback" from the navigation (administrators only)."""
+        self._menu("Feedback")
+        return FeedbackList(self.page, self.language)
+
     def sign_out(self) -> SignIn:
         """Press "Sign out"; the sign-in page follows."""
         self.page.locator("form[action$='/staff/sign-out'] button").click()
@@ -203,3 +213,35 @@ class Passkeys(StaffPage):
     def success(self) -> Locator:
         """The panel that confirms what was done."""
         return self.page.locator(".panel--success")
+
+
+class Organisation(StaffPage):
+    """The organisation's profile: names per language, the help line, the statements' facts."""
+
+    def fill_in(self, field_id: str, value: str) -> None:
+        """Type value into the field with that id (e.g. "phone", "name-fi")."""
+        self.page.locator(f"#{field_id}").fill(value)
+
+    def save(self) -> None:
+        """Press "Save"."""
+        self.page.get_by_role("button", name=self.text("Save")).click()
+
+    def saved(self) -> Locator:
+        """The confirmation after saving."""
+        return self.page.get_by_role("status")
+
+    def error_summary(self) -> Locator:
+        """The list of problems at the top."""
+        return self.page.get_by_role("alert")
+
+
+class FeedbackList(StaffPage):
+    """Feedback from the public, with each message's deadline."""
+
+    def message(self, text: str) -> Locator:
+        """The message that contains text."""
+        return self.page.locator("article").filter(has_text=text)
+
+    def mark_answered(self, text: str) -> None:
+        """Press "Mark as answered" on the message that contains text."""
+        self.message(text).get_by_role("button").click()

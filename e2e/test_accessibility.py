@@ -76,6 +76,10 @@ SCREENS = [
     # /open-in-browser: only inside an app (in a real browser it goes on to /device), below.
     Screen("other-device", "/other-device", "Use a computer, phone or tablet"),
     Screen("not-found", "/no-such-page", "Page not found"),
+    # The pages about the service (issue 18), linked from every page's footer.
+    Screen("privacy-notice", "/privacy-notice", "Privacy notice"),
+    Screen("accessibility-statement", "/accessibility", "Accessibility statement"),
+    Screen("feedback", "/feedback", "Give feedback"),
 ]
 SCREEN_IDS = [screen.name for screen in SCREENS]
 

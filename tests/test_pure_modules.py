@@ -15,15 +15,18 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 PURE_MODULES = (
+    "app.accessibility_shortcomings",
     "app.accounts",
     "app.appointment_time",
     "app.device",
+    "app.feedback",
     "app.guidance",
     "app.ics",
     "app.invite_form",
     "app.invite_status",
     "app.invites",
     "app.languages",
+    "app.organisation",
     "app.readiness",
     "app.report_contract",
     "app.steps",

@@ -1,7 +1,9 @@
 """The staff area at /staff: passkey sign-in and enrollment, personal links and the dashboard.
 
 Views by what they hold: signin_views (sign-in, sign-out, enrollment), dashboard_views,
-invite_views (personal links), people_views (administrators' staff management) and
+invite_views (personal links), people_views (administrators' staff management),
+organisation_views (administrators' organisation profile), feedback_views (feedback
+from the public, for administrators) and
 passkey_views (one's own passkeys).
 """
 
@@ -13,7 +15,9 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 from app.staff import (  # noqa: E402,F401  (the views register on bp)
     dashboard_views,
+    feedback_views,
     invite_views,
+    organisation_views,
     passkey_views,
     people_views,
     signin_views,

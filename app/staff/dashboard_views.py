@@ -22,7 +22,8 @@ from markupsafe import Markup
 from werkzeug.http import quote_etag
 from werkzeug.wrappers import Response
 
-from app import accounts, db, invites
+from app import accounts, db, feedback, invites
+from app.about.views import profile
 from app.i18n import LANGUAGE_BY_CODE, format_appointment, format_moment
 from app.invite_status import (
     device_text,
@@ -33,6 +34,7 @@ from app.invite_status import (
 )
 from app.staff import bp
 from app.staff.auth import login_required, login_required_for_polling
+from app.staff.organisation_views import missing_words
 from app.staff.signin_views import RECOVERY_NOTICES_KEY
 
 # ?day= as <input type=date> sends it; fromisoformat alone would take "20261203" too.
@@ -149,10 +151,27 @@ def dashboard() -> str | tuple[str, int]:
     return render_template(
         "staff/dashboard.html", member=g.staff, invites=rows,
         rows_html=rows_html, rows_etag=quote_etag(etag), day=day,
-        recovery_notices=_recovery_notices(),
+        recovery_notices=_recovery_notices(), profile_missing=_profile_missing(),
+        feedback_waiting=_feedback_waiting(),
         day_error=False, day_value=day.isoformat() if day else "",
         day_title=format_date(day, "full") if day else "", links=_day_links(day),
         rows_url=url_for("staff.dashboard_rows", day=day.isoformat() if day else None))
+
+
+def _feedback_waiting() -> int:
+    """For an administrator, how many feedback messages wait for an answer."""
+    if not g.staff.is_admin:
+        return 0
+    with db.engine().connect() as connection:
+        return feedback.unanswered_count(connection)
+
+
+def _profile_missing() -> list[str]:
+    """For an administrator, the organisation's details that customers do not see yet."""
+    if not g.staff.is_admin:
+        return []
+    words = missing_words()
+    return [words[code] for code in profile().missing()]
 
 
 def _recovery_notices() -> list[dict[str, str]]:

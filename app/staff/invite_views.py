@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 from werkzeug.wrappers import Response
 
 from app import accounts, db, invites
+from app.about.views import profile, signature
 from app.appointment_time import MAX_DAYS_AHEAD, utc_offset_text
 from app.i18n import LANGUAGE_BY_CODE, format_appointment, format_moment
 from app.i18n import gettext as _
@@ -141,6 +142,7 @@ def _customer_texts(invite: InviteRequest, link: str) -> dict[str, Any]:
         if invite.teams_url:
             paragraphs.append(_("At the time of the appointment, join the meeting with this "
                                 "Teams link:") + "\n" + invite.teams_url)
+        paragraphs += signature(profile().in_language(invite.language))
         return {"message": "\n\n".join(paragraphs),
                 "scan": _("Or scan this code with the camera of your phone."),
                 "letter_label": _("Letter"),

@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response
 
 from app import db, guidance, ics, invites
 from app import report_contract as report_schema
+from app.about.views import help_line, organisation
 from app.customer_session import STATE_KEY, invite_token, remember_invite
 from app.device import VARY_HEADERS, DeviceProfile, classify_request
 from app.i18n import format_appointment, use_invite_language
@@ -429,9 +430,10 @@ def appointment_calendar() -> Response:
         start=invite.appointment_at,
         minutes=current_app.config["APPOINTMENT_MINUTES"],
         summary=_("Career guidance video appointment"),
-        description=_("Open the meeting invitation in your email and join the Teams meeting. "
-                      "If there are technical problems, the career guidance psychologist will "
-                      "call you by phone."),
+        description=" ".join(filter(None, (
+            _("Open the meeting invitation in your email and join the Teams meeting. "
+              "If there are technical problems, the career guidance psychologist will "
+              "call you by phone."), help_line(organisation())))),
         url=invite.teams_url,
         now=datetime.now(UTC),
     )
