@@ -334,7 +334,10 @@ def checks() -> Response:
                       device_json=json.dumps(_device_facts()),
                       unblock=guidance.unblock_steps(),
                       advice=guidance.check_advice(),
-                      connection_reasons=guidance.connection_reasons())
+                      connection_reasons=guidance.connection_reasons(),
+                      media_verdicts=guidance.media_verdicts(),
+                      media_reasons=guidance.media_reasons(),
+                      media_advice=guidance.media_advice())
 
 
 @bp.route("/computer/join", methods=["GET", "POST"])
