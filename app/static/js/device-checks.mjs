@@ -104,6 +104,8 @@ export default class DeviceChecks {
     // staff itself.
     const fields = { checked_by: "browser", reported: CHECKS.every((name) => this.results[name]) ? "1" : "" };
     for (const [name, check] of Object.entries(checks)) fields[name] = check.status;
+    // The media round trip's verdict, for the Ready page's words (guidance.MEDIA_VERDICTS).
+    fields.media = checks.connection?.media?.verdict ?? "";
     for (const [name, value] of Object.entries(fields)) {
       let input = form.querySelector(`input[type="hidden"][name="${name}"]`);
       if (!input) {
