@@ -93,7 +93,7 @@ node: ## Make sure Node.js and npm exist (Debian's where missing and apt is usab
 	  echo "Node.js and npm are needed for make jstest: install them (https://nodejs.org or your package manager)"; exit 1; \
 	fi
 
-e2e: $(TEST_STAMP) browser i18n-compile ## End-to-end tests in a real Chromium
+e2e: $(TEST_STAMP) browser services i18n-compile ## End-to-end tests in a real Chromium (coturn for the media round trip)
 	$(PY) -m pytest e2e
 
 browser: $(TEST_STAMP) ## Make sure a Chromium exists (Debian's, or Playwright's where apt is not usable)
