@@ -105,13 +105,13 @@ browser: $(TEST_STAMP) ## Make sure a Chromium exists (Debian's, or Playwright's
 	  $(PY) -m playwright install chromium; \
 	fi
 
-bench: $(TEST_STAMP) ## Benchmarks: print figures and the budget table (never part of the tests; a few minutes)
+bench: $(TEST_STAMP) browser services ## Benchmarks: print figures and the budget table (never part of the tests; a few minutes)
 	@command -v wrk >/dev/null || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
 	  echo "wrk is missing: the load benchmarks use Python clients, which share the CPU with the server"
 	@status=0; \
 	for bench in "bench_device.py" "bench_reports.py" "bench_precache.py" "bench_load.py 30 64" \
-	             "bench_fault.py 12 32" "bench_perf.py 3"; do \
+	             "bench_fault.py 12 32" "bench_perf.py 3" "bench_media.py 3"; do \
 	  echo ""; echo "== bench/$$bench"; $(PY) bench/$$bench || status=1; \
 	done; exit $$status
 

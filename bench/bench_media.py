@@ -80,8 +80,10 @@ def main() -> None:
         del arguments[at:at + 2]
     rounds = int(arguments[0]) if arguments else 3
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=CHROMIUM_ARGS)
+        # Debian's Chromium where it exists (as the end-to-end tests), else Playwright's.
+        system = Path("/usr/bin/chromium")
+        browser = playwright.chromium.launch(
+            executable_path=str(system) if system.exists() else None, args=CHROMIUM_ARGS)
         try:
             for way, words in WAYS.items():
                 with tempfile.TemporaryDirectory() as folder, \
