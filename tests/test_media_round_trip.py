@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import re
+from datetime import UTC, datetime, timedelta
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -12,19 +13,21 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
-from app import db, guidance, invites
+from app import accounts, db, guidance, invites
 from app.invite_status import check_results, latest_check_results, media_text
 from app.report_contract import SCHEMAS, validate_report
+from app.staff import auth
 from tests.support.app import migrated_app
+from tests.support.dashboard import live_rows
 from tests.support.reports import readiness
 from tests.support.user_agents import WINDOWS_CHROME
 from tests.support.wizard import submit
-from tests.test_invites import NOW, invite
 
 MEDIA = SCHEMAS["Readiness"]["properties"]["checks"]["properties"]["connection"][
     "properties"]["media"]
+NOW = datetime(2099, 12, 1, 9, 0, tzinfo=UTC)
 SECRET = "s3cret-for-tests-0123456789"
 OK = {"camera": "ok", "microphone": "ok", "speaker": "ok", "connection": "ok", "browser": "ok"}
 
@@ -78,7 +81,8 @@ def test_staff_see_the_verdict_next_to_the_connection(app: Flask) -> None:
 def test_the_invite_keeps_the_verdict_for_the_dashboard(app: Flask) -> None:
     """latest_checks holds statuses and the verdict word, never the figures."""
     with app.extensions["valmis.db"].begin() as connection:
-        invite_id, _token = invite(connection)
+        invite_id, _token = invites.create_invite(
+            connection, appointment_at=NOW + timedelta(days=2), language="fi", now=NOW)
         report = with_media(path="relay", transport="udp", loss_pct=0, jitter_ms=1, rtt_ms=0,
                             kbps=1378, verdict="good", reasons=[])
         invites.record_report(connection, invite_id, validate_report(report), NOW)
@@ -154,3 +158,29 @@ def test_with_a_relay_the_page_says_so_and_its_token_gets_credentials(tmp_path: 
         assert answer.status_code == 200
         assert answer.get_json()["ice_servers"][0]["urls"] == [
             "turn:127.0.0.1:3478?transport=udp"]
+
+
+def test_the_dashboard_row_says_the_verdict(app: Flask) -> None:
+    """A report with a round trip: the staff's row says the connection's result with it."""
+    with app.extensions["valmis.db"].begin() as connection:
+        _invite_id, token = invites.create_invite(
+            connection, appointment_at=datetime.now(UTC) + timedelta(days=1), language="en")
+        staff_id = accounts.create_staff(connection, "Aino")
+        connection.execute(insert(db.staff_sessions).values(
+            id_hash=auth.session_id_hash("s"), staff_id=staff_id, created_at=datetime.now(UTC)))
+    customer = app.test_client()
+    customer.get(f"/r/{token}", headers={"User-Agent": WINDOWS_CHROME})
+    report = with_media(path="relay", transport="tcp", loss_pct=0, jitter_ms=3, rtt_ms=2,
+                        kbps=1340, verdict="udp-blocked", reasons=["udp-blocked"])
+    report["checks"]["connection"]["status"] = "warning"
+    report["created_at"] = datetime.now(UTC).isoformat()
+    assert customer.post(f"/api/v1/invites/{token}/reports", json=report).status_code == 201
+    staff = app.test_client()
+    with staff.session_transaction() as session:
+        session[auth.STAFF_KEY] = staff_id
+        session[auth.SESSION_ID_KEY] = "s"
+        session[auth.SEEN_KEY] = int(datetime.now(UTC).timestamp())
+    (row,) = live_rows(staff, headers={"Accept-Language": "en"})
+    connection_words = [check["text"] for check in row["checks"]
+                        if check["text"].startswith("Connection")]
+    assert connection_words == ["Connection: May be slow (Test video: UDP blocked, TCP only)"]
