@@ -365,8 +365,9 @@ def media_verdicts() -> dict[str, str]:
         "udp-blocked": _("UDP is blocked here: Teams will still work, with lower quality."),
         "unreachable": _("The test video could not reach our relay server. Teams may still "
                          "work, but video may not."),
+        # Inside the page: no relay is configured, or its credentials could not be had.
         "not-tested": _("Your browser can send and receive video and sound. The way over the "
-                        "network was not tested, because this service has no relay server."),
+                        "network was not tested."),
         "failed": _("The test video could not be sent in this browser."),
         "unsupported": _("This browser cannot send video, so no test video was sent."),
     }
