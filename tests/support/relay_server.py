@@ -15,6 +15,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from tests.support.coturn import Coturn, coturn
+from tests.support.lossy_relay import lossy_udp_forwarder
 from tests.support.server import LiveServer, compile_catalogues, flask, free_port, gunicorn
 
 # Records every getStats() answer of the page, as plain lists, in window.__valmisStats: the
@@ -36,14 +37,22 @@ RECORD_STATS = """
 
 
 @contextmanager
-def relay_server(folder: Path, relay: str | None) -> Iterator[tuple[LiveServer, Coturn | None]]:
+def relay_server(folder: Path, relay: str | None,
+                 drop: float = 0.0) -> Iterator[tuple[LiveServer, Coturn | None]]:
     """gunicorn (testing settings, its own database) with relay "udp" (coturn with UDP and
-    TCP), "tcp" (coturn with UDP off: a network that blocks UDP) or None (no relay)."""
+    TCP), "tcp" (coturn with UDP off: a network that blocks UDP) or None (no relay). With drop,
+    the page reaches coturn over UDP only, through a forwarder that loses that share of the
+    media both ways (tests/support/lossy_relay.py)."""
     folder.mkdir(parents=True, exist_ok=True)
     with ExitStack() as stack:
         turn: Coturn | None = None
+        urls = ""
         if relay is not None:
             turn = stack.enter_context(coturn(folder, secrets.token_hex(16), udp=relay == "udp"))
+            urls = turn.urls
+        if turn is not None and drop > 0:
+            lossy = stack.enter_context(lossy_udp_forwarder(turn.port, drop))
+            urls = f"turn:127.0.0.1:{lossy}?transport=udp"
         port = free_port()
         environment = {
             **os.environ,
@@ -56,7 +65,7 @@ def relay_server(folder: Path, relay: str | None) -> Iterator[tuple[LiveServer, 
             "ACCESS_LOG": str(folder / "access.log"),
             "WEBAUTHN_RP_ID": "localhost",
             "WEBAUTHN_ORIGIN": f"http://localhost:{port}",
-            "TURN_URLS": turn.urls if turn else "",
+            "TURN_URLS": urls,
             "TURN_SECRET": turn.secret if turn else "",
         }
         compile_catalogues()
