@@ -93,7 +93,7 @@ node: ## Make sure Node.js and npm exist (Debian's where missing and apt is usab
 	  echo "Node.js and npm are needed for make jstest: install them (https://nodejs.org or your package manager)"; exit 1; \
 	fi
 
-e2e: $(TEST_STAMP) browser firefox webkit i18n-compile ## End-to-end tests: Chromium in depth, and the walk in every engine (e2e/engines)
+e2e: $(TEST_STAMP) browser firefox webkit services i18n-compile ## End-to-end tests: Chromium in depth (coturn for the media round trip), and the walk in every engine (e2e/engines)
 	$(PY) -m pytest e2e
 
 e2e-firefox: $(TEST_STAMP) firefox i18n-compile ## Only the Firefox ESR cases of the cross-engine walk
@@ -135,13 +135,13 @@ firefox: ## Make sure Debian's Firefox ESR and PulseAudio exist (for e2e/engines
 	  echo "the Firefox cases of make e2e need$$missing (Debian/Ubuntu: sudo apt-get install$$missing)"; exit 1; \
 	fi
 
-bench: $(TEST_STAMP) ## Benchmarks: print figures and the budget table (never part of the tests; a few minutes)
+bench: $(TEST_STAMP) browser services ## Benchmarks: print figures and the budget table (never part of the tests; a few minutes)
 	@command -v wrk >/dev/null || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
 	  echo "wrk is missing: the load benchmarks use Python clients, which share the CPU with the server"
 	@status=0; \
 	for bench in "bench_device.py" "bench_reports.py" "bench_precache.py" "bench_load.py 30 64" \
-	             "bench_fault.py 12 32" "bench_perf.py 3"; do \
+	             "bench_fault.py 12 32" "bench_perf.py 3" "bench_media.py 3"; do \
 	  echo ""; echo "== bench/$$bench"; $(PY) bench/$$bench || status=1; \
 	done; exit $$status
 

@@ -351,3 +351,48 @@ def connection_reasons() -> list[tuple[str, str]]:
         ("slow-network-type", _("Your browser reports a slow mobile network.")),
         ("not-measured", _("The connection could not be measured.")),
     ]
+
+
+# The media round trip's verdicts (lib/call-quality.mjs VERDICTS, the Report schema's
+# connection.media.verdict): what the customer reads on the checks page and the Ready page.
+MEDIA_VERDICTS = ("good", "may-stutter", "poor", "udp-blocked", "unreachable", "not-tested",
+                  "failed", "unsupported")
+# The verdicts after which a customer has something to try (media_advice).
+MEDIA_VERDICTS_TO_ACT_ON = ("may-stutter", "poor", "udp-blocked", "unreachable")
+
+
+def media_verdicts() -> dict[str, str]:
+    """Each verdict of the test video's round trip in one sentence for the customer."""
+    return {
+        "good": _("Your connection carries video well."),
+        "may-stutter": _("Video may stutter on this connection."),
+        "poor": _("Video will probably not work well on this connection. Sound may still "
+                  "work."),
+        "udp-blocked": _("UDP is blocked here: Teams will still work, with lower quality."),
+        "unreachable": _("The test video could not reach our relay server. Teams may still "
+                         "work, but video may not."),
+        # Inside the page: no relay is configured, or its credentials could not be had.
+        "not-tested": _("Your browser can send and receive video and sound. The way over the "
+                        "network was not tested."),
+        "failed": _("The test video could not be sent in this browser."),
+        "unsupported": _("This browser cannot send video, so no test video was sent."),
+    }
+
+
+def media_reasons() -> list[tuple[str, str]]:
+    """Why the test video may stutter, by the reasons of lib/call-quality.mjs judge()."""
+    return [
+        ("loss", _("Some of the test video was lost on the way (Teams needs under 1 %).")),
+        ("jitter", _("The delay varies a lot (Teams needs under 30 ms).")),
+        ("rtt", _("The delay is long (Teams needs under 100 ms).")),
+        ("bitrate", _("Less video got through than good quality needs (1,500 kbit/s).")),
+        ("udp-blocked", _("The video could only travel over TCP. UDP, which calls prefer, "
+                          "is blocked on this network.")),
+    ]
+
+
+def media_advice() -> str:
+    """What to try when the test video did not travel well (the seed's advice on VPNs)."""
+    return _("You can try another network, for example your phone's mobile data instead of a "
+             "work or public Wi-Fi. Turn off a VPN if you use one; if you need one, use a "
+             "connection point in the EU or EEA. Then check again.")

@@ -131,6 +131,35 @@ def result_text(name: str, status: str) -> str:
     return special.get((name, status)) or words.get(status) or _("Unknown result")
 
 
+def media_text(verdict: str | None) -> str | None:
+    """The media round trip's verdict (the Report schema's connection.media.verdict) in a few
+    words for staff; None when it did not run."""
+    if not verdict:
+        return None
+    return {
+        "good": _("Test video: good"),
+        "may-stutter": _("Test video: may stutter"),
+        "poor": _("Test video: poor"),
+        "udp-blocked": _("Test video: UDP blocked, TCP only"),
+        "unreachable": _("Test video: relay not reached"),
+        "not-tested": _("Test video: network not tested"),
+        "failed": _("Test video: failed"),
+        "unsupported": _("Test video: not possible in this browser"),
+    }.get(verdict, _("Test video: unknown result"))
+
+
+def _media_verdict(checks: Mapping[str, Any]) -> str | None:
+    """The round trip's verdict from a report's checks ({"connection": {"media": {...}}}) or
+    an invite's latest checks ({"media": "good"})."""
+    latest = checks.get("media")
+    if isinstance(latest, str):
+        return latest
+    connection = checks.get("connection")
+    media = connection.get("media") if isinstance(connection, Mapping) else None
+    verdict = media.get("verdict") if isinstance(media, Mapping) else None
+    return verdict if isinstance(verdict, str) else None
+
+
 def result_mark(name: str, status: str, problems: Collection[str]) -> str:
     """A key of SYMBOLS for a check's result, as its report ranks it.
 
@@ -154,6 +183,7 @@ def check_results(checks: Mapping[str, Any] | None, *, problems: Collection[str]
     checks maps a check's name to its status ({"camera": "ok"}) or to its reported object
     ({"camera": {"status": "ok", ...}}); a check missing from a report was not checked.
     problems are the report's own problem keys, which mark a result ✗ (see result_mark).
+    The connection's result carries the media round trip's verdict as its detail.
     """
     if not checks:
         return []
@@ -162,8 +192,10 @@ def check_results(checks: Mapping[str, Any] | None, *, problems: Collection[str]
         value = checks.get(name)
         status = str(value.get("status") if isinstance(value, Mapping) else value or "skipped")
         mark = result_mark(name, status, problems)
+        detail = media_text(_media_verdict(checks)) if name == "connection" else None
         results.append({"name": name, "label": check_label(name), "mark": mark,
-                        "symbol": SYMBOLS[mark], "text": result_text(name, status)})
+                        "symbol": SYMBOLS[mark], "text": result_text(name, status),
+                        "detail": detail or ""})
     return results
 
 

@@ -240,6 +240,16 @@ def server_summary(report: dict[str, Any]) -> str | None:
     return readiness_of(report["checks"], report["path"]).summary
 
 
+def _latest_checks(checks: dict[str, Any]) -> dict[str, str]:
+    """Each check's status, and the media round trip's verdict as "media" when it ran: words
+    from the Report schema only, for the dashboard's row."""
+    latest = {name: check["status"] for name, check in checks.items()}
+    verdict = (checks.get("connection") or {}).get("media", {}).get("verdict")
+    if verdict:
+        latest["media"] = verdict
+    return latest
+
+
 def _readiness_changes(report: dict[str, Any], moment: datetime,
                        summary: str | None) -> dict[str, Any]:
     """The invite's latest_* columns from a readiness report: statuses and device words only."""
@@ -248,7 +258,7 @@ def _readiness_changes(report: dict[str, Any], moment: datetime,
         "latest_summary": summary,
         "latest_path": report["path"],
         "latest_report_at": moment,
-        "latest_checks": {name: check["status"] for name, check in report["checks"].items()},
+        "latest_checks": _latest_checks(report["checks"]),
         "latest_device": {key: device.get(key) for key in ("form", "os", "browser", "choice")
                           if device.get(key) is not None},
     }

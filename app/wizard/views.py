@@ -296,8 +296,13 @@ def _checks_outcome(form: Mapping[str, str]) -> dict[str, Any]:
     """
     if form.get("checked_by") == "customer":
         return {"by": "customer"}
-    return {"by": "browser",
-            "statuses": {name: status_of(name, form.get(name) or None) for name in CHECK_ORDER}}
+    outcome: dict[str, Any] = {
+        "by": "browser",
+        "statuses": {name: status_of(name, form.get(name) or None) for name in CHECK_ORDER}}
+    # The media round trip's verdict (guidance.MEDIA_VERDICTS), when the connection check ran it.
+    if form.get("media") in guidance.MEDIA_VERDICTS:
+        outcome["media"] = form["media"]
+    return outcome
 
 
 def _device_facts() -> dict[str, Any]:
@@ -335,7 +340,10 @@ def checks() -> Response:
                       device_json=json.dumps(_device_facts()),
                       unblock=guidance.unblock_steps(),
                       advice=guidance.check_advice(),
-                      connection_reasons=guidance.connection_reasons())
+                      connection_reasons=guidance.connection_reasons(),
+                      media_verdicts=guidance.media_verdicts(),
+                      media_reasons=guidance.media_reasons(),
+                      media_advice=guidance.media_advice())
 
 
 @bp.route("/computer/join", methods=["GET", "POST"])
@@ -389,6 +397,8 @@ def ready() -> Response:
     statuses = (outcome.get("statuses")
                 if checked_by == "browser" and path in ("web", "app") else None)
     found = readiness_of(statuses, path) if isinstance(statuses, dict) else None
+    media = outcome.get("media") if found else None
+    media = media if media in guidance.MEDIA_VERDICTS else None
     verdict = found.summary if found else ("confirmed" if checked_by == "customer" else None)
     # A checks step without a known outcome (a session from before outcomes were kept) is
     # not done: nobody knows what it found.
@@ -401,8 +411,13 @@ def ready() -> Response:
                    if invite else None)
     return _render("wizard/ready.html", "ready" if steps else None, summary=summary,
                    all_done=all_done, verdict=verdict,
-                   check_rows=(check_results(statuses, problems=found.problems)
-                               if found else []),
+                   check_rows=(check_results({**statuses, "media": media} if media
+                                             else statuses, problems=found.problems)
+                               if found and statuses is not None else []),
+                   media=media,
+                   media_sentence=guidance.media_verdicts().get(media) if media else None,
+                   media_advice=(guidance.media_advice()
+                                 if media in guidance.MEDIA_VERDICTS_TO_ACT_ON else None),
                    next_step=_next_step(found) if found else None,
                    appointment=appointment, teams_url=invite.teams_url if invite else None)
 

@@ -9,8 +9,10 @@ import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 
 import {
-  CAMERA_DETAILS, CHECK_STATUSES, DEVICE_CHOICES, PATHS, SUMMARIES, buildReadiness,
+  CAMERA_DETAILS, CHECK_STATUSES, DEVICE_CHOICES, MEDIA_PATHS, MEDIA_REASONS, PATHS, SUMMARIES,
+  buildReadiness,
 } from "../../app/static/js/lib/readiness.mjs";
+import { TRANSPORTS, VERDICTS } from "../../app/static/js/lib/call-quality.mjs";
 
 const openapi = JSON.parse(readFileSync(new URL("../../app/api/openapi.json", import.meta.url)));
 const schemas = openapi.components.schemas;
@@ -38,6 +40,9 @@ function checkSchema(name) {
   return check.$ref ? schemas[check.$ref.split("/").pop()] : check;
 }
 const withoutNull = (values) => values.filter((value) => value !== null);
+const MEDIA_SCHEMA = checkSchema("connection").properties.media;
+const FULL_MEDIA = { path: "relay", transport: "tcp", loss_pct: 0.4, jitter_ms: 3, rtt_ms: 2,
+  kbps: 1383, verdict: "udp-blocked", reasons: ["udp-blocked"] };
 
 describe("the Report schema and readiness.mjs", () => {
   it("know the same checks and, for each, the same statuses in the same order", () => {
@@ -52,7 +57,7 @@ describe("the Report schema and readiness.mjs", () => {
     const checks = Object.fromEntries(Object.keys(CHECK_STATUSES).map((name) => [name, {
       status: "ok", detail: "dark", devices: 1, output_selectable: true, rtt_ms: 1, jitter_ms: 1,
       down_kbps: 1, up_kbps: 1, udp: "ok", save_data: false, type: "wifi", secure_context: true,
-      get_user_media: true, webrtc: true,
+      get_user_media: true, webrtc: true, media: FULL_MEDIA,
     }]));
     const report = buildReadiness({ id: REPORT_ID, path: "web", device: DEVICE, checks });
     const keys = (object) => Object.keys(object).sort();
@@ -64,6 +69,35 @@ describe("the Report schema and readiness.mjs", () => {
     for (const [name, check] of Object.entries(report.checks)) {
       for (const key of keys(check)) assert.ok(key in checkSchema(name).properties, `${name}.${key}`);
     }
+    assert.deepEqual(keys(report.checks.connection.media), keys(MEDIA_SCHEMA.properties));
+  });
+
+  it("know the same media round trip: paths, transports, verdicts and reasons", () => {
+    const media = MEDIA_SCHEMA.properties;
+    assert.deepEqual(MEDIA_PATHS, withoutNull(media.path.enum));
+    assert.deepEqual(TRANSPORTS, withoutNull(media.transport.enum));
+    assert.deepEqual(VERDICTS, media.verdict.enum);
+    assert.deepEqual(MEDIA_REASONS, media.reasons.items.enum);
+  });
+
+  it("accept every media verdict, with and without figures, and keep only known words", () => {
+    for (const verdict of VERDICTS) {
+      for (const media of [{ ...FULL_MEDIA, verdict }, { verdict }, { ...FULL_MEDIA, verdict,
+        loss_pct: null, jitter_ms: null, rtt_ms: null, kbps: null, transport: null, path: null }]) {
+        const report = buildReadiness({ id: REPORT_ID, path: "web", device: DEVICE,
+          checks: { connection: { status: "warning", media } } });
+        assert.equal(report.checks.connection.media.verdict, verdict);
+        assertValid(report, `media ${verdict}`);
+      }
+    }
+    const odd = buildReadiness({ id: REPORT_ID, path: "web", checks: { connection: { status: "ok",
+      media: { verdict: "good", loss_pct: 0.04, kbps: 1377.6, reasons: ["loss", "loss", "label"],
+        label: "FaceTime", transport: "quic" } } } });
+    assert.deepEqual(odd.checks.connection.media, { loss_pct: 0, kbps: 1378, verdict: "good", reasons: ["loss"] });
+    assertValid(odd, "cleaned media");
+    const none = buildReadiness({ id: REPORT_ID, path: "web", checks: { connection: { status: "ok",
+      media: { verdict: "great" } } } });
+    assert.equal("media" in none.checks.connection, false);
   });
 
   it("know the same paths, device choices, summaries and camera details", () => {
@@ -102,7 +136,7 @@ describe("the Report schema and readiness.mjs", () => {
       Object.assign(checks.microphone, { devices: 2.4 });
       Object.assign(checks.speaker, { output_selectable: true });
       Object.assign(checks.connection, { rtt_ms: 33.4, jitter_ms: 2, down_kbps: 20000,
-        up_kbps: 5000, udp: "blocked", save_data: false, type: "4g" });
+        up_kbps: 5000, udp: "blocked", save_data: false, type: "4g", media: FULL_MEDIA });
       Object.assign(checks.browser, { secure_context: true, get_user_media: true, webrtc: true });
       for (const path of PATHS) {
         assertValid(buildReadiness({ id: REPORT_ID, createdAt: 0, path, device: DEVICE, checks }),
@@ -126,6 +160,10 @@ describe("the Report schema and readiness.mjs", () => {
       false);
     assert.equal(validReport({ ...report, device: { ...report.device, label: "Pixel 8" } }), false);
     assert.equal(validReport({ ...report, id: "not-a-uuid" }), false);
+    const connection = (media) => ({ ...report, checks: { ...report.checks, connection: { status: "ok", media } } });
+    assert.equal(validReport(connection({ verdict: "great" })), false);
+    assert.equal(validReport(connection({ verdict: "good", loss_pct: 101 })), false);
+    assert.equal(validReport(connection({ verdict: "good", label: "x" })), false);
     assert.equal(validReport({ ...report, kind: "step" }), false);
   });
 });

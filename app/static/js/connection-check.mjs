@@ -1,9 +1,12 @@
 // Connection: online state, round trip and jitter to this server, download and upload speed
 // against this server's own endpoints (a few megabytes at most, cancellable), the browser's own
 // hints (data saver, connection type), and — only where the operator set a STUN server —
-// whether UDP gets out. Compared with Teams' figures for one-to-one video.
+// whether UDP gets out. Compared with Teams' figures for one-to-one video. Then a media round
+// trip (media-round-trip.mjs): test video and sound through the operator's relay and back.
 import CheckSection from "./check-section.mjs";
+import MediaRoundTripView from "./media-round-trip-view.mjs";
 import { deadlineMs, testSetting, withDeadline } from "./lib/deadline.mjs";
+import { connectionStatusWith } from "./lib/call-quality.mjs";
 import { formatRate } from "./lib/figures.mjs";
 import { LIMITS, jitter, kbps, median, rateConnection } from "./lib/thresholds.mjs";
 
@@ -19,6 +22,7 @@ export default class ConnectionCheck {
     this.onResult = onResult;
     this.urls = context.urls;
     this.stunUrl = context.stunUrl;
+    this.roundTrip = new MediaRoundTripView(this.section, context);
     this.abort = null;
   }
 
@@ -35,6 +39,7 @@ export default class ConnectionCheck {
     const s = this.section;
     if (this.abort) return; // already measuring
     s.show("results", false);
+    this.roundTrip.reset();
     if (!navigator.onLine) return this.finish({ status: "offline" });
     this.abort = new AbortController();
     s.show("cancel");
@@ -53,6 +58,7 @@ export default class ConnectionCheck {
     } catch (error) {
       s.show("cancel", false);
       this.abort = null;
+      this.skipping = false;
       // Stopped by the customer: skipped.
       if (signal.aborted) return this.finish({ status: "skipped" });
       // 429: this link or address has run the check many times lately; not a slow connection.
@@ -61,8 +67,15 @@ export default class ConnectionCheck {
       // not carry a call.
       return this.finish({ status: navigator.onLine ? "poor" : "offline" });
     }
+    // The round trip ends early when stopped, and the figures measured so far still count.
+    const media = await this.roundTrip.run(signal);
+    if (media) result.media = media;
     s.show("cancel", false);
     this.abort = null;
+    if (this.skipping) {
+      this.skipping = false;
+      return this.finish({ status: "skipped" });
+    }
     const hints = navigator.connection || {};
     result.save_data = Boolean(hints.saveData);
     result.type = hints.type || hints.effectiveType || null;
@@ -71,7 +84,8 @@ export default class ConnectionCheck {
       downKbps: result.down_kbps, upKbps: result.up_kbps, saveData: result.save_data,
       effectiveType: hints.effectiveType,
     }, { ...LIMITS, ...testSetting("connectionLimits") });
-    this.finish({ status: rating.status, ...result }, rating.reasons);
+    const status = media ? connectionStatusWith(rating.status, media.verdict) : rating.status;
+    this.finish({ status, ...result }, rating.reasons);
   }
 
   async pings(signal) {
@@ -152,8 +166,10 @@ export default class ConnectionCheck {
 
   skip() {
     // A measurement under way ends as skipped once its transfer stops (run's catch says so).
-    if (this.abort) this.abort.abort();
-    else this.finish({ status: "skipped" });
+    if (this.abort) {
+      this.skipping = true;
+      this.abort.abort();
+    } else this.finish({ status: "skipped" });
   }
 
   finish(result, reasons = [], sentence = undefined) {
@@ -185,7 +201,8 @@ export default class ConnectionCheck {
       any ||= value != null;
     }
     for (const item of list.querySelectorAll("[data-reason]")) item.hidden = !reasons.includes(item.dataset.reason);
-    list.hidden = !any;
+    this.roundTrip.show(result.media);
+    list.hidden = !any && !result.media;
   }
 
   stop() {

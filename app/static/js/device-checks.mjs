@@ -36,6 +36,10 @@ export default class DeviceChecks {
       os: this.client.os,
       urls: { ping: data.pingUrl, download: data.downloadUrl, upload: data.uploadUrl },
       stunUrl: data.stunUrl || null,
+      turnUrl: data.turnUrl || null,
+      csrfToken: data.csrfToken || "",
+      // The camera check's picture while it is still live, for the media round trip.
+      cameraStream: () => this.camera?.stream ?? null,
       onMicrophoneAllowed: () => this.speaker?.offerOutputs(),
     };
   }
@@ -51,9 +55,10 @@ export default class DeviceChecks {
     const onResult = (name, result) => this.record(name, result);
     const find = (name) => this.element.querySelector(`[data-check="${name}"]`);
     this.speaker = new SpeakerCheck(find("speaker"), onResult);
+    this.camera = new CameraCheck(find("camera"), onResult, this.context);
     this.checks = [
       this.speaker,
-      new CameraCheck(find("camera"), onResult, this.context),
+      this.camera,
       new MicrophoneCheck(find("microphone"), onResult, this.context),
       new ConnectionCheck(find("connection"), onResult, this.context),
     ];
@@ -104,6 +109,8 @@ export default class DeviceChecks {
     // staff itself.
     const fields = { checked_by: "browser", reported: CHECKS.every((name) => this.results[name]) ? "1" : "" };
     for (const [name, check] of Object.entries(checks)) fields[name] = check.status;
+    // The media round trip's verdict, for the Ready page's words (guidance.MEDIA_VERDICTS).
+    fields.media = checks.connection?.media?.verdict ?? "";
     for (const [name, value] of Object.entries(fields)) {
       let input = form.querySelector(`input[type="hidden"][name="${name}"]`);
       if (!input) {

@@ -29,6 +29,9 @@ export const DEADLINES_MS = Object.freeze({
   // again sooner, as the next poll would.
   request: 30000,
   poll: 10000,
+  // A media round trip finding its way to the TURN relay: ICE tries UDP, then TCP (and TLS),
+  // each with its own retries; 15 s lets a slow TCP fallback through.
+  relay: 15000,
   // Writing to the clipboard may ask the person first (Firefox, Safari).
   clipboard: 5000,
 });

@@ -1,5 +1,6 @@
 // The readiness result: what the device checks found, summed up for the customer and for the
 // staff's dashboard. Reports carry results only: never a device label, id, picture or sound.
+import { TRANSPORTS, VERDICTS } from "./call-quality.mjs";
 
 export const READINESS_VERSION = 1;
 
@@ -17,6 +18,10 @@ export const PATHS = Object.freeze(["web", "app", "open-in-browser", "none"]);
 // The customer's own answer on the device page (app/steps.py DEVICE_CHOICES).
 export const DEVICE_CHOICES = Object.freeze(["computer", "iphone-ipad", "android", "other"]);
 
+// The media round trip (lib/call-quality.mjs mediaResult): where it went, how, its figures.
+export const MEDIA_PATHS = Object.freeze(["relay", "loopback"]);
+export const MEDIA_REASONS = Object.freeze(["loss", "jitter", "rtt", "bitrate", "udp-blocked"]);
+
 const oneOf = (allowed) => (value) => (allowed.includes(value) ? value : undefined);
 const flag = (value) => (typeof value === "boolean" ? value : undefined);
 // Short lowercase words ("android", "wifi", "4g"): room for a kind, none for a name or an id.
@@ -27,6 +32,22 @@ const count = (value) => {
   const number = Array.isArray(value) ? value.length : value;
   return Number.isFinite(number) ? Math.max(0, Math.round(number)) : undefined;
 };
+// A whole number, or null where the page measured nothing.
+const countOrNull = (value) => (value === null ? null : count(value));
+// A share in per cent with one decimal, 0 to 100 (0.4 % loss matters next to Teams' 1 %).
+const percent = (value) => (value === null ? null : Number.isFinite(value)
+  ? Math.min(100, Math.max(0, Math.round(value * 10) / 10)) : undefined);
+const MEDIA_FIELDS = {
+  path: oneOf(MEDIA_PATHS), transport: oneOf(TRANSPORTS), loss_pct: percent,
+  jitter_ms: countOrNull, rtt_ms: countOrNull, kbps: countOrNull,
+};
+// connection.media: only with a verdict; reasons only of the known ones, once each.
+const media = (value) => {
+  const verdict = oneOf(VERDICTS)(value?.verdict);
+  if (!verdict) return undefined;
+  const known = Array.isArray(value.reasons) ? value.reasons.filter((r) => MEDIA_REASONS.includes(r)) : [];
+  return { ...copyAllowed(value, MEDIA_FIELDS), verdict, reasons: [...new Set(known)] };
+};
 
 // Per check, in report order: its statuses, and the only other fields that may leave the page.
 const CHECKS = {
@@ -35,7 +56,7 @@ const CHECKS = {
   speaker: [SPEAKER_STATUSES, { output_selectable: flag }],
   connection: [CONNECTION_STATUSES, {
     rtt_ms: count, jitter_ms: count, down_kbps: count, up_kbps: count,
-    udp: oneOf(["ok", "blocked", "not-checked"]), save_data: flag, type: token,
+    udp: oneOf(["ok", "blocked", "not-checked"]), save_data: flag, type: token, media,
   }],
   browser: [BROWSER_STATUSES, { secure_context: flag, get_user_media: flag, webrtc: flag }],
 };
