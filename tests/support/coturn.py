@@ -7,9 +7,13 @@ that needs a real relay must not pass without one).
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import time
 from collections.abc import Iterator
@@ -99,13 +103,80 @@ def coturn(folder: Path, secret: str, *, udp: bool = True,
                 process.wait(timeout=10)
 
 
+# STUN/TURN (RFC 5389, RFC 5766): just enough of an Allocate to ask coturn whether it takes a
+# credential, without a client program's timing (coturn's own client also times its messages).
+_MAGIC = 0x2112A442
+_ALLOCATE, _ALLOCATE_OK, _ALLOCATE_ERROR = 0x0003, 0x0103, 0x0113
+_USERNAME, _INTEGRITY, _ERROR_CODE, _REALM, _NONCE, _TRANSPORT = (
+    0x0006, 0x0008, 0x0009, 0x0014, 0x0015, 0x0019)
+ANSWER_SECONDS = 10.0
+
+
+def _attribute(kind: int, value: bytes) -> bytes:
+    """A STUN attribute, padded to 4 bytes."""
+    return struct.pack("!HH", kind, len(value)) + value + b"\0" * (-len(value) % 4)
+
+
+def _message(kind: int, transaction: bytes, attributes: bytes) -> bytes:
+    return struct.pack("!HHI", kind, len(attributes), _MAGIC) + transaction + attributes
+
+
+def _attributes(body: bytes) -> dict[int, bytes]:
+    """A STUN message's attributes by type (the first of each)."""
+    found: dict[int, bytes] = {}
+    at = 20
+    while at + 4 <= len(body):
+        kind, length = struct.unpack_from("!HH", body, at)
+        found.setdefault(kind, body[at + 4:at + 4 + length])
+        at += 4 + length + (-length % 4)
+    return found
+
+
+def _exchange(connection: socket.socket, request: bytes, tcp: bool) -> bytes:
+    """Send one request on the connection and read its answer (a datagram, or one message
+    from the TCP stream)."""
+    connection.sendall(request)
+    if not tcp:
+        return connection.recv(2048)
+    answer = b""
+    while len(answer) < 20 or len(answer) < 20 + struct.unpack_from("!H", answer, 2)[0]:
+        chunk = connection.recv(2048)
+        if not chunk:
+            break
+        answer += chunk
+    return answer
+
+
 def allocate(relay: Coturn, username: str, password: str, *, tcp: bool = False) -> bool:
-    """Whether coturn's own test client gets an allocation with these credentials."""
-    command = ["turnutils_uclient", "-u", username, "-w", password, "-e", "127.0.0.1",
-               "-n", "1", "-m", "1", "-y", "-p", str(relay.port),
-               *(["-t"] if tcp else []), "127.0.0.1"]
-    try:
-        done = subprocess.run(command, capture_output=True, timeout=20, check=False)
-    except subprocess.TimeoutExpired:
-        return False
-    return done.returncode == 0
+    """Whether coturn grants a relay allocation for this username and password (long-term
+    credentials: the first request learns the realm and nonce, the second is signed)."""
+    # One connection for both requests: coturn keeps the nonce for this client's address.
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM) as link:
+        link.settimeout(ANSWER_SECONDS)
+        link.connect(("127.0.0.1", relay.port))
+        return _signed_allocate(link, username, password, tcp)
+
+
+def _signed_allocate(link: socket.socket, username: str, password: str, tcp: bool) -> bool:
+    """allocate's two requests on one connection."""
+    transport = _attribute(_TRANSPORT, bytes([17, 0, 0, 0]))  # relay UDP
+    first = _exchange(link, _message(_ALLOCATE, os.urandom(12), transport), tcp)
+    challenge = _attributes(first)
+    if struct.unpack_from("!H", first)[0] != _ALLOCATE_ERROR or _NONCE not in challenge:
+        raise AssertionError(f"coturn did not ask for credentials: {first[:40]!r}")
+    realm, nonce = challenge[_REALM], challenge[_NONCE]
+    signed = (transport + _attribute(_USERNAME, username.encode())
+              + _attribute(_REALM, realm) + _attribute(_NONCE, nonce))
+    transaction = os.urandom(12)
+    # MESSAGE-INTEGRITY covers the message as if it ended with itself (its 24 bytes counted).
+    header = struct.pack("!HHI", _ALLOCATE, len(signed) + 24, _MAGIC) + transaction
+    key = hashlib.md5(f"{username}:{realm.decode()}:{password}".encode()).digest()  # noqa: S324
+    integrity = hmac.new(key, header + signed, hashlib.sha1).digest()
+    answer = _exchange(link, header + signed + _attribute(_INTEGRITY, integrity), tcp)
+    kind = struct.unpack_from("!H", answer)[0]
+    if kind == _ALLOCATE_OK:
+        return True
+    code = _attributes(answer).get(_ERROR_CODE, b"\0\0\0\0")
+    if kind == _ALLOCATE_ERROR and code[2] * 100 + code[3] in (401, 403, 438):
+        return False  # refused: wrong credential, forbidden or a stale nonce
+    raise AssertionError(f"unexpected answer to a signed Allocate: {kind:#06x} {code!r}")
