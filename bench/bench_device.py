@@ -76,13 +76,17 @@ def hint_args(headers: dict[str, str]) -> tuple[str, ...]:
     return tuple(lowered.get(name.lower(), "") for name in device.VARY_HEADERS)
 
 
-def per_call_us(function: Callable[[], object], rounds: int) -> float:
-    """Mean µs per call of `function` over `rounds` calls, after one warm-up call."""
+def per_call_us(function: Callable[[], object], rounds: int, repeats: int = 1) -> float:
+    """Mean µs per call of `function` over `rounds` calls, after one warm-up call; with
+    `repeats`, the least of that many such means (the others met a busy machine)."""
     function()
-    start = time.perf_counter_ns()
-    for _ in range(rounds):
-        function()
-    return (time.perf_counter_ns() - start) / rounds / 1000
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter_ns()
+        for _ in range(rounds):
+            function()
+        best = min(best, (time.perf_counter_ns() - start) / rounds / 1000)
+    return best
 
 
 def summarise(samples: list[float]) -> str:
@@ -217,11 +221,13 @@ def accuracy_table(entries: list[dict[str, Any]], full: bool) -> None:
 
 
 def speed(entries: list[dict[str, Any]]) -> None:
-    """Our µs per call cold and cached over the whole corpus, against the budgets."""
+    """Our µs per call cold and cached over the whole corpus, against the budgets (each UA's
+    figure is the best of three means: on a shared machine the others measure the neighbours)."""
     headers = [request_headers(entry) for entry in entries]
-    cold = [per_call_us(functools.partial(device._classify, *hint_args(h)), 5) for h in headers]
+    cold = [per_call_us(functools.partial(device._classify, *hint_args(h)), 5, 3)
+            for h in headers]
     device.clear_cache()
-    cached = [per_call_us(functools.partial(device.classify_request, environ_headers(h)), 20)
+    cached = [per_call_us(functools.partial(device.classify_request, environ_headers(h)), 20, 3)
               for h in headers]
     print(f"  ours, cold (no cache)     {summarise(cold)}   budget {BUDGET_UNCACHED_US:.0f}")
     print(f"  ours, cached              {summarise(cached)}   budget {BUDGET_CACHED_US:.0f}")
