@@ -330,7 +330,9 @@ _OTHER_DEVICE_SUBSTRINGS: Final = (
     "magicbox", "set-top", "settop", "chromecast",
     "firetv", "fire tv", "shield android tv", "dunehd", "tivo", "boxee", "zeasn", "mbxtwebkit",
     "kazoku", "ciscobrowser", "ekioh/", "netbox", "bdplayer", "blu-ray", "cobalt/", "starboard",
-    "sonos", "alexaservice", "echo show", "ouya", "gamepad", "; shield build", "; shield)",
+    "sonos", "alexaservice", "echo show", "stbapp", "infomir", "vewd", "foxxum", "netrange",
+    "freebox", "humax", "beelink", "ugoos", "formuler", "zidoo", "tanix", "mecool", "vontar",
+    "ouya", "gamepad", "; shield build", "; shield)",
     "zunehd", "walkman", "tolino", "sm-r3", "sm-r5", "sm-r6", "sm-r7", "sm-r8", "sm-r9",
     "sm-v700", "smartwatch", "zenwatch", "moto 360", "gear live", "glass 1", "familyhub",
     "family hub", "(mfp", "canonijcl", "taskalfa", "estation", "coolpix", "skipstone", "nook bn",
@@ -346,7 +348,8 @@ _OTHER_DEVICE_SUBSTRINGS: Final = (
 _FIRE_TV_RE: Final = re.compile(r"; aft[a-z0-9]{1,6}(?:\)| build|;)")
 #: Whole words that name a TV: "Panasonic;VIERA 2015", "... Google TV Build/", "TV Safari";
 #: inside a model name ("Oviera") they do not count.
-_TV_WORD_RE: Final = re.compile(r"\b(?:tv|viera|dtv|stb|watch)\b")
+_TV_WORD_RE: Final = re.compile(
+    r"\b(?:tv|viera|dtv|stb|watch)\b|; (?:x96|h96|t95|mxq|a95x|tx[3-9]|mag\d{3})(?![0-9])")
 #: Tizen: TVs say "SMART-TV" (caught above); watches are SM-R models; phones say "Mobile".
 _TIZEN_PHONE_RE: Final = re.compile(r"tizen.*\bmobile\b")
 
@@ -715,8 +718,7 @@ def _is_other_device(lowered: str) -> bool:
         return True
     if "; aft" in lowered and _FIRE_TV_RE.search(lowered):
         return True
-    return ("tv" in lowered or "viera" in lowered or "stb" in lowered or "watch" in lowered) \
-        and bool(_TV_WORD_RE.search(lowered))
+    return bool(_TV_WORD_RE.search(lowered))
 
 
 def _teams_web(family: str, major: int | None, os_slug: str, chromium_major: int | None) -> str:

@@ -1,9 +1,9 @@
 """Build bench/device_field_corpus.json: real User-Agents from public test suites, each labelled.
 
 Run once by hand when the sources move (`python bench/build_device_corpus.py`); it reads the
-repositories as bare git directories (the `fetch` mirrors under /work/.mirror, or any clone named
-in SOURCES) and writes the corpus, which is committed as data. The bench and the tests read only
-the JSON.
+repositories as git directories under $UA_SOURCES (default /work/.mirror), each at
+OWNER+NAME/repo, and writes the corpus, which is committed as data. The bench and the tests
+read only the JSON.
 
 Every entry keeps its source (repository, commit, file) and the source's own label; the kind and
 the expected path are derived from that label by `kind_of_*` below, then corrected where the
@@ -18,6 +18,7 @@ held-back acceptance corpus is labelled by that project.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -29,7 +30,8 @@ import yaml  # type: ignore[import-untyped]
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "device_field_corpus.json"
-MIRRORS = Path("/work/.mirror")
+#: Where the sources are, each as OWNER+NAME/repo (a bare clone will do); $UA_SOURCES overrides.
+MIRRORS = Path(os.environ.get("UA_SOURCES", "/work/.mirror"))
 
 #: The headers app/device.py reads besides the UA (client hints, X-Requested-With).
 KEPT_HEADERS = {

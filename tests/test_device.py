@@ -604,6 +604,8 @@ ANDROID_CHROME_PHONE = ("Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/5
     "(KHTML, like Gecko) Version/4.0 Chrome/30.0.0.0 Safari/537.36 Vinebre",
     "Mozilla/5.0 (Linux; Android 9; AQUOS-TVX19B) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/103.0.0.0 Mobile Safari/537.36",
+    "Mozilla/5.0 (Linux; Android 9; X96Max_Plus2 Build/PPR1.180610.011) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",  # built: a common Android TV box
     # Yandex's TV browser, and TV Bro (which puts "TV Bro/1.0 " before its web view's UA).
     "Mozilla/5.0 (Linux; Android 11; 4K Google TV Stick Build/RTT0.210829.002; wv) "
     "AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/126.0.6478.134 "
