@@ -346,10 +346,13 @@ _OTHER_DEVICE_SUBSTRINGS: Final = (
 )
 #: Amazon Fire TV models: "; AFTKA)", "; AFTMM Build/".
 _FIRE_TV_RE: Final = re.compile(r"; aft[a-z0-9]{1,6}(?:\)| build|;)")
-#: Whole words that name a TV: "Panasonic;VIERA 2015", "... Google TV Build/", "TV Safari";
+#: Whole words that name a TV anywhere ("Panasonic;VIERA 2015", "(DTV; HTML)", "STB-3000");
 #: inside a model name ("Oviera") they do not count.
-_TV_WORD_RE: Final = re.compile(
-    r"\b(?:tv|viera|dtv|stb|watch)\b|; (?:x96|h96|t95|mxq|a95x|tx[3-9]|mag\d{3})(?![0-9])")
+_TV_WORD_RE: Final = re.compile(r"\b(?:viera|dtv|stb)\b")
+#: Words and box families that name a TV or a watch in the platform's parenthesis ("(Linux;
+#: Android 11; 4K Google TV Stick Build/...", "; Pixel Watch)", "; X96Max_Plus2 Build/").
+_TV_MODEL_RE: Final = re.compile(
+    r"\b(?:tv|watch)\b|; (?:x96|h96|t95|mxq|a95x|tx[3-9]|mag\d{3})(?![0-9])")
 #: Tizen: TVs say "SMART-TV" (caught above); watches are SM-R models; phones say "Mobile".
 _TIZEN_PHONE_RE: Final = re.compile(r"tizen.*\bmobile\b")
 
@@ -718,7 +721,11 @@ def _is_other_device(lowered: str) -> bool:
         return True
     if "; aft" in lowered and _FIRE_TV_RE.search(lowered):
         return True
-    return bool(_TV_WORD_RE.search(lowered))
+    if _TV_WORD_RE.search(lowered):
+        return True
+    # "TV" and "Watch" count only in the platform's parenthesis: elsewhere they may be a phone
+    # app's name ("... Mobile Safari/537.36 SomeTV/2.1"), and its web view is a phone's.
+    return bool(_TV_MODEL_RE.search(lowered, 0, lowered.find(")") + 1 or len(lowered)))
 
 
 def _teams_web(family: str, major: int | None, os_slug: str, chromium_major: int | None) -> str:

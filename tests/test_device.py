@@ -631,6 +631,12 @@ def test_tvs_and_set_top_boxes_cannot_join(ua: str) -> None:
     assert (profile.form, profile.path, profile.store_url) == ("other", "none", None)
 
 
+def test_a_tv_word_after_the_platform_is_no_tv() -> None:
+    """"TV" in a phone app's name (after the platform's parenthesis) leaves the phone a phone."""
+    profile = classify_user_agent(ANDROID_CHROME_PHONE + " Areena TV/4.2")
+    assert (profile.form, profile.path) == ("phone", "app")
+
+
 @pytest.mark.parametrize("ua", [
     # Sonos' controller and Alexa's speakers (built: the shape their players send).
     "Linux UPnP/1.0 Sonos/80.1-55014 (ACR_SonosS2)",
