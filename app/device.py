@@ -338,14 +338,14 @@ _OTHER_DEVICE_SUBSTRINGS: Final = (
     "family hub", "(mfp", "canonijcl", "taskalfa", "estation", "coolpix", "skipstone", "nook bn",
     "bntv", "bnrv", "ebrd1",
     "playstation", "xbox", "nintendo",
-    "qtcarbrowser", "tesla/", "automotive",
+    "qtcarbrowser", "tesla/", "automotive", "polestar",
     "oculusbrowser", "; quest", "picobrowser", "pico neo", "wolvic", " vr ",
     "kaios", "kindle/", "watchos", "(watch;", "wearos", "wear os", "kobo touch", "kobo ereader",
     "pocketbook",
     "brightsign", "adapi", "nintendo", "vcc;", "qtembedded",
 )
-#: Amazon Fire TV models: "; AFTKA)", "; AFTMM Build/".
-_FIRE_TV_RE: Final = re.compile(r"; aft[a-z0-9]{1,6}(?:\)| build|;)")
+#: Amazon Fire TV models ("; AFTKA)", "; AFTMM Build/") and Echo Show speakers ("; AEOCH").
+_FIRE_TV_RE: Final = re.compile(r"; a(?:ft|eo)[a-z0-9]{1,6}(?:\)| build|;)")
 #: Whole words that name a TV anywhere ("Panasonic;VIERA 2015", "(DTV; HTML)", "STB-3000");
 #: inside a model name ("Oviera") they do not count.
 _TV_WORD_RE: Final = re.compile(r"\b(?:viera|dtv|stb)\b")
@@ -719,7 +719,7 @@ def _is_other_device(lowered: str) -> bool:
         return True
     if "tizen" in lowered and not _TIZEN_PHONE_RE.search(lowered):
         return True
-    if "; aft" in lowered and _FIRE_TV_RE.search(lowered):
+    if ("; aft" in lowered or "; aeo" in lowered) and _FIRE_TV_RE.search(lowered):
         return True
     if _TV_WORD_RE.search(lowered):
         return True

@@ -385,6 +385,10 @@ def apply_product_rules(entry: dict[str, Any]) -> None:
             "AppleWebKit" in ua and "Safari/" not in ua and not IOS_BROWSERS.search(ua):
         entry["kind"] = "in-app"
         entry["note"] = "product rule: an iOS UA without Safari/ or a browser's token is a web view"
+    if entry["kind"] == "tablet" and re.search(r"; AEO[A-Z]{2}\b", ua, re.IGNORECASE):
+        entry["kind"] = "other-device"
+        entry["note"] = ("product rule: an Echo Show (AEO..) is a smart display that cannot run "
+                         "Teams, as the speakers cannot")
     if entry["kind"] == "tablet" and "Windows NT" in ua and "Windows Phone" not in ua:
         entry["kind"] = "desktop"
         entry["note"] = "product rule: Windows tablets and convertibles are computers (web)"

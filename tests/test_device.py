@@ -641,6 +641,9 @@ def test_a_tv_word_after_the_platform_is_no_tv() -> None:
     # Sonos' controller and Alexa's speakers (built: the shape their players send).
     "Linux UPnP/1.0 Sonos/80.1-55014 (ACR_SonosS2)",
     "AlexaService/2.2.305814.0 (Linux;Android 9) ExoPlayerLib/2.8.4",
+    # An Echo Show's browser (built: Amazon's Echo models are named AEO..).
+    "Mozilla/5.0 (Linux; Android 7.1.2; AEOCH Build/NS6297) AppleWebKit/537.36 (KHTML, like "
+    "Gecko) Silk/120.3.1 like Chrome/120.0.6099.230 Safari/537.36",
 ])
 def test_speakers_are_devices_not_tools(ua: str) -> None:
     """A speaker is a person's device that cannot join, not a crawler."""
