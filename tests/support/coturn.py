@@ -61,6 +61,19 @@ def _listening(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
+def _answers_udp(port: int) -> bool:
+    """Whether coturn answers a STUN Binding request on UDP port (its UDP listener starts
+    apart from the TCP one, and may come up later)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.settimeout(0.5)
+        try:
+            probe.sendto(struct.pack("!HHI", 0x0001, 0, 0x2112A442) + os.urandom(12),
+                         ("127.0.0.1", port))
+            return len(probe.recv(2048)) >= 20
+        except OSError:  # refused (not listening yet) or no answer in time
+            return False
+
+
 @contextmanager
 def coturn(folder: Path, secret: str, *, udp: bool = True,
            config: Path | None = None) -> Iterator[Coturn]:
@@ -85,7 +98,7 @@ def coturn(folder: Path, secret: str, *, udp: bool = True,
                                    start_new_session=True)
     try:
         deadline = time.monotonic() + START_SECONDS
-        while not _listening(port):
+        while not _listening(port) or (udp and not _answers_udp(port)):
             if process.poll() is not None:
                 raise RuntimeError(f"coturn exited with {process.returncode}:\n"
                                    f"{log.read_text(errors='replace')[-2000:]}")
@@ -110,6 +123,7 @@ _ALLOCATE, _ALLOCATE_OK, _ALLOCATE_ERROR = 0x0003, 0x0103, 0x0113
 _USERNAME, _INTEGRITY, _ERROR_CODE, _REALM, _NONCE, _TRANSPORT = (
     0x0006, 0x0008, 0x0009, 0x0014, 0x0015, 0x0019)
 ANSWER_SECONDS = 10.0
+UDP_TRIES = 5
 
 
 def _attribute(kind: int, value: bytes) -> bytes:
@@ -135,9 +149,17 @@ def _attributes(body: bytes) -> dict[int, bytes]:
 def _exchange(connection: socket.socket, request: bytes, tcp: bool) -> bytes:
     """Send one request on the connection and read its answer (a datagram, or one message
     from the TCP stream)."""
-    connection.sendall(request)
     if not tcp:
+        # UDP may lose a datagram: send again, as STUN clients do, until the answer comes.
+        for _ in range(UDP_TRIES - 1):
+            connection.sendall(request)
+            try:
+                return connection.recv(2048)
+            except TimeoutError:
+                continue
+        connection.sendall(request)
         return connection.recv(2048)
+    connection.sendall(request)
     answer = b""
     while len(answer) < 20 or len(answer) < 20 + struct.unpack_from("!H", answer, 2)[0]:
         chunk = connection.recv(2048)
