@@ -19,7 +19,8 @@ SECTION = '[data-check="{check}"]'
 # States a check passes through on its way to a result; every other state is a result.
 # "ready" is the state before the check ran; the speaker's "playing" waits for the person.
 UNDER_WAY = frozenset({"ready", "checking", "watching", "listening", "hearing",
-                       "measuring-rtt", "measuring-download", "measuring-upload", "playing"})
+                       "measuring-rtt", "measuring-download", "measuring-upload",
+                       "measuring-media", "playing"})
 
 
 class _Page:
