@@ -9,13 +9,13 @@ fresh context with one page, as a Windows Chrome (e2e/devices.py's desktop()).
 from __future__ import annotations
 
 import contextlib
-import time
 from typing import Any
 
 from playwright.sync_api import Browser, ConsoleMessage
 from playwright.sync_api import Error as PlaywrightError
 
 from e2e.devices import desktop
+from e2e.engines.driver import poll
 
 
 class ChromiumDriver:
@@ -51,23 +51,8 @@ class ChromiumDriver:
 
     def wait_until(self, function: str, *args: Any, timeout: float = 15.0) -> Any:
         """Call function until truthy (tolerating a page that is being replaced)."""
-        deadline = time.monotonic() + timeout
-        last: Any = None
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError(f"not true within {timeout} s: {function[:120]!r}, "
-                                   f"last {last!r}")
-            try:
-                answer = self.evaluate(function, *args)
-            except PlaywrightError as error:  # the page navigated away during the call
-                last = str(error).splitlines()[0]
-                time.sleep(0.1)
-                continue
-            if answer:
-                return answer
-            last = answer
-            self.page.wait_for_timeout(50)
+        return poll(lambda _left: self.evaluate(function, *args), function, timeout,
+                    (PlaywrightError,))
 
     def click(self, selector: str) -> None:
         """A trusted click, after Playwright's checks that the element can be clicked."""

@@ -7,6 +7,7 @@ objects (e2e/engines/pages.py) are written against this protocol only.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -48,3 +49,27 @@ class Driver(Protocol):
 # What the engine fixtures hand a test (e2e/engines/conftest.py's open_driver): opens a Driver
 # of the case's engine, e.g. open_driver(media="denied"), closed and checked for errors after.
 OpenDriver = Callable[..., Driver]
+
+
+def poll(call: Callable[[float], Any], function: str, timeout: float,
+         changing: tuple[type[Exception], ...], pause: float = 0.05) -> Any:
+    """Driver.wait_until for every engine: call(seconds left) until it answers something
+    truthy, and return that; an exception in changing (the page was replaced during the call)
+    counts as a falsy answer. TimeoutError with the last answer after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"not true within {timeout} s: {function[:160]!r}, "
+                               f"last {last!r}")
+        try:
+            answer = call(left)
+        except changing as error:
+            last = str(error).splitlines()[0] if str(error) else repr(error)
+            time.sleep(0.1)
+            continue
+        if answer:
+            return answer
+        last = answer
+        time.sleep(pause)

@@ -25,6 +25,7 @@ from typing import Any
 
 from websockets.sync.client import ClientConnection, connect
 
+from e2e.engines.driver import poll
 from e2e.engines.scripts import FIND, as_json_call
 
 FIREFOX = "/usr/bin/firefox-esr"
@@ -235,25 +236,10 @@ class FirefoxDriver:
 
     def wait_until(self, function: str, *args: Any, timeout: float = 15.0) -> Any:
         """Call function until truthy (tolerating a page that is being replaced)."""
-        deadline = time.monotonic() + timeout
-        last: Any = None
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError(f"not true within {timeout} s: {function[:120]!r}, "
-                                   f"last {last!r}")
-            try:
-                # Asked from here, not polled inside the page: a call whose page is replaced
-                # meanwhile may never answer, so each call is short and has its own limit.
-                answer = self._call(as_json_call(function), list(args), min(left, 10.0))
-            except (BiDiError, TimeoutError) as error:  # the page navigated away meanwhile
-                last = str(error)
-                time.sleep(0.1)
-                continue
-            if answer:
-                return answer
-            last = answer
-            time.sleep(0.05)
+        # Asked from here, not polled inside the page: a call whose page is replaced
+        # meanwhile may never answer, so each call is short and has its own limit.
+        return poll(lambda left: self._call(as_json_call(function), list(args), min(left, 10.0)),
+                    function, timeout, (BiDiError, TimeoutError))
 
     def click(self, selector: str) -> None:
         """A real mouse click in the middle of the first visible element matching selector."""

@@ -31,7 +31,6 @@ import os
 import select
 import signal
 import subprocess
-import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -44,6 +43,7 @@ from selenium.webdriver.remote.remote_connection import RemoteConnection
 from selenium.webdriver.webkitgtk.options import Options
 from selenium.webdriver.webkitgtk.service import Service
 
+from e2e.engines.driver import poll
 from e2e.engines.scripts import FIND
 
 WEBDRIVER = "/usr/bin/WebKitWebDriver"
@@ -232,18 +232,8 @@ class WebKitDriver:
     def wait_until(self, function: str, *args: Any, timeout: float = 15.0) -> Any:
         """Call function until it answers something truthy; that answer. A call made while
         the page is changing (a navigation) counts as a falsy answer."""
-        end = time.monotonic() + timeout
-        value: Any = None
-        while True:
-            try:
-                value = self.evaluate(function, *args)
-            except (WebDriverException, RuntimeError) as error:
-                value = error
-            if value and not isinstance(value, Exception):
-                return value
-            if time.monotonic() >= end:
-                raise TimeoutError(f"not true within {timeout} s: {function[:160]} → {value!r}")
-            time.sleep(POLL_SECONDS)
+        return poll(lambda _left: self.evaluate(function, *args), function, timeout,
+                    (WebDriverException, RuntimeError), pause=POLL_SECONDS)
 
     def click(self, selector: str) -> None:
         """Click the first rendered element matching selector, with WebKit's own input events
