@@ -83,10 +83,27 @@ def upgrade(app: Flask, revision: str = "head") -> None:
     from alembic import command
 
     config = alembic_config()
-    with app.extensions[_EXTENSION].begin() as connection:
-        # env.py migrates this connection instead of making its own app and engine.
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    with app.extensions[_EXTENSION].connect() as connection:
+        # SQLite alters a table by copying it and dropping the old one. With foreign keys on,
+        # dropping invites would delete every report (ON DELETE CASCADE), so SQLite's own
+        # procedure is followed: keys off outside the transaction, checked before the commit.
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                # env.py migrates this connection instead of making its own app and engine.
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise RuntimeError(f"the migration broke {len(broken)} references")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 def is_reachable(target: Engine) -> bool:

@@ -89,6 +89,11 @@ invites = Table(
     # Who made the link, for the invite's page: the team shares every invite (README,
     # "Decisions"), but each knows whom to ask. Empty for the command line.
     Column("created_by", Integer, ForeignKey("staff.id", ondelete="SET NULL")),
+    # What happened at the appointment (app/outcomes.py's OUTCOMES), recorded by staff after
+    # its time; editable until the purge, which adds it to insight_counts and deletes the row.
+    Column("outcome", String(24)),
+    Column("outcome_at", UTCDateTime),
+    Column("outcome_by", Integer, ForeignKey("staff.id", ondelete="SET NULL")),
 )
 
 # What the customer's browser reported, as validated by app/report_contract.py. The browser's own
@@ -243,4 +248,18 @@ feedback = Table(
     Column("contact", String(200)),
     Column("answered_at", UTCDateTime),
     Column("answered_by", Integer, ForeignKey("staff.id", ondelete="SET NULL")),
+)
+
+# Anonymous counters the purge leaves behind (app/outcomes.py): per appointment month, how many
+# purged invites had each value of one coarse dimension (device kind, browser family, a check's
+# final status, the readiness summary, ...) with each outcome ("none" when nobody recorded one).
+# One dimension per row, never a combination, so no row describes a person.
+insight_counts = Table(
+    "insight_counts",
+    metadata,
+    Column("month", String(7), primary_key=True),
+    Column("dimension", String(24), primary_key=True),
+    Column("value", String(32), primary_key=True),
+    Column("outcome", String(24), primary_key=True),
+    Column("count", Integer, nullable=False),
 )

@@ -133,3 +133,23 @@ def test_report_moments_migration_bounds_the_browsers_clock(app: Flask) -> None:
     assert repaired.latest_device == {"form": "phone"}
     untouched = invite_rows[2]
     assert (untouched.latest_summary, untouched.latest_checks) == ("not-ready", None)
+
+
+def test_a_migration_that_copies_invites_keeps_their_reports(app: Flask) -> None:
+    """SQLite alters invites by copying the table and dropping the old one. With foreign keys
+    on, the drop would cascade to every report; db.upgrade turns them off for the migration
+    and checks them before committing, so 0009's change to invites loses nothing."""
+    _downgrade(app, "0008")
+    moment = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    invites_0008 = table("invites", *[column(c.name, c.type) for c in db.invites.c
+                                      if not c.name.startswith("outcome")])
+    with app.extensions["valmis.db"].begin() as connection:
+        connection.execute(insert(invites_0008).values(
+            id=7, token_hash="7" * 64, appointment_at=moment, language="fi", created_at=moment))
+        connection.execute(insert(db.reports).values(
+            invite_id=7, report_id="0" * 36, received_at=moment, kind="readiness",
+            effective_at=moment, body={}))
+    db.upgrade(app)
+    with app.extensions["valmis.db"].connect() as connection:
+        assert connection.execute(select(db.reports.c.invite_id)).scalars().all() == [7]
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

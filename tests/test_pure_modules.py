@@ -27,6 +27,7 @@ PURE_MODULES = (
     "app.invites",
     "app.languages",
     "app.organisation",
+    "app.outcomes",
     "app.readiness",
     "app.report_contract",
     "app.steps",
