@@ -38,5 +38,18 @@ DIMENSIONS = (
     "asked-help",
 )
 
+# The values each dimension takes; anything else, or nothing known, counts as "unknown".
+# device-kind, os-family and browser-family are the report's device.form/os/browser as
+# app/device.py names them; path and summary the report contract's enums; camera, microphone,
+# speaker and connection are the final status of that check (report_contract.CHECK_STATUSES),
+# "not-run" when the latest report had none. Help asked and the wizard used are yes or no.
+UNKNOWN = "unknown"
+DEVICE_KINDS = ("desktop", "phone", "tablet", "other")
+OS_FAMILIES = ("windows", "macos", "linux", "chromeos", "ios", "ipados", "android", "other")
+BROWSER_FAMILIES = ("chrome", "edge", "firefox", "safari", "samsung-internet", "opera", "ie",
+                    "yandex", "brave", "chromium", "other")
+YES_NO = ("yes", "no")
+NOT_RUN = "not-run"
+
 # A cell counting fewer customers than this is shown as "fewer than 5", never as its number.
 SMALLEST_SHOWN = 5
