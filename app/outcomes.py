@@ -136,7 +136,7 @@ def _check_status(checks: Any, name: str) -> str:
     return _word(status, CHECK_STATUSES[name])
 
 
-def dimension_values(invite: Mapping[str, Any]) -> dict[str, str]:
+def dimension_values(invite: Mapping[Any, Any]) -> dict[str, str]:
     """One coarse value for each of DIMENSIONS from an invite's row (a mapping of columns).
 
     Only the columns that already sum up the reports are read: device words, path, check
@@ -161,7 +161,7 @@ def dimension_values(invite: Mapping[str, Any]) -> dict[str, str]:
     return {dimension: values[dimension] for dimension in DIMENSIONS}
 
 
-def counts_of(rows: Iterable[Mapping[str, Any]]) -> Counter[CountKey]:
+def counts_of(rows: Iterable[Mapping[Any, Any]]) -> Counter[CountKey]:
     """What purging these invite rows adds to the counters: one per dimension per invite."""
     counts: Counter[CountKey] = Counter()
     for invite in rows:
@@ -184,9 +184,9 @@ def add_counts(connection: Connection, counts: Mapping[CountKey, int]) -> None:
         return
     months = sorted({key[0] for key in counts})
     existing = {
-        (row.month, row.dimension, row.value, row.outcome): row.count
+        (row["month"], row["dimension"], row["value"], row["outcome"]): row["count"]
         for row in connection.execute(
-            select(insight_counts).where(insight_counts.c.month.in_(months)))}
+            select(insight_counts).where(insight_counts.c.month.in_(months))).mappings()}
     new_rows = []
     for key, count in sorted(counts.items()):
         if count <= 0:
@@ -207,5 +207,5 @@ def add_counts(connection: Connection, counts: Mapping[CountKey, int]) -> None:
 
 def all_counts(connection: Connection) -> dict[CountKey, int]:
     """Every counter, for tests and the insights page: {(month, dimension, value, outcome): n}."""
-    return {(row.month, row.dimension, row.value, row.outcome): row.count
-            for row in connection.execute(select(insight_counts))}
+    return {(row["month"], row["dimension"], row["value"], row["outcome"]): row["count"]
+            for row in connection.execute(select(insight_counts)).mappings()}
