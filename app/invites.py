@@ -161,6 +161,14 @@ def invites_between(connection: Connection, start: datetime, end: datetime) -> l
         .order_by(invites.c.appointment_at, invites.c.id)))
 
 
+def count_without_outcome(connection: Connection, since: datetime, until: datetime) -> int:
+    """How many invites with an appointment from since up to until have no outcome."""
+    return int(connection.execute(
+        select(func.count()).select_from(invites)
+        .where(invites.c.appointment_at >= since, invites.c.appointment_at <= until,
+               invites.c.outcome.is_(None))).scalar_one())
+
+
 def delete_invite(connection: Connection, invite_id: int) -> bool:
     """Delete one invite and its reports at once; False when there was no such invite."""
     # As in purge_expired: explicit, so that no report outlives its invite without cascades.
