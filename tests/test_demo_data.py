@@ -43,8 +43,9 @@ def test_the_command_fills_counts_and_marks_its_data(app: Flask) -> None:
     result = app.test_cli_runner().invoke(args=["demo-data", "--seed", "7"])
     assert result.exit_code == 0, result.output
     assert "DEMO DATA" in result.output
-    made, purged = (int(n) for n in re.search(
-        r"Made (\d+) demo invite.*Purged (\d+) invite", result.output, re.S).groups())
+    said = re.search(r"Made (\d+) demo invite.*Purged (\d+) invite", result.output, re.S)
+    assert said
+    made, purged = (int(n) for n in said.groups())
     assert made >= 300 and purged >= 200
     engine = app.extensions["valmis.db"]
     with engine.connect() as connection:
