@@ -48,7 +48,7 @@ def set_outcome(server: LiveServer, token: str, outcome: str) -> None:
 
 
 def test_an_outcome_recorded_by_keyboard_shows_on_the_dashboard(
-        page: Page, live_server: LiveServer, axe: Axe) -> None:
+        page: Page, live_server: LiveServer, axe: Axe, artifacts: object) -> None:
     """Tab from the appointment's link to its outcome buttons, press Enter: the dashboard
     comes back at the row with that outcome pressed and named; a change by someone else
     arrives live with the keyboard still on its button."""
@@ -88,6 +88,9 @@ def test_an_outcome_recorded_by_keyboard_shows_on_the_dashboard(
     expect(cell).to_contain_text(f"{words('Outcome:')} {after_help}")
     expect(cell).not_to_contain_text(words("No outcome yet"))
     assert_no_axe_violations(axe, page)
+    # The Outcome column is the table's last: scrolled into view for the screenshot.
+    page.locator(".table-wrap").evaluate("element => { element.scrollLeft = 10000; }")
+    page.screenshot(path=f"{artifacts}/staff-dashboard-outcome.png", full_page=True)
 
     # Someone else changes it while the keyboard is on this button: the next poll swaps the
     # cell in and the focus stays on the same button of the new cell.
@@ -105,3 +108,4 @@ def test_an_outcome_recorded_by_keyboard_shows_on_the_dashboard(
     expect(pressed).to_have_count(1)
     expect(pressed).to_contain_text(words("Switched to a phone call"))
     assert_no_axe_violations(axe, page)
+    page.screenshot(path=f"{artifacts}/staff-invite-outcome.png", full_page=True)

@@ -6,6 +6,7 @@ the sums of what was purged, once each, in the same transaction as the deletion.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -324,5 +325,15 @@ def test_counters_are_exactly_the_sums_of_what_was_purged(
     with engine.connect() as connection:
         counts = outcomes.all_counts(connection)
     assert counts == dict(expected)
+    # Nothing but the vocabulary: a month, a dimension, one of its words, an outcome.
+    words = {"all": ("all",), "used-wizard": outcomes.YES_NO, "asked-help": outcomes.YES_NO,
+             "device-kind": outcomes.DEVICE_KINDS, "os-family": outcomes.OS_FAMILIES,
+             "browser-family": outcomes.BROWSER_FAMILIES, "path": PATHS, "summary": SUMMARIES,
+             **{name: (*CHECK_STATUSES[name], outcomes.NOT_RUN)
+                for name in outcomes.CHECK_DIMENSIONS}}
+    for month, dimension, value, outcome in counts:
+        assert re.fullmatch(r"[0-9]{4}-[0-9]{2}", month)
+        assert value in (*words[dimension], outcomes.UNKNOWN)
+        assert outcome in (*outcomes.OUTCOMES, outcomes.NO_OUTCOME)
     for dimension in outcomes.DIMENSIONS:
         assert sum(n for (_m, d, _v, _o), n in counts.items() if d == dimension) == purged
