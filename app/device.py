@@ -37,6 +37,20 @@ Values
   "Android WebView"; a browser's own package (most end in "browser") and "XMLHttpRequest" (a
   page's own fetch) name nothing. Camera and microphone usually fail in these (TEAMS-FACTS),
   hence "open-in-browser".
+  Android web views: since Lollipop the UA says "; wv)" (Android CDD 3.4.1); before it, and in
+  apps that drop the token, "Version/4.0" before "Chrome/" is the mark (developer.chrome.com,
+  "Chrome for Android User-Agent": Chrome itself never sends "Version/"; KitKat's web view said
+  "Chrome/30.0.0.0"). Browsers built on the web view (UC, QQ, MIUI, Focus, DuckDuckGo...) name
+  themselves and stay browsers, as do the makers' own Chromium browsers of those years (LG's) and
+  Samsung's old one ("Version/1.5"); so does KitKat's stock browser, which shares the web view's
+  UA but sends its package "com.android.browser" in X-Requested-With. The sources disagree on the
+  rest (the same shape is labelled phone and web view), so the product decides by the cost of
+  each mistake on a Teams join: a real browser taken for a web view is shown the way out first,
+  with "Continue here anyway" one tap away; a web view taken for a browser goes on to checks and
+  a join that fail inside the app. Hence a "Version/4.0 Chrome/" UA that names no browser is a
+  web view. Client Hints add nothing here: Android WebView sends its "Android WebView" brand
+  (read above) only with its default UA, which already says "; wv)" (Android Developers blog,
+  "User-Agent Reduction on Android WebView", December 2024), so no more hints are asked for.
 - path: "web" for computers, "app" for phones and tablets, "open-in-browser" for in-app
   browsers and web views, "none" for bots and devices that cannot join.
 - teams_web: only for path "web" (else None); thresholds are the constants below.
@@ -399,7 +413,8 @@ _IN_APP_RULES: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
 # Browsers on iOS are all WebKit; these name themselves, so their UA lacking "Safari/" (or
 # appearing in a Mac UA) means something else than a bare web view.
 _IOS_BROWSER_RE: Final = re.compile(
-    r"CriOS/|FxiOS/|EdgiOS/|OPiOS/|OPT/|YaBrowser/|DuckDuckGo/|Ddg/|Brave/|Focus/|Coast/|Mercury/"
+    r"CriOS/|FxiOS/|EdgiOS/|OPiOS/|OPT/|YaBrowser/|DuckDuckGo/|Ddg/|Brave/|Focus/|Coast/|Mercury/|"
+    r"UCBrowser/|MQQBrowser/"
 )
 _IOS_DEVICE_RE: Final = re.compile(r"\((?:iPhone|iPad|iPod)\b")
 _MAC_WEBVIEW_NOT_RE: Final = re.compile(
@@ -456,6 +471,18 @@ def _recased(match: re.Match[str]) -> str:
     """The browsers' own casing of a lower-cased token."""
     return _RECASED[match.group(0)]
 
+
+#: Browsers built on Android's web view name themselves after its "Version/4.0 Chrome/..." (UC,
+#: QQ, Quark, MIUI, Huawei, OPPO, vivo, Lenovo, 360, Maxthon, Focus, DuckDuckGo, Opera...).
+_WEB_VIEW_BROWSER_RE: Final = re.compile(
+    r"browser|\buc[a-z]*/|quark/|focus/|klar/|duckduckgo/|ddg/|maxthon|opr/|opt/|opera|puffin|"
+    r"silk/|epic/|acheetahi|edga/|edge/|vivaldi|brave|whale/|kiwi|corom/|swing\(and\)|^browse/|"
+    r"; cake\b", re.IGNORECASE)
+#: The Chromium builds makers shipped as their phones' own browser with "Version/4.0" (WhichBrowser
+#: names them "LG Browser"; Lenovo's and AOSP builds' stock browsers share 38.0.2125.102). The
+#: system web view of those years said "Chrome/NN.0.0.0" (Chromium's android_webview).
+_VENDOR_BROWSER_RE: Final = re.compile(
+    r"Chrome/(?:30\.0\.1599\.103|34\.0\.1847\.118|38\.0\.2125\.(?:0|102)) ", re.IGNORECASE)
 
 #: Android apps' packages (X-Requested-With) and the app's name; other apps' packages make
 #: "Android WebView", and a browser's own package (most name themselves "...browser") nothing.
@@ -684,13 +711,35 @@ def _in_app(ua: str, os_slug: str, hints: _Hints) -> str | None:
 
 def _in_app_by_package(requested_with: str, os_slug: str) -> str | None:
     """The app an Android web view's X-Requested-With names; None for a browser or no header."""
+    package = _package(requested_with, os_slug)
+    if package is None or _is_browser_package(package):
+        return None
+    return _APP_PACKAGES.get(package, "Android WebView")
+
+
+def _package(requested_with: str, os_slug: str) -> str | None:
+    """The Android package X-Requested-With names, lower-cased; None when it names none."""
     package = requested_with.strip().lower()
     if not package or os_slug != "android" or package == "xmlhttprequest" or "." not in package:
         # Pages' own fetches send "XMLHttpRequest"; only Android web views send a package.
         return None
-    if package in _BROWSER_PACKAGES or "browser" in package:
-        return None
-    return _APP_PACKAGES.get(package, "Android WebView")
+    return package
+
+
+def _is_browser_package(package: str) -> bool:
+    """Whether an Android package is a browser's own (most name themselves "...browser")."""
+    return package in _BROWSER_PACKAGES or "browser" in package
+
+
+def _is_unmarked_web_view(ua: str, requested_with: str) -> bool:
+    """An Android web view from before the "; wv" token: "Version/4.0" and "Chrome/" (module
+    docstring), naming no browser of its own, and no browser's package in X-Requested-With."""
+    if "Version/4.0" not in ua or "Chrome/" not in ua or _WEB_VIEW_BROWSER_RE.search(ua):
+        return False
+    if _VENDOR_BROWSER_RE.search(ua):
+        return False  # LG's and other makers' own Chromium browsers of the KitKat-Lollipop years
+    package = _package(requested_with, "android")
+    return package is None or not _is_browser_package(package)
 
 
 def _is_bot(lowered: str) -> bool:
@@ -1031,6 +1080,8 @@ def _classify_unguarded(
     system = _operating_system(ua, parsed.os.family, hints)
     form = _form(ua, system, hints, parsed)
     in_app = _in_app(ua, system.os, hints) or _in_app_by_package(requested_with, system.os)
+    if in_app is None and system.os == "android" and _is_unmarked_web_view(ua, requested_with):
+        in_app = "Android WebView"
     if form is None:
         if in_app is not None:
             form = _Form("phone")  # an app's web view that names no system ("[FBAN/FB4A;...]")

@@ -13,6 +13,16 @@ desktop mode, which sends a computer's UA, is left out as "ambiguous" (only the 
 an Android app's web view is in-app even where the source calls it a phone. A UA two sources
 label differently is left out as "disputed". Matomo device-detector's fixtures are NOT used: the
 held-back acceptance corpus is labelled by that project.
+
+Android web views without "; wv)" ("Version/4.0 Chrome/..."): WhichBrowser's label for them is
+"using Chromium WebView" with no browser name, which counts as in-app; yauaa says "Browser
+Webview", uap-core "Chrome Mobile WebView". ua-parser-js's device tests and woothee label only the
+device, so their "phone" says nothing about the browser; those entries keep the source's label
+and count against app/device.py where it calls the UA a web view (its docstring gives the
+product's reason). yauaa also calls browsers built on the web view that name themselves (Focus,
+DuckDuckGo, UC, Quark) web views, where WhichBrowser labels the same browsers browsers: those
+entries, without "; wv)", are left out as disputed. The lower-cased sample is chosen by a hash of
+the UA, so relabelling one entry leaves the others' sample alone.
 """
 
 from __future__ import annotations
@@ -22,6 +32,7 @@ import os
 import re
 import subprocess
 import sys
+import zlib
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -149,6 +160,10 @@ WHICH_DEVICE = {
 }
 
 
+#: WhichBrowser's "using" names for web views: with no browser name, an app's web view.
+WHICH_WEB_VIEWS = {"Chromium WebView", "Crosswalk WebView", "Amazon WebView"}
+
+
 def _header_block(raw: Any) -> dict[str, str]:
     if isinstance(raw, dict):
         return {str(k): str(v) for k, v in raw.items()}
@@ -179,12 +194,18 @@ def whichbrowser() -> None:
                 kind = "in-app" if str(ua).startswith("Mozilla/") else None
             headers = {KEPT_HEADERS[k.lower()]: v for k, v in raw.items()
                        if k.lower() in KEPT_HEADERS and k.lower() != "user-agent"}
-            if headers.get("X-Requested-With") and kind in ("phone", "tablet"):
+            using_raw = browser.get("using") or {}
+            using = using_raw.get("name", "") if isinstance(using_raw, dict) else str(using_raw)
+            if using in WHICH_WEB_VIEWS and not browser.get("name") and kind in ("phone", "tablet"):
+                # WhichBrowser's own label for an app's web view: the engine it uses, and no
+                # browser ("Chromium WebView" for "Version/4.0 Chrome/NN.0.0.0" or "; wv)").
+                kind = "in-app"
+            if headers.get("X-Requested-With") and kind in ("phone", "tablet") and (
+                    (using and not browser.get("name")) or browser_type.startswith("app")):
                 # An app's package names its own web view; a browser's package is a browser.
-                using = (browser.get("using") or {}).get("name", "")
-                if (using and not browser.get("name")) or browser_type.startswith("app"):
-                    kind = "in-app"
-            label = f"device.type={device_type}; browser.type={browser_type or '-'}"
+                kind = "in-app"
+            label = f"device.type={device_type}; browser.type={browser_type or '-'}" + (
+                f"; using={using}" if using else "")
             add(ua, kind, repo.source(path), label, headers)
 
 
@@ -296,10 +317,11 @@ def derived() -> None:
     real = [e for e in entries if e["kind"] in ("phone", "tablet", "desktop")
             and e["ua"].startswith("Mozilla/5.0 (") and not e.get("headers")]
     step = max(1, len(real) // 400)
-    for entry in real[::step]:
+    # Chosen by a hash of the UA, so that relabelling other entries leaves the sample alone.
+    for entry in (e for e in real if zlib.crc32(e["ua"].encode()) % step == 0):
         add(entry["ua"].lower(), entry["kind"], entry["source"],
             entry["label"], note="derived: the source's UA lower-cased")
-    chrome_phones = [e for e in entries if e["kind"] == "phone" and not e.get("headers")
+    chrome_phones = [e for e in entries if e["kind"] in ("phone", "in-app") and not e.get("headers")
                      and all(token in e["ua"] for token in ("Chrome/", "Android", "Version/4.0",
                                                              "Mobile Safari/"))
                      and "; wv)" not in e["ua"]]
@@ -356,6 +378,10 @@ def main() -> None:
         out.write("\n ]\n}\n")
 
 
+#: Browsers built on Android's web view that name themselves (as app/device.py reads them).
+NAMED_WEB_VIEW_BROWSER = re.compile(
+    r"browser|\buc[a-z]*/|quark/|focus/|klar/|duckduckgo/|ddg/|maxthon|opr/|opt/|opera|puffin|"
+    r"silk/|epic/|acheetahi|edga/|vivaldi|brave|whale/|kiwi|; cake\b", re.IGNORECASE)
 IOS_BROWSERS = re.compile(
     r"CriOS/|FxiOS/|EdgiOS/|OPiOS/|OPT/|YaBrowser/|DuckDuckGo/|Ddg/|Brave/|Focus/|Coast/|Mercury/|"
     r"Opera Mini|UCBrowser|MQQBrowser|Puffin")
@@ -364,7 +390,7 @@ IOS_BROWSERS = re.compile(
 def apply_product_rules(entry: dict[str, Any]) -> None:
     """Where app/device.py's documented rules give another path than the source's kind."""
     ua, headers = entry["ua"], entry.get("headers", {})
-    if entry["kind"] == "phone" and "KaiOS" in ua:
+    if entry["kind"] == "phone" and "kaios" in ua.lower():  # "KaiOS/2.5", "KAIOS/2.0"
         entry["path"] = "none"
         entry["note"] = "product rule: KaiOS feature phones cannot join (path none)"
     if entry["kind"] in ("phone", "tablet") and not headers.get("Sec-CH-UA-Platform") and (
@@ -378,6 +404,12 @@ def apply_product_rules(entry: dict[str, Any]) -> None:
     if requested_with and "browser" in requested_with.lower() and entry["kind"] == "in-app":
         entry["kind"] = "phone"  # a browser built on the web view names its own package
         entry["note"] = "product rule: a browser's package in X-Requested-With is a browser"
+    if (entry["kind"] == "in-app" and "; wv)" not in ua and NAMED_WEB_VIEW_BROWSER.search(ua)
+            and all(label.endswith("AgentClass=Browser Webview") for label in entry["labels"])):
+        # yauaa calls every browser built on Android's web view a web view; WhichBrowser labels
+        # the same browsers (Focus, DuckDuckGo, UC, Quark, Mint) browsers, and app/device.py
+        # takes a browser that names itself for the browser the person chose.
+        entry["disputed"] = "yauaa: a web view; WhichBrowser: a browser that names itself"
     if entry["kind"] in ("phone", "tablet") and "; wv)" in ua:
         entry["kind"] = "in-app"
         entry["note"] = "product rule: Android's '; wv)' marks an app's web view"
