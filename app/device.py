@@ -16,6 +16,12 @@ Values
   watches, e-ink readers, printers and signage, KaiOS feature phones. Bots include monitoring
   and preview services that send a whole browser UA and only add their name (synthetic
   monitoring, thumbnailers, scanners).
+  Feature phones and the early smartphones' browsers (MIDP, Opera Mini and Mobile, Windows Phone,
+  webOS, Maemo, Tizen phones) are "phone" on os "other": the app path with no store link, and the
+  page's device step lets the person choose. So is a bare handset name, a maker and a model
+  number and nothing else ("LG265", "NOKIAE5-00", "SIE-3118"), which the oldest phones send:
+  taken for a tool, the customer's visit would not count as opened; none of the field corpus'
+  2,796 bots sends such a name, and one that did would only count as an open.
 - os: "windows" | "macos" | "linux" | "chromeos" | "ios" | "ipados" | "android" | "other".
   Bots and "other" devices always report "other": their platform guides nobody. Computers on
   other systems (BSD, Solaris and other Unix, Haiku, OS/2...) are form "desktop", os "other".
@@ -357,18 +363,24 @@ _OTHER_DEVICE_SUBSTRINGS: Final = (
     "kaios", "kindle/", "watchos", "(watch;", "wearos", "wear os", "kobo touch", "kobo ereader",
     "pocketbook",
     "brightsign", "adapi", "nintendo", "vcc;", "qtembedded",
+    # Google TV boxes (Android 3.2, "Build/MASTER"), Samsung HomeSync, LG and Hisense TVs' and
+    # Panasonic recorders' own tokens, set-top boxes.
+    "nsz-gs", "nsz-gt", "gtv100", "gtv1100", "vap430", "gt-b9150", "( ;lge ;", "(hisense;",
+    "diga/", "technicolor", "linkbox", "locationfree",
 )
 #: Amazon Fire TV models ("; AFTKA)", "; AFTMM Build/") and Echo Show speakers ("; AEOCH").
 _FIRE_TV_RE: Final = re.compile(r"; a(?:ft|eo)[a-z0-9]{1,6}(?:\)| build|;)")
 #: Whole words that name a TV anywhere ("Panasonic;VIERA 2015", "(DTV; HTML)", "STB-3000");
 #: inside a model name ("Oviera") they do not count.
-_TV_WORD_RE: Final = re.compile(r"\b(?:viera|dtv|stb)\b")
+_TV_WORD_RE: Final = re.compile(r"\b(?:viera|dtv|stb|wpe)\b")
 #: Words and box families that name a TV or a watch in the platform's parenthesis ("(Linux;
-#: Android 11; 4K Google TV Stick Build/...", "; Pixel Watch)", "; X96Max_Plus2 Build/").
+#: Android 11; 4K Google TV Stick Build/...", "; Pixel Watch)", "; X96Max_Plus2 Build/",
+#: "; POV_TV-HDMI-200BT Build/"; an underscore separates words in model names).
 _TV_MODEL_RE: Final = re.compile(
-    r"\b(?:tv|watch)\b|; (?:x96|h96|t95|mxq|a95x|tx[3-9]|mag\d{3})(?![0-9])")
-#: Tizen: TVs say "SMART-TV" (caught above); watches are SM-R models; phones say "Mobile".
-_TIZEN_PHONE_RE: Final = re.compile(r"tizen.*\bmobile\b")
+    r"(?<![a-z0-9])(?:tv|watch)(?![a-z0-9])|; (?:x96|h96|t95|mxq|a95x|tx[3-9]|mag\d{3})(?![0-9])")
+#: Tizen: TVs say "SMART-TV" (caught above); watches are SM-R models; phones say "Mobile", are
+#: Samsung Z models (SM-Z...), or run Opera Mini.
+_TIZEN_PHONE_RE: Final = re.compile(r"tizen.*(?:\bmobile\b|\bsm-z\d|opera mini)")
 
 #: Form factors in Sec-CH-UA-Form-Factors that cannot join.
 _OTHER_FORM_FACTORS: Final = frozenset({"xr", "automotive", "watch", "tv", "vr"})
@@ -425,15 +437,29 @@ _CHROME_MAJOR_RE: Final = re.compile(r"\bChrom(?:e|ium)/(\d{1,4})")
 _X11_LINUX_RE: Final = re.compile(r"\bX11\b|\bLinux x86_64\b|\bLinux i686\b|\bLinux aarch64\b")
 _DESKTOP_LINUX_RE: Final = re.compile(
     r"X11|Wayland|x86_64|i[3-6]86|amd64|Ubuntu|Fedora|Debian|Gentoo|SUSE|Mint|Arch Linux|CentOS|"
-    r"Red Hat|Mageia|Slackware|Manjaro")
-#: Windows that are not computers: Windows CE / Mobile phones and PDAs.
-_NOT_DESKTOP_WINDOWS_RE: Final = re.compile(
-    r"Windows (?:CE|Mobile|Phone)|WindowsMobile|IEMobile|PalmSource|XBLWP7|ZuneWP7")
+    r"Red Hat|Mageia|Slackware|Manjaro|[Kk]onqueror")
+#: Linux UAs of phones and tablets, whatever else they say ("X11; U; Linux armv7l ... Maemo
+#: Browser", Opera Mini's "Linux zvav", Ubuntu Touch's "(Ubuntu; Mobile)").
+_NOT_DESKTOP_LINUX_RE: Final = re.compile(
+    r"Maemo|MeeGo|Minimo|Linux zvav|Linux zbov|Sailfish|Ubuntu; (?:Mobile|Tablet)")
+#: Windows that are not computers: Windows CE / Mobile phones and PDAs, Windows Phone 8 asking
+#: for desktop sites ("WPDesktop"), Opera Mobile's "PPC" and UC Browser's "wds 8.10".
+_NOT_DESKTOP_WINDOWS: Final = (
+    "Windows CE", "Windows Mobile", "Windows Phone", "WindowsMobile", "IEMobile", "PalmSource",
+    "XBLWP7", "ZuneWP7", "WPDesktop", "Opera Mobi", "; PPC;", "; PPC)", "; wds ",
+)
+#: A handset's name before its browser's own UA ("HTC_HD2_T8585 Opera/9.7 (Windows NT 5.1; ...",
+#: "XV6850 Opera/9.50"), or a bare handset name ("LG265", "NOKIAE5-00", "SIE-3118"): old phones.
+_HANDSET_NAME_RE: Final = re.compile(
+    r"[A-Za-z][\w-]* (?:Opera|Mozilla)/|(?:LG|NOKIA|Nokia|SIE|SAMSUNG|Samsung|SEC|MOT|HTC|BIRD|"
+    r"Spice|Ziox|Wynncom|TIANYU|KTOUCH|ZTE|HUAWEI|Huawei|Alcatel|ALCATEL|SAGEM|Sagem|SHARP|NEC|"
+    r"KYOCERA|Pantech|PANTECH|Philips|Haier|BenQ)[-_ ./]?[A-Za-z]{0,3}\d")
 #: Computers on systems none of ours.
 _OTHER_DESKTOP_RE: Final = re.compile(
     r"\b(?:FreeBSD|OpenBSD|NetBSD|DragonFly|SunOS|Solaris|IRIX|HP-UX|AIX|Haiku|BeOS|AmigaOS|"
     r"MorphOS|OS/2|RISC OS|GNU/Hurd|Windows 3\.1|Win16|Mac_PowerPC|Mac_68K|Mac_PPC|UNIX|Unix)\b|"
-    r"\(X11; (?:[IUN]; )?(?!Linux|CrOS|Ubuntu|Fedora)|\(X11\)|\(Mac;|Macintosh; (?:[UIN]; )?PPC")
+    r"\(X11; (?:[IUN]; )?(?![IUN]; |Linux|CrOS|Ubuntu|Fedora)|\(X11\)|\(Mac;|"
+    r"Macintosh; (?:[UIN]; )?PPC")
 _OTHER_TABLET_RE: Final = re.compile(r"tablet|touchpad|playbook", re.IGNORECASE)
 #: Phones of the feature-phone and early-smartphone eras: their browsers and carriers' tokens.
 _FEATURE_PHONE_RE: Final = re.compile(
@@ -441,7 +467,9 @@ _FEATURE_PHONE_RE: Final = re.compile(
     r"\bBREW\b|\bBrew\b|FOMA|DoCoMo|KDDI|SoftBank|Vodafone/|J-PHONE|WILLCOM|DDIPOCKET|MMEF|"
     r"[Cc]ell[Pp]hone|MobilePhone|MQQBrowser|UCWEB|Nucleus|MTK|Series ?[468]0|Symbian|EPOC|"
     r"PalmSource|PalmOS|Blazer|IEMobile|Windows CE|WindowsMobile|ZuneWP7|Opera Mini|Opera Mobi|"
-    r"Maemo|MeeGo|BlackBerry|Profile/|WAP|Nokia|SonyEricsson|SAMSUNG-|\bMOT-|\bLG-|\bLGE")
+    r"Maemo|MeeGo|BlackBerry|Profile/|WAP|Nokia|SonyEricsson|SAMSUNG-|\bMOT-|\bLG-|\bLGE|"
+    r"WPDesktop|Minimo|Linux zvav|Linux zbov|Sailfish|\bTizen\b|webOS/|\bPre/\d|"
+    r"\bPixi/\d|\bP160U")
 #: Android tablets whose browser still says "Mobile": Galaxy Tab (SM-T/X/P), Lenovo Tab (TB-),
 #: Huawei MediaPad / MatePad, Xiaomi and Redmi Pad, Nexus 7/9/10, Amazon Fire (KF..).
 _TABLET_MODEL_RE: Final = re.compile(
@@ -770,7 +798,8 @@ def _is_other_device(lowered: str) -> bool:
         return True
     if ("; aft" in lowered or "; aeo" in lowered) and _FIRE_TV_RE.search(lowered):
         return True
-    if _TV_WORD_RE.search(lowered):
+    if ("viera" in lowered or "dtv" in lowered or "stb" in lowered or "wpe" in lowered) \
+            and _TV_WORD_RE.search(lowered):
         return True
     # "TV" and "Watch" count only in the platform's parenthesis: elsewhere they may be a phone
     # app's name ("... Mobile Safari/537.36 SomeTV/2.1"), and its web view is a phone's.
@@ -806,14 +835,21 @@ def _os_from_library(ua: str, family: str) -> str:
     slug = _OS_FAMILIES.get(family)
     if slug is None and family.startswith("Windows"):
         slug = "windows"
-    if slug == "windows" and _NOT_DESKTOP_WINDOWS_RE.search(ua):
-        slug = None  # a Windows CE / Mobile handheld: user_agents' lists place it
+    if slug == "windows" and (any(map(ua.__contains__, _NOT_DESKTOP_WINDOWS))
+                              or _HANDSET_NAME_RE.match(ua)):
+        slug = None  # a Windows CE / Mobile / Phone handset: the form rules place it
+    if slug is None and "CrOS" in ua:
+        slug = "chromeos"  # ChromeOS' UA without its version ("X11; CrOS x86_64)")
     if slug is None and "Linux" in ua and "X11" in ua:
         slug = "linux"
-    if slug == "linux" and not _DESKTOP_LINUX_RE.search(ua):
+    if slug in (None, "linux") and " Build/" in ua and "Linux" in ua and "X11" not in ua:
+        # Android's build id where the UA leaves out "Android" (Honeycomb's "Linux Ventana",
+        # "(Linux; U; de-de; GT-I9100 Build/GINGERBREAD)").
+        slug = "android"
+    if slug == "linux" and (_NOT_DESKTOP_LINUX_RE.search(ua) or not _DESKTOP_LINUX_RE.search(ua)):
         # Desktop Linux browsers say "X11" (Wayland ones too), a PC's architecture or their
         # distribution; "Linux mips", "Linux armv7l" or "(Linux; U; ...)" alone are TVs, boxes
-        # and other embedded browsers.
+        # and other embedded browsers, and Maemo, Opera Mini or Ubuntu Touch are handhelds.
         slug = "other"
     return slug or "other"
 
@@ -894,7 +930,7 @@ def _form_on_another_system(ua: str, parsed: DefaultedResult) -> _Form | None:
     if library_form == "tablet" or _OTHER_TABLET_RE.search(ua):
         return _Form("tablet")
     if (library_form == "phone" or _MOBILE_TOKEN_RE.search(ua) or "(Phone;" in ua
-            or _FEATURE_PHONE_RE.search(ua)):
+            or _FEATURE_PHONE_RE.search(ua) or _HANDSET_NAME_RE.match(ua)):
         # Phones on other systems (HarmonyOS NEXT, Windows Phone): the app path, no store link.
         return _Form("phone")
     return None

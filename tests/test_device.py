@@ -858,6 +858,71 @@ def test_ios_browsers_without_safari_token(ua: str) -> None:
     assert (profile.form, profile.in_app, profile.path) == ("phone", None, "app")
 
 
+# Phones, tablets and computers the rules did not know (real UAs from the field corpus).
+@pytest.mark.parametrize(("ua", "form", "os"), [
+    # Windows Phone 8 asking for desktop sites, Opera Mobile and UC Browser on Windows handsets.
+    ("Mozilla/5.0 (Windows NT 6.2; ARM; Trident/7.0; Touch; rv:11.0; WPDesktop; NOKIA; Lumia 930) "
+     "like Gecko", "phone", "other"),
+    ("Opera/9.5 (Microsoft Windows; PPC; Opera Mobi/1938; U; xx)", "phone", "other"),
+    ("HTC_HD2_T8585 Opera/9.7 (Windows NT 5.1; U; xx)", "phone", "other"),
+    ("XV6850 Opera/9.50 (Windows NT 5.1; U; en)", "phone", "other"),
+    ("UCWEB/2.0 (Windows; U; wds 8.10; pt-BR; NOKIA; RM-979_1004) U2/1.0.0 UCBrowser/4.2.1.541 "
+     "U2/1.0.0 Mobile", "phone", "other"),
+    ("SamsungI8910/SymbianOS/9.1 Series60/3.0 (compatible; MSIE 9.0; Windows NT 6.1; Trident/5.0)",
+     "phone", "other"),
+    # Linux handhelds: Maemo, Opera Mini's J2ME platform, Palm webOS, Tizen and Ubuntu Touch.
+    ("Mozilla/5.0 (X11; U; Linux armv7l; en-US; rv:1.9.2.3pre) Gecko/20100723 Firefox/3.5 Maemo "
+     "Browser 1.7.4.8 RX-51 N900", "phone", "other"),
+    ("Opera/9.80 (X11; Linux zvav; U; xx) Presto/2.8.119 Version/11.10", "phone", "other"),
+    ("Mozilla/5.0 (webOS/1.4.5; U; xx) AppleWebKit/532.2 (KHTML, like Gecko) Version/1.0 "
+     "Safari/532.2 Pre/1.0", "phone", "other"),
+    ("Mozilla/5.0 (Linux; Tizen 2.2.0; SM-Z9005) AppleWebKit/537.36 (KHTML, like Gecko) Version/2.2"
+     " Chrome/34.0.1847.76 efl-webengine/0.1.1.1 Safari/537.36", "phone", "other"),
+    ("Opera/9.80 (Tizen; Opera Mini/7.6.9/36.2084; U; en) Presto/2.12.423 Version/12.16", "phone",
+     "other"),
+    ("Mozilla/5.0 (Ubuntu; Mobile) WebKit/537.36", "phone", "other"),
+    ("Mozilla/5.0 (Ubuntu; Tablet) WebKit/537.21", "tablet", "other"),
+    # Android whose UA leaves out "Android" but keeps its build id.
+    ("Mozilla/5.0 (Linux; U; de-de; GT-I9100 Build/GINGERBREAD) AppleWebKit/533.1 (KHTML, like "
+     "Gecko) Version/4.0 Mobile Safari/533.1", "phone", "android"),
+    ("Mozilla/5.0 (Linux; U; Linux Ventana; xx; Transformer TF101 Build/HTK75) AppleWebKit/534.13 "
+     "(KHTML, like Gecko) Chrome/8.0 Safari/534.13", "tablet", "android"),
+    # Bare feature-phone names: a handset maker and a model number, nothing else.
+    ("LG265", "phone", "other"),
+    ("NOKIAE5-00", "phone", "other"),
+    ("SIE-3118", "phone", "other"),
+    ("BIRD-S689", "phone", "other"),
+    # KDE's Konqueror on Linux, and ChromeOS' UA without its version.
+    ("Mozilla/5.0 (compatible; Konqueror/4.5; Linux) KHTML/4.5.5 (like Gecko)", "desktop", "linux"),
+    ("Mozilla/5.0 (X11; CrOS x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/101.0.0.0 "
+     "Safari/537.36", "desktop", "chromeos"),
+])
+def test_devices_the_rules_did_not_know(ua: str, form: str, os: str) -> None:
+    """Each of these took the wrong path before: a bot, "none", or the web path for a phone."""
+    profile = classify_user_agent(ua)
+    assert (profile.form, profile.os, profile.path) == (
+        form, os, "web" if form == "desktop" else "app")
+
+
+@pytest.mark.parametrize("ua", [
+    "Mozilla/5.0 (Linux; U; Android 3.2; xx; NSZ-GS7/GX70 Build/MASTER) AppleWebKit/534.13 (KHTML, "
+    "like Gecko) Version/4.0 Safari/534.13",  # Sony's Google TV box
+    "Mozilla/5.0 (Linux; U; Android 4.1.1; nl-nl; POV_TV-HDMI-200BT Build/JRO03H) "
+    "AppleWebKit/534.30 (KHTML, like Gecko) Version/4.0 Safari/534.30",
+    "Mozilla/5.0 (Unknown; Linux armv7l) AppleWebKit/537.1+ PBRM/1.0 ( ;LGE ;WEBOS2 ;00.00.00 "
+    ";0x00000001)",
+    "Mozilla/5.0 (X11; Linux armv7l) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/57.0.2987.133 "
+    "Odin/3.2987.2.10 Safari/537.36 (Hisense;55A6502EA;V0000.01.00a.I1214) MSD6886",
+    "Mozilla/5.0 (X11; Linux; U; Diga; de-DE) AppleWebKit/537.11 (KHTML, like Gecko) Diga/3.7.0 "
+    "Chrome/23.0.1271.97 Safari/537.11",
+    "Mozilla/5.0 (Linux; x86_64 GNU/Linux) AppleWebKit/601.1 (KHTML, like Gecko) Version/8.0 "
+    "Safari/601.1 WPE",
+])
+def test_more_tvs_and_boxes(ua: str) -> None:
+    """Google TV boxes, a model name with "_TV-", LG and Hisense TVs, a Panasonic recorder, WPE."""
+    assert classify_user_agent(ua) == device.OTHER_DEVICE_PROFILE
+
+
 # --- The field corpus: per-kind floors ------------------------------------------------------------
 FIELD_CORPUS = Path(__file__).resolve().parent.parent / "bench" / "device_field_corpus.json"
 #: Path accuracy per kind on bench/device_field_corpus.json (bench_device.py prints the figures);
