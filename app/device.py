@@ -35,13 +35,13 @@ Values
   "Messenger", "Instagram", "LinkedIn", "WeChat", "LINE", "TikTok", "Snapchat", "Pinterest",
   "Twitter", "Telegram", "KakaoTalk", "NAVER", "Google" (the Google app), super-apps ("Baidu",
   "Alipay", "DingTalk", "QQ", "Weibo", "Toutiao", "Douyin", "Kuaishou", "Xiaohongshu", "Zalo",
-  "Viber", "Discord", "Daum", "Yahoo Japan"), "Crosswalk" (an app built on it), "Electron" (a
-  desktop app), "Edge WebView2", "Android WebView", "iOS WebView", or "WebView" (a bare WebKit
+  "Viber", "Discord", "Daum", "Yahoo Japan", "Wire"), "Crosswalk" (an app built on it), "Electron"
+  (a desktop app), "Edge WebView2", "Android WebView", "iOS WebView", or "WebView" (a bare WebKit
   UA with a Mac platform: a Mac app's web view, or an iPad app's, as iPadOS web views default to
   the Mac UA). An Android web view whose app rewrites the UA to look like Chrome still sends the
-  app's package in X-Requested-With: a known app's package names it, any other app's is
-  "Android WebView"; a browser's own package (most end in "browser") and "XMLHttpRequest" (a
-  page's own fetch) name nothing. Camera and microphone usually fail in these (TEAMS-FACTS),
+  app's package in X-Requested-With: a known app's package names it, any other app's is "Android
+  WebView"; a browser's own package (most end in "browser") and "XMLHttpRequest" (a page's own
+  fetch) name nothing. Camera and microphone usually fail in these (TEAMS-FACTS),
   hence "open-in-browser".
   Android web views: since Lollipop the UA says "; wv)" (Android CDD 3.4.1); before it, and in
   apps that drop the token, "Version/4.0" before "Chrome/" is the mark (developer.chrome.com,
@@ -418,7 +418,8 @@ _IN_APP_RULES: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
     ("Daum", ("DaumApps",)),
     ("Yahoo Japan", ("YJApp",)),
     ("Crosswalk", ("Crosswalk/",)),
-    ("Electron", ("Electron/",)),
+    ("Wire", ("Wire/",)),
+    ("Electron", ("Electron/", "AtomShell/")),
     ("Android WebView", ("; wv)",)),
 )
 
@@ -1090,6 +1091,8 @@ def _classify_unguarded(
 ) -> DeviceProfile:
     """The decision: tools and devices that cannot join first, then system, form, app, browser."""
     ua = _cleaned(ua)
+    if " " not in ua and ua.startswith("Mozilla/5.0("):
+        ua = _respaced(ua)
     if not ua:
         # Every browser sends a User-Agent; scripts and scanners often do not.
         return BOT_PROFILE
@@ -1143,6 +1146,31 @@ def _classify_unguarded(
         needs_client_check=_needs_client_check(ua, system, form, in_app, hints),
         model=_model(ua, system.os, parsed.device, hints),
     )
+
+
+#: Some clients and logs strip every space from the header ("Mozilla/5.0(Macintosh;IntelMacOSX
+#: 10_15_7)AppleWebKit/537.36(KHTML,likeGecko)Chrome/143.0.0.0Safari/537.36"; yauaa keeps such
+#: UAs from the field): the spaces that separate the tokens the rules read, put back in order.
+_RESPACINGS: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
+    (re.compile(r"^Mozilla/5\.0\("), "Mozilla/5.0 ("),
+    (re.compile(r";(?=\S)"), "; "),
+    (re.compile(r"\)(?=[^\s;)])"), ") "),
+    (re.compile(r"IntelMacOSX"), "Intel Mac OS X "),
+    (re.compile(r"KHTML,likeGecko"), "KHTML, like Gecko"),
+    (re.compile(r"(?<=Android)(?=\d)|(?<=CrOS)(?=[a-z])|(?<=WindowsNT)(?=\d)|(?<=\S)(?=Build/)"),
+     " "),
+    (re.compile(r"WindowsNT"), "Windows NT"),
+    (re.compile(r"MobileSafari/"), "Mobile Safari/"),
+    # A product glued to the version before it: "Chrome/143.0.0.0Safari/", "140Version/".
+    (re.compile(r"(?<=[\d.])(?=[A-Z][A-Za-z]+/|Mobile Safari/|\(KHTML)"), " "),
+)
+
+
+def _respaced(ua: str) -> str:
+    """A UA stripped of its spaces, with the separating ones put back."""
+    for pattern, replacement in _RESPACINGS:
+        ua = pattern.sub(replacement, ua)
+    return ua
 
 
 def _cleaned(ua: str) -> str:

@@ -143,8 +143,11 @@ def yauaa() -> None:
                 kind = "bot" if device_class != "Robot Imitator" else None
             elif agent_class == "Browser Webview" and kind in ("phone", "tablet", "desktop"):
                 kind = "in-app"
-            elif agent_class in ("Mobile App", "Email Client", "Media Player"):
-                kind = None  # an app's own HTTP client or a player: not a page a person opens
+            elif agent_class in ("Mobile App", "Email Client", "Media Player") or (
+                    agent_class == "Desktop App" and not str(ua).startswith("Mozilla/")):
+                # An app's own HTTP client or a player: not a page a person opens (a desktop
+                # app's web view, Electron's, keeps its Mozilla/ UA and its label).
+                kind = None
             headers = {KEPT_HEADERS[k.lower()]: str(v) for k, v in inputs.items()
                        if k.lower() in KEPT_HEADERS and v}
             add(ua, kind, repo.source(path), f"DeviceClass={device_class}; AgentClass="
@@ -316,9 +319,9 @@ def derived() -> None:
     the header), and app web views that only X-Requested-With names (the UA reads like Chrome)."""
     real = [e for e in entries if e["kind"] in ("phone", "tablet", "desktop")
             and e["ua"].startswith("Mozilla/5.0 (") and not e.get("headers")]
-    step = max(1, len(real) // 400)
-    # Chosen by a hash of the UA, so that relabelling other entries leaves the sample alone.
-    for entry in (e for e in real if zlib.crc32(e["ua"].encode()) % step == 0):
+    # About 400 of them, chosen by a hash of the UA so that relabelling other entries leaves the
+    # sample alone.
+    for entry in (e for e in real if zlib.crc32(e["ua"].encode()) % 17 == 0):
         add(entry["ua"].lower(), entry["kind"], entry["source"],
             entry["label"], note="derived: the source's UA lower-cased")
     chrome_phones = [e for e in entries if e["kind"] in ("phone", "in-app") and not e.get("headers")
@@ -396,7 +399,7 @@ def apply_product_rules(entry: dict[str, Any]) -> None:
     if entry["kind"] in ("phone", "tablet") and not headers.get("Sec-CH-UA-Platform") and (
             "(Macintosh;" in ua or re.search(r"\(X11; (?:U; )?Linux (?:x86_64|i686|aarch64)", ua)):
         entry["ambiguous"] = "a phone or tablet in desktop mode sends a computer's UA"
-    if re.match(r"(?:Dalvik/|[^ /]+/[\d.]+ CFNetwork/|CFNetwork/|okhttp/)", ua):
+    if re.match(r"(?:Dalvik/|okhttp/)", ua) or " CFNetwork/" in ua or ua.startswith("CFNetwork/"):
         entry["path"] = "none"
         entry["note"] = ("product rule: an app's own HTTP client (Dalvik, CFNetwork, okhttp) is "
                          "no browser a person opens the link in: a tool, path none")
@@ -424,7 +427,7 @@ def apply_product_rules(entry: dict[str, Any]) -> None:
     if entry["kind"] == "tablet" and "Windows NT" in ua and "Windows Phone" not in ua:
         entry["kind"] = "desktop"
         entry["note"] = "product rule: Windows tablets and convertibles are computers (web)"
-    if entry["kind"] == "desktop" and "Electron/" in ua:
+    if entry["kind"] == "desktop" and "electron/" in ua.lower():
         entry["kind"] = "in-app"
         entry["note"] = "product rule: an Electron app's web view is in-app"
 

@@ -923,6 +923,37 @@ def test_more_tvs_and_boxes(ua: str) -> None:
     assert classify_user_agent(ua) == device.OTHER_DEVICE_PROFILE
 
 
+@pytest.mark.parametrize(("ua", "expected"), [
+    ("Mozilla/5.0(Macintosh;IntelMacOSX10_15_7)AppleWebKit/537.36(KHTML,likeGecko)Chrome/143.0.0.0"
+     "Safari/537.36Edg/143.0.0.0", ("desktop", "macos", "web", "edge", None)),
+    ("Mozilla/5.0(Macintosh;IntelMacOSX10.15;rv:146.0)Gecko/20100101Firefox/146.0",
+     ("desktop", "macos", "web", "firefox", None)),
+    ("Mozilla/5.0(X11;CrOSx86_6414989.107.0)AppleWebKit/537.36(KHTML,likeGecko)Chrome/105.0.0.0"
+     "Safari/537.36", ("desktop", "chromeos", "web", "chrome", None)),
+    ("Mozilla/5.0(Linux;Android15;SM-S928BBuild/AP3A.240905.015.A2;wv)AppleWebKit/537.36(KHTML,"
+     "likeGecko)Version/4.0Chrome/138.0.7204.67MobileSafari/537.36Instagram389.0.0.49.87Android",
+     ("phone", "android", "open-in-browser", "other", "Android WebView")),
+])
+def test_user_agents_without_spaces(ua: str, expected: tuple[Any, ...]) -> None:
+    """A UA some client stripped of its spaces (yauaa's BrokenUseragents-NoSpaces-Tests.yaml) is
+    read as its browser wrote it."""
+    profile = classify_user_agent(ua)
+    assert (profile.form, profile.os, profile.path, profile.browser_family, profile.in_app) == \
+        expected
+
+
+@pytest.mark.parametrize(("ua", "app"), [
+    ("Mozilla/5.0 (Linux; Android 6.0.1; Le X526 Build/IIXOSOP5801910121S) AppleWebKit/537.36 "
+     "(KHTML, like Gecko) Chrome/56.0.2924.87 Mobile Safari/537.36 Wire/0.564.2.20", "Wire"),
+    ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Atom/0.136.0 "
+     "Chrome/37.0.2062.102 AtomShell/0.17.1 Safari/537.36", "Electron"),
+])
+def test_wire_and_atom_shell_are_in_app(ua: str, app: str) -> None:
+    """The Wire messenger's web view, and Electron under its first name (Atom Shell)."""
+    profile = classify_user_agent(ua)
+    assert (profile.in_app, profile.path) == (app, "open-in-browser")
+
+
 # --- The field corpus: per-kind floors ------------------------------------------------------------
 FIELD_CORPUS = Path(__file__).resolve().parent.parent / "bench" / "device_field_corpus.json"
 #: Path accuracy per kind on bench/device_field_corpus.json (bench_device.py prints the figures);
