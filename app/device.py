@@ -329,6 +329,7 @@ _BOT_SUBSTRINGS: Final = (
     "marketgoo", "pwabuilder", "autoconfig test", "web measure", "newsnow", "wappalyzer",
     "webcopier", "sendgrid", "mediavine", "safeassign", "verity/", "mobileok", "imagecache",
     "ylt chrome", "macintosh:", "(macintosh intel", "blackduck", "capitalone",
+    "contentscan", "searchbyimage", "httpclient", "nitro-optimizer", "; ptst ", "gitlab-runner",
 )
 _PRODUCT_RE: Final = re.compile(r"([a-z][a-z0-9_.+-]*)/")
 #: Browsers have said "Mozilla/5.0" since 2003; later versions are made up.

@@ -427,7 +427,7 @@ def apply_product_rules(entry: dict[str, Any]) -> None:
     if entry["kind"] == "tablet" and "Windows NT" in ua and "Windows Phone" not in ua:
         entry["kind"] = "desktop"
         entry["note"] = "product rule: Windows tablets and convertibles are computers (web)"
-    if entry["kind"] == "desktop" and "electron/" in ua.lower():
+    if entry["kind"] == "desktop" and ("electron/" in ua.lower() or "atomshell/" in ua.lower()):
         entry["kind"] = "in-app"
         entry["note"] = "product rule: an Electron app's web view is in-app"
 

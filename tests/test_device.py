@@ -719,6 +719,17 @@ def test_x_requested_with_is_in_vary() -> None:
     "Mozilla/5.0 (BB10; Touch; Catchpoint) AppleWebKit/537.10+ (KHTML, like Gecko) "
     "Version/10.0.9.2372 Mobile Safari/537.10+",
     "Mozilla/9.9 (Windows NT 10.0; Win64; x64 99.9; rv:99.9) Gecko/20100101 Firefox/99.9 con_aff/",
+    # crawler-user-agents' and yauaa's: a scanner, an image search, WebPageTest's agent, a page
+    # optimiser, an HTTP client and a CI runner.
+    "Mozilla/5.0 (Windows; U; Windows NT 6.1; en-GB; rv:1.9.2.3) Gecko/20100401 Firefox/3.6.3 "
+    "(NetShelter ContentScan)",
+    "Mozilla/5.0 (Windows; U; Windows NT 5.1; de; rv:1.9.0.7; Google-SearchByImage) "
+    "Gecko/2009021910 Firefox/3.0.7",
+    "Mozilla/4.0 (compatible; MSIE 8.0; Windows NT 6.1; Trident/4.0; PTST 2.295)",
+    "Mozilla/5.0 (Linux; Android 15; GEC77) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Mobile Safari/537.36 Nitro-Optimizer-Agent",
+    "Mozilla/5.0 (Linux; CentOS; compatible; semantic-visions-discovery; HTTPClient 4.5)",
+    "gitlab-runner 17.5.3 (17-5-stable; go1.22.7; linux/amd64)",
 ])
 def test_browser_shaped_monitoring_and_preview_bots(ua: str) -> None:
     """Synthetic monitoring, thumbnailers and scanners would count as the customer opening it."""
