@@ -969,12 +969,13 @@ def test_wire_and_atom_shell_are_in_app(ua: str, app: str) -> None:
 FIELD_CORPUS = Path(__file__).resolve().parent.parent / "bench" / "device_field_corpus.json"
 #: Path accuracy per kind on bench/device_field_corpus.json (bench_device.py prints the figures);
 #: the floors sit a little under today's so that a regression fails and noise does not.
-FIELD_FLOORS = {"desktop": 0.92, "phone": 0.89, "tablet": 0.95, "in-app": 0.95, "bot": 0.98,
-                "tv": 0.96, "console": 0.98, "wearable": 0.9, "other-device": 0.9, "all": 0.93}
+FIELD_FLOORS = {"desktop": 0.93, "phone": 0.96, "tablet": 0.96, "in-app": 0.96, "bot": 0.98,
+                "tv": 0.98, "console": 0.98, "wearable": 0.9, "other-device": 0.9, "all": 0.96}
 
 
 def test_field_corpus_accuracy_per_kind() -> None:
-    """On 13,000 real, labelled UAs every kind keeps its floor (TVs were at 81 %, in-app 76 %)."""
+    """On 13,000 real, labelled UAs every kind keeps its floor (TVs were at 81 %, in-app 76 %
+    before issue 19, in-app 90 % before its old Android web views)."""
     entries = [entry for entry in json.loads(FIELD_CORPUS.read_text(encoding="utf-8"))["entries"]
                if not entry.get("disputed") and not entry.get("ambiguous")]
     right: dict[str, list[bool]] = {"all": []}
