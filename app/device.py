@@ -458,8 +458,9 @@ _HANDSET_NAME_RE: Final = re.compile(
     r"KYOCERA|Pantech|PANTECH|Philips|Haier|BenQ)[-_ ./]?[A-Za-z]{0,3}\d")
 #: Computers on systems none of ours.
 _OTHER_DESKTOP_RE: Final = re.compile(
-    r"\b(?:FreeBSD|OpenBSD|NetBSD|DragonFly|SunOS|Solaris|IRIX|HP-UX|AIX|Haiku|BeOS|AmigaOS|"
-    r"MorphOS|OS/2|RISC OS|GNU/Hurd|Windows 3\.1|Win16|Mac_PowerPC|Mac_68K|Mac_PPC|UNIX|Unix)\b|"
+    r"\b(?:FreeBSD|OpenBSD|NetBSD|DragonFly|SunOS|Solaris|illumOS|IRIX|HP-UX|AIX|Haiku|BeOS|"
+    r"AmigaOS|MorphOS|OS/2|RISC OS|GNU/Hurd|Windows 3\.1|Win16|Mac_PowerPC|Mac_68K|Mac_PPC|UNIX|"
+    r"Unix)\b|"
     r"\(X11; (?:[IUN]; )?(?![IUN]; |Linux|CrOS|Ubuntu|Fedora)|\(X11\)|\(Mac;|"
     r"Macintosh; (?:[UIN]; )?PPC")
 _OTHER_TABLET_RE: Final = re.compile(r"tablet|touchpad|playbook", re.IGNORECASE)
@@ -491,6 +492,8 @@ _RECASED: Final = {
         "Tablet", "FBAN/", "FBAV/", "FB_IAB", "FBIOS", "Instagram ", "Line/", "MicroMessenger",
         "Snapchat", "LinkedInApp", "GSA/", "Electron/", "KAKAOTALK", "NAVER(inapp", "Silk/",
         "Ubuntu", "Fedora", "FreeBSD", "OpenBSD", "NetBSD", "SunOS", "Windows Phone",
+        "Windows", "PPC Mac OS X", "OS/2", "Win98", "Win95", "Win 9x", "WinNT", "Win NT", "Win16",
+        "Haiku", "BeOS", "UNIX",
     )
 }
 _LOWERCASED_RE: Final = re.compile(

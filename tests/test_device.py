@@ -965,6 +965,25 @@ def test_wire_and_atom_shell_are_in_app(ua: str, app: str) -> None:
     assert (profile.in_app, profile.path) == (app, "open-in-browser")
 
 
+@pytest.mark.parametrize("ua", [
+    "Mozilla/5.0 (Macintosh; U; PPC Mac OS X; ja-jp) AppleWebKit/412.6.2 (KHTML, like Gecko) "
+    "Safari/412.2.2",
+    "Mozilla/5.0 (Windows; U; Win98; en-US; rv: 1.7) Gecko/20040803 Firefox/0.9.3",
+    "Mozilla/5.0 (Windows; U; WinNT4.0; pl; rv:1.8.1.20) Gecko/20081217 Firefox/2.0.0.20",
+    "Mozilla/5.0 (OS/2; U; Warp 3; xx; rv:1.8.1.17) Gecko/20080925 Firefox/2.0.0.17",
+    "Mozilla/5.0 (BeOS; U; Haiku BePC; en-US; rv:1.8.1.18) Gecko/20081114 BonEcho/2.0.0.18",
+])
+def test_lowercased_old_computers(ua: str) -> None:
+    """Lower-cased, old Windows, Mac, OS/2 and Haiku UAs are still computers."""
+    assert classify_user_agent(ua.lower()).path == "web"
+
+
+def test_illumos_is_a_computer() -> None:
+    """illumos (OpenSolaris' heir) is a Unix computer like Solaris."""
+    profile = classify_user_agent("Mozilla/5.0 (illumOS; rv:38.0) Gecko/20100101 Firefox/38.0")
+    assert (profile.form, profile.os, profile.path) == ("desktop", "other", "web")
+
+
 # --- The field corpus: per-kind floors ------------------------------------------------------------
 FIELD_CORPUS = Path(__file__).resolve().parent.parent / "bench" / "device_field_corpus.json"
 #: Path accuracy per kind on bench/device_field_corpus.json (bench_device.py prints the figures);
