@@ -445,11 +445,15 @@ _DESKTOP_LINUX_RE: Final = re.compile(
 _NOT_DESKTOP_LINUX_RE: Final = re.compile(
     r"Maemo|MeeGo|Minimo|Linux zvav|Linux zbov|Sailfish|Ubuntu; (?:Mobile|Tablet)")
 #: Windows that are not computers: Windows CE / Mobile phones and PDAs, Windows Phone 8 asking
-#: for desktop sites ("WPDesktop"), Opera Mobile's "PPC" and UC Browser's "wds 8.10".
+#: for desktop sites ("WPDesktop"), Opera Mobile's "PPC" and UC Browser's "wds 8.10", and the
+#: handsets' and carriers' own tokens in front of a desktop-looking UA.
 _NOT_DESKTOP_WINDOWS: Final = (
     "Windows CE", "Windows Mobile", "Windows Phone", "WindowsMobile", "IEMobile", "PalmSource",
-    "XBLWP7", "ZuneWP7", "WPDesktop", "Opera Mobi", "; PPC;", "; PPC)", "; wds ",
+    "XBLWP7", "ZuneWP7", "WPDesktop", "Opera Mobi", "; PPC;", "; PPC)", "PPC; ", "; wds ",
+    "MIDP", "Vodafone/", "SonyEricsson", "SAMSUNG-", "HTC_", "Symbian",
 )
+#: Android browsers that name their system even in their desktop mode's Windows UA.
+_ANDROID_BROWSER_TOKENS: Final = ("Aphone Browser", "-android-mobile")
 #: A handset's name before its browser's own UA ("HTC_HD2_T8585 Opera/9.7 (Windows NT 5.1; ...",
 #: "XV6850 Opera/9.50"), or a bare handset name ("LG265", "NOKIAE5-00", "SIE-3118"): old phones.
 _HANDSET_NAME_RE: Final = re.compile(
@@ -493,7 +497,8 @@ _RECASED: Final = {
         "Snapchat", "LinkedInApp", "GSA/", "Electron/", "KAKAOTALK", "NAVER(inapp", "Silk/",
         "Ubuntu", "Fedora", "FreeBSD", "OpenBSD", "NetBSD", "SunOS", "Windows Phone",
         "Windows", "PPC Mac OS X", "OS/2", "Win98", "Win95", "Win 9x", "WinNT", "Win NT", "Win16",
-        "Haiku", "BeOS", "UNIX",
+        "Haiku", "BeOS", "UNIX", "WPDesktop", "Windows CE", "Maemo", "Minimo", "SymbianOS",
+        "Series60", "Opera Mini", "Opera Mobi", "MIDP",
     )
 }
 _LOWERCASED_RE: Final = re.compile(
@@ -843,6 +848,8 @@ def _os_from_library(ua: str, family: str) -> str:
     if slug == "windows" and (any(map(ua.__contains__, _NOT_DESKTOP_WINDOWS))
                               or _HANDSET_NAME_RE.match(ua)):
         slug = None  # a Windows CE / Mobile / Phone handset: the form rules place it
+    if slug == "windows" and any(map(ua.__contains__, _ANDROID_BROWSER_TOKENS)):
+        slug = "android"  # 360's "Aphone Browser", Ninesky's "-android-mobile": a phone's
     if slug is None and "CrOS" in ua:
         slug = "chromeos"  # ChromeOS' UA without its version ("X11; CrOS x86_64)")
     if slug is None and "Linux" in ua and "X11" in ua:

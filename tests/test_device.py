@@ -881,6 +881,10 @@ def test_ios_browsers_without_safari_token(ua: str) -> None:
      "U2/1.0.0 Mobile", "phone", "other"),
     ("SamsungI8910/SymbianOS/9.1 Series60/3.0 (compatible; MSIE 9.0; Windows NT 6.1; Trident/5.0)",
      "phone", "other"),
+    ("Vodafone/1.0/HTC_Diamond Opera/9.50 (Windows NT 5.1; U; de)", "phone", "other"),
+    ("SonyEricssonJ10i2/R7CA Profile/MIDP-2.1 Configuration/CLDC-1.1 Mozilla/5.0 (Windows; U; "
+     "Windows NT 6.0; xx; Desktop) AppleWebKit/534.13 (KHTML, like Gecko) UCBrowser/9.2.0.311",
+     "phone", "other"),
     # Linux handhelds: Maemo, Opera Mini's J2ME platform, Palm webOS, Tizen and Ubuntu Touch.
     ("Mozilla/5.0 (X11; U; Linux armv7l; en-US; rv:1.9.2.3pre) Gecko/20100723 Firefox/3.5 Maemo "
      "Browser 1.7.4.8 RX-51 N900", "phone", "other"),
@@ -976,6 +980,32 @@ def test_wire_and_atom_shell_are_in_app(ua: str, app: str) -> None:
 def test_lowercased_old_computers(ua: str) -> None:
     """Lower-cased, old Windows, Mac, OS/2 and Haiku UAs are still computers."""
     assert classify_user_agent(ua.lower()).path == "web"
+
+
+@pytest.mark.parametrize("ua", [
+    "Mozilla/5.0 (Windows NT 6.2; ARM; Trident/7.0; Touch; rv:11.0; WPDesktop; NOKIA; Lumia 928) "
+    "like Gecko",
+    "Mozilla/5.0 (Maemo; Linux armv7l; rv:13.0) Gecko/20120607 Firefox/13.0 Fennec/13.0",
+    "Mozilla/5.0 (SymbianOS/9.1; U; [tr]; NokiaN73-1/3.0638.0.0.1 Series60/3.0) AppleWebKit/413 "
+    "(KHTML, like Gecko) Safari/413",
+])
+def test_lowercased_old_phones(ua: str) -> None:
+    """Lower-cased Windows Phone, Maemo and Symbian UAs are still phones."""
+    profile = classify_user_agent(ua.lower())
+    assert (profile.form, profile.path) == ("phone", "app")
+
+
+@pytest.mark.parametrize("ua", [
+    "Mozilla/5.0 (Windows NT 6.1; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/41.0.2272.118 Safari/537.36; 360 Aphone Browser (6.9.9.30)",
+    "Mozilla/5.0 (Windows NT 6.1; en_us) AppleWebKit/535.1 (KHTML, like Gecko) "
+    "Chrome/13.0.782.112 Ninesky-android-mobile/2.0.1 Safari/535.1",
+])
+def test_android_browsers_in_desktop_mode_name_their_system(ua: str) -> None:
+    """An Android browser asking for desktop sites sends a Windows UA but names Android."""
+    profile = classify_user_agent(ua)
+    assert (profile.os, profile.path, profile.store_url) == (
+        "android", "app", device.PLAY_STORE_URL)
 
 
 def test_illumos_is_a_computer() -> None:
