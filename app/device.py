@@ -16,6 +16,12 @@ Values
   watches, e-ink readers, printers and signage, KaiOS feature phones. Bots include monitoring
   and preview services that send a whole browser UA and only add their name (synthetic
   monitoring, thumbnailers, scanners).
+  Feature phones and the early smartphones' browsers (MIDP, Opera Mini and Mobile, Windows Phone,
+  webOS, Maemo, Tizen phones) are "phone" on os "other": the app path with no store link, and the
+  page's device step lets the person choose. So is a bare handset name, a maker and a model
+  number and nothing else ("LG265", "NOKIAE5-00", "SIE-3118"), which the oldest phones send:
+  taken for a tool, the customer's visit would not count as opened; none of the field corpus'
+  2,796 bots sends such a name, and one that did would only count as an open.
 - os: "windows" | "macos" | "linux" | "chromeos" | "ios" | "ipados" | "android" | "other".
   Bots and "other" devices always report "other": their platform guides nobody. Computers on
   other systems (BSD, Solaris and other Unix, Haiku, OS/2...) are form "desktop", os "other".
@@ -29,14 +35,28 @@ Values
   "Messenger", "Instagram", "LinkedIn", "WeChat", "LINE", "TikTok", "Snapchat", "Pinterest",
   "Twitter", "Telegram", "KakaoTalk", "NAVER", "Google" (the Google app), super-apps ("Baidu",
   "Alipay", "DingTalk", "QQ", "Weibo", "Toutiao", "Douyin", "Kuaishou", "Xiaohongshu", "Zalo",
-  "Viber", "Discord", "Daum", "Yahoo Japan"), "Crosswalk" (an app built on it), "Electron" (a
-  desktop app), "Edge WebView2", "Android WebView", "iOS WebView", or "WebView" (a bare WebKit
+  "Viber", "Discord", "Daum", "Yahoo Japan", "Wire"), "Crosswalk" (an app built on it), "Electron"
+  (a desktop app), "Edge WebView2", "Android WebView", "iOS WebView", or "WebView" (a bare WebKit
   UA with a Mac platform: a Mac app's web view, or an iPad app's, as iPadOS web views default to
   the Mac UA). An Android web view whose app rewrites the UA to look like Chrome still sends the
-  app's package in X-Requested-With: a known app's package names it, any other app's is
-  "Android WebView"; a browser's own package (most end in "browser") and "XMLHttpRequest" (a
-  page's own fetch) name nothing. Camera and microphone usually fail in these (TEAMS-FACTS),
+  app's package in X-Requested-With: a known app's package names it, any other app's is "Android
+  WebView"; a browser's own package (most end in "browser") and "XMLHttpRequest" (a page's own
+  fetch) name nothing. Camera and microphone usually fail in these (TEAMS-FACTS),
   hence "open-in-browser".
+  Android web views: since Lollipop the UA says "; wv)" (Android CDD 3.4.1); before it, and in
+  apps that drop the token, "Version/4.0" before "Chrome/" is the mark (developer.chrome.com,
+  "Chrome for Android User-Agent": Chrome itself never sends "Version/"; KitKat's web view said
+  "Chrome/30.0.0.0"). Browsers built on the web view (UC, QQ, MIUI, Focus, DuckDuckGo...) name
+  themselves and stay browsers, as do the makers' own Chromium browsers of those years (LG's) and
+  Samsung's old one ("Version/1.5"); so does KitKat's stock browser, which shares the web view's
+  UA but sends its package "com.android.browser" in X-Requested-With. The sources disagree on the
+  rest (the same shape is labelled phone and web view), so the product decides by the cost of
+  each mistake on a Teams join: a real browser taken for a web view is shown the way out first,
+  with "Continue here anyway" one tap away; a web view taken for a browser goes on to checks and
+  a join that fail inside the app. Hence a "Version/4.0 Chrome/" UA that names no browser is a
+  web view. Client Hints add nothing here: Android WebView sends its "Android WebView" brand
+  (read above) only with its default UA, which already says "; wv)" (Android Developers blog,
+  "User-Agent Reduction on Android WebView", December 2024), so no more hints are asked for.
 - path: "web" for computers, "app" for phones and tablets, "open-in-browser" for in-app
   browsers and web views, "none" for bots and devices that cannot join.
 - teams_web: only for path "web" (else None); thresholds are the constants below.
@@ -309,6 +329,7 @@ _BOT_SUBSTRINGS: Final = (
     "marketgoo", "pwabuilder", "autoconfig test", "web measure", "newsnow", "wappalyzer",
     "webcopier", "sendgrid", "mediavine", "safeassign", "verity/", "mobileok", "imagecache",
     "ylt chrome", "macintosh:", "(macintosh intel", "blackduck", "capitalone",
+    "contentscan", "searchbyimage", "httpclient", "nitro-optimizer", "; ptst ", "gitlab-runner",
 )
 _PRODUCT_RE: Final = re.compile(r"([a-z][a-z0-9_.+-]*)/")
 #: Browsers have said "Mozilla/5.0" since 2003; later versions are made up.
@@ -343,18 +364,24 @@ _OTHER_DEVICE_SUBSTRINGS: Final = (
     "kaios", "kindle/", "watchos", "(watch;", "wearos", "wear os", "kobo touch", "kobo ereader",
     "pocketbook",
     "brightsign", "adapi", "nintendo", "vcc;", "qtembedded",
+    # Google TV boxes (Android 3.2, "Build/MASTER"), Samsung HomeSync, LG and Hisense TVs' and
+    # Panasonic recorders' own tokens, set-top boxes.
+    "nsz-gs", "nsz-gt", "gtv100", "gtv1100", "vap430", "gt-b9150", "( ;lge ;", "(hisense;",
+    "diga/", "technicolor", "linkbox", "locationfree",
 )
 #: Amazon Fire TV models ("; AFTKA)", "; AFTMM Build/") and Echo Show speakers ("; AEOCH").
 _FIRE_TV_RE: Final = re.compile(r"; a(?:ft|eo)[a-z0-9]{1,6}(?:\)| build|;)")
 #: Whole words that name a TV anywhere ("Panasonic;VIERA 2015", "(DTV; HTML)", "STB-3000");
 #: inside a model name ("Oviera") they do not count.
-_TV_WORD_RE: Final = re.compile(r"\b(?:viera|dtv|stb)\b")
+_TV_WORD_RE: Final = re.compile(r"\b(?:viera|dtv|stb|wpe)\b")
 #: Words and box families that name a TV or a watch in the platform's parenthesis ("(Linux;
-#: Android 11; 4K Google TV Stick Build/...", "; Pixel Watch)", "; X96Max_Plus2 Build/").
+#: Android 11; 4K Google TV Stick Build/...", "; Pixel Watch)", "; X96Max_Plus2 Build/",
+#: "; POV_TV-HDMI-200BT Build/"; an underscore separates words in model names).
 _TV_MODEL_RE: Final = re.compile(
-    r"\b(?:tv|watch)\b|; (?:x96|h96|t95|mxq|a95x|tx[3-9]|mag\d{3})(?![0-9])")
-#: Tizen: TVs say "SMART-TV" (caught above); watches are SM-R models; phones say "Mobile".
-_TIZEN_PHONE_RE: Final = re.compile(r"tizen.*\bmobile\b")
+    r"(?<![a-z0-9])(?:tv|watch)(?![a-z0-9])|; (?:x96|h96|t95|mxq|a95x|tx[3-9]|mag\d{3})(?![0-9])")
+#: Tizen: TVs say "SMART-TV" (caught above); watches are SM-R models; phones say "Mobile", are
+#: Samsung Z models (SM-Z...), or run Opera Mini.
+_TIZEN_PHONE_RE: Final = re.compile(r"tizen.*(?:\bmobile\b|\bsm-z\d|opera mini)")
 
 #: Form factors in Sec-CH-UA-Form-Factors that cannot join.
 _OTHER_FORM_FACTORS: Final = frozenset({"xr", "automotive", "watch", "tv", "vr"})
@@ -392,14 +419,16 @@ _IN_APP_RULES: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
     ("Daum", ("DaumApps",)),
     ("Yahoo Japan", ("YJApp",)),
     ("Crosswalk", ("Crosswalk/",)),
-    ("Electron", ("Electron/",)),
+    ("Wire", ("Wire/",)),
+    ("Electron", ("Electron/", "AtomShell/")),
     ("Android WebView", ("; wv)",)),
 )
 
 # Browsers on iOS are all WebKit; these name themselves, so their UA lacking "Safari/" (or
 # appearing in a Mac UA) means something else than a bare web view.
 _IOS_BROWSER_RE: Final = re.compile(
-    r"CriOS/|FxiOS/|EdgiOS/|OPiOS/|OPT/|YaBrowser/|DuckDuckGo/|Ddg/|Brave/|Focus/|Coast/|Mercury/"
+    r"CriOS/|FxiOS/|EdgiOS/|OPiOS/|OPT/|YaBrowser/|DuckDuckGo/|Ddg/|Brave/|Focus/|Coast/|Mercury/|"
+    r"UCBrowser/|MQQBrowser/"
 )
 _IOS_DEVICE_RE: Final = re.compile(r"\((?:iPhone|iPad|iPod)\b")
 _MAC_WEBVIEW_NOT_RE: Final = re.compile(
@@ -410,15 +439,34 @@ _CHROME_MAJOR_RE: Final = re.compile(r"\bChrom(?:e|ium)/(\d{1,4})")
 _X11_LINUX_RE: Final = re.compile(r"\bX11\b|\bLinux x86_64\b|\bLinux i686\b|\bLinux aarch64\b")
 _DESKTOP_LINUX_RE: Final = re.compile(
     r"X11|Wayland|x86_64|i[3-6]86|amd64|Ubuntu|Fedora|Debian|Gentoo|SUSE|Mint|Arch Linux|CentOS|"
-    r"Red Hat|Mageia|Slackware|Manjaro")
-#: Windows that are not computers: Windows CE / Mobile phones and PDAs.
-_NOT_DESKTOP_WINDOWS_RE: Final = re.compile(
-    r"Windows (?:CE|Mobile|Phone)|WindowsMobile|IEMobile|PalmSource|XBLWP7|ZuneWP7")
+    r"Red Hat|Mageia|Slackware|Manjaro|[Kk]onqueror")
+#: Linux UAs of phones and tablets, whatever else they say ("X11; U; Linux armv7l ... Maemo
+#: Browser", Opera Mini's "Linux zvav", Ubuntu Touch's "(Ubuntu; Mobile)").
+_NOT_DESKTOP_LINUX_RE: Final = re.compile(
+    r"Maemo|MeeGo|Minimo|Linux zvav|Linux zbov|Sailfish|Ubuntu; (?:Mobile|Tablet)")
+#: Windows that are not computers: Windows CE / Mobile phones and PDAs, Windows Phone 8 asking
+#: for desktop sites ("WPDesktop"), Opera Mobile's "PPC" and UC Browser's "wds 8.10", and the
+#: handsets' and carriers' own tokens in front of a desktop-looking UA.
+_NOT_DESKTOP_WINDOWS: Final = (
+    "Windows CE", "Windows Mobile", "Windows Phone", "WindowsMobile", "IEMobile", "PalmSource",
+    "XBLWP7", "ZuneWP7", "WPDesktop", "Opera Mobi", "; PPC;", "; PPC)", "PPC; ", "; wds ",
+    "MIDP", "Vodafone/", "SonyEricsson", "SAMSUNG-", "HTC_", "Symbian",
+)
+#: Android browsers that name their system even in their desktop mode's Windows UA.
+_ANDROID_BROWSER_TOKENS: Final = ("Aphone Browser", "-android-mobile")
+#: A handset's name before its browser's own UA ("HTC_HD2_T8585 Opera/9.7 (Windows NT 5.1; ...",
+#: "XV6850 Opera/9.50"), or a bare handset name ("LG265", "NOKIAE5-00", "SIE-3118"): old phones.
+_HANDSET_NAME_RE: Final = re.compile(
+    r"[A-Za-z][\w-]* (?:Opera|Mozilla)/|(?:LG|NOKIA|Nokia|SIE|SAMSUNG|Samsung|SEC|MOT|HTC|BIRD|"
+    r"Spice|Ziox|Wynncom|TIANYU|KTOUCH|ZTE|HUAWEI|Huawei|Alcatel|ALCATEL|SAGEM|Sagem|SHARP|NEC|"
+    r"KYOCERA|Pantech|PANTECH|Philips|Haier|BenQ)[-_ ./]?[A-Za-z]{0,3}\d")
 #: Computers on systems none of ours.
 _OTHER_DESKTOP_RE: Final = re.compile(
-    r"\b(?:FreeBSD|OpenBSD|NetBSD|DragonFly|SunOS|Solaris|IRIX|HP-UX|AIX|Haiku|BeOS|AmigaOS|"
-    r"MorphOS|OS/2|RISC OS|GNU/Hurd|Windows 3\.1|Win16|Mac_PowerPC|Mac_68K|Mac_PPC|UNIX|Unix)\b|"
-    r"\(X11; (?:[IUN]; )?(?!Linux|CrOS|Ubuntu|Fedora)|\(X11\)|\(Mac;|Macintosh; (?:[UIN]; )?PPC")
+    r"\b(?:FreeBSD|OpenBSD|NetBSD|DragonFly|SunOS|Solaris|illumOS|IRIX|HP-UX|AIX|Haiku|BeOS|"
+    r"AmigaOS|MorphOS|OS/2|RISC OS|GNU/Hurd|Windows 3\.1|Win16|Mac_PowerPC|Mac_68K|Mac_PPC|UNIX|"
+    r"Unix)\b|"
+    r"\(X11; (?:[IUN]; )?(?![IUN]; |Linux|CrOS|Ubuntu|Fedora)|\(X11\)|\(Mac;|"
+    r"Macintosh; (?:[UIN]; )?PPC")
 _OTHER_TABLET_RE: Final = re.compile(r"tablet|touchpad|playbook", re.IGNORECASE)
 #: Phones of the feature-phone and early-smartphone eras: their browsers and carriers' tokens.
 _FEATURE_PHONE_RE: Final = re.compile(
@@ -426,7 +474,9 @@ _FEATURE_PHONE_RE: Final = re.compile(
     r"\bBREW\b|\bBrew\b|FOMA|DoCoMo|KDDI|SoftBank|Vodafone/|J-PHONE|WILLCOM|DDIPOCKET|MMEF|"
     r"[Cc]ell[Pp]hone|MobilePhone|MQQBrowser|UCWEB|Nucleus|MTK|Series ?[468]0|Symbian|EPOC|"
     r"PalmSource|PalmOS|Blazer|IEMobile|Windows CE|WindowsMobile|ZuneWP7|Opera Mini|Opera Mobi|"
-    r"Maemo|MeeGo|BlackBerry|Profile/|WAP|Nokia|SonyEricsson|SAMSUNG-|\bMOT-|\bLG-|\bLGE")
+    r"Maemo|MeeGo|BlackBerry|Profile/|WAP|Nokia|SonyEricsson|SAMSUNG-|\bMOT-|\bLG-|\bLGE|"
+    r"WPDesktop|Minimo|Linux zvav|Linux zbov|Sailfish|\bTizen\b|webOS/|\bPre/\d|"
+    r"\bPixi/\d|\bP160U")
 #: Android tablets whose browser still says "Mobile": Galaxy Tab (SM-T/X/P), Lenovo Tab (TB-),
 #: Huawei MediaPad / MatePad, Xiaomi and Redmi Pad, Nexus 7/9/10, Amazon Fire (KF..).
 _TABLET_MODEL_RE: Final = re.compile(
@@ -446,6 +496,9 @@ _RECASED: Final = {
         "Tablet", "FBAN/", "FBAV/", "FB_IAB", "FBIOS", "Instagram ", "Line/", "MicroMessenger",
         "Snapchat", "LinkedInApp", "GSA/", "Electron/", "KAKAOTALK", "NAVER(inapp", "Silk/",
         "Ubuntu", "Fedora", "FreeBSD", "OpenBSD", "NetBSD", "SunOS", "Windows Phone",
+        "Windows", "PPC Mac OS X", "OS/2", "Win98", "Win95", "Win 9x", "WinNT", "Win NT", "Win16",
+        "Haiku", "BeOS", "UNIX", "WPDesktop", "Windows CE", "Maemo", "Minimo", "SymbianOS",
+        "Series60", "Opera Mini", "Opera Mobi", "MIDP",
     )
 }
 _LOWERCASED_RE: Final = re.compile(
@@ -456,6 +509,18 @@ def _recased(match: re.Match[str]) -> str:
     """The browsers' own casing of a lower-cased token."""
     return _RECASED[match.group(0)]
 
+
+#: Browsers built on Android's web view name themselves after its "Version/4.0 Chrome/..." (UC,
+#: QQ, Quark, MIUI, Huawei, OPPO, vivo, Lenovo, 360, Maxthon, Focus, DuckDuckGo, Opera...).
+_WEB_VIEW_BROWSER_RE: Final = re.compile(
+    r"browser|\buc[a-z]*/|quark/|focus/|klar/|duckduckgo/|ddg/|maxthon|opr/|opt/|opera|puffin|"
+    r"silk/|epic/|acheetahi|edga/|edge/|vivaldi|brave|whale/|kiwi|corom/|swing\(and\)|^browse/|"
+    r"; cake\b", re.IGNORECASE)
+#: The Chromium builds makers shipped as their phones' own browser with "Version/4.0" (WhichBrowser
+#: names them "LG Browser"; Lenovo's and AOSP builds' stock browsers share 38.0.2125.102). The
+#: system web view of those years said "Chrome/NN.0.0.0" (Chromium's android_webview).
+_VENDOR_BROWSER_RE: Final = re.compile(
+    r"Chrome/(?:30\.0\.1599\.103|34\.0\.1847\.118|38\.0\.2125\.(?:0|102)) ", re.IGNORECASE)
 
 #: Android apps' packages (X-Requested-With) and the app's name; other apps' packages make
 #: "Android WebView", and a browser's own package (most name themselves "...browser") nothing.
@@ -684,13 +749,35 @@ def _in_app(ua: str, os_slug: str, hints: _Hints) -> str | None:
 
 def _in_app_by_package(requested_with: str, os_slug: str) -> str | None:
     """The app an Android web view's X-Requested-With names; None for a browser or no header."""
+    package = _package(requested_with, os_slug)
+    if package is None or _is_browser_package(package):
+        return None
+    return _APP_PACKAGES.get(package, "Android WebView")
+
+
+def _package(requested_with: str, os_slug: str) -> str | None:
+    """The Android package X-Requested-With names, lower-cased; None when it names none."""
     package = requested_with.strip().lower()
     if not package or os_slug != "android" or package == "xmlhttprequest" or "." not in package:
         # Pages' own fetches send "XMLHttpRequest"; only Android web views send a package.
         return None
-    if package in _BROWSER_PACKAGES or "browser" in package:
-        return None
-    return _APP_PACKAGES.get(package, "Android WebView")
+    return package
+
+
+def _is_browser_package(package: str) -> bool:
+    """Whether an Android package is a browser's own (most name themselves "...browser")."""
+    return package in _BROWSER_PACKAGES or "browser" in package
+
+
+def _is_unmarked_web_view(ua: str, requested_with: str) -> bool:
+    """An Android web view from before the "; wv" token: "Version/4.0" and "Chrome/" (module
+    docstring), naming no browser of its own, and no browser's package in X-Requested-With."""
+    if "Version/4.0" not in ua or "Chrome/" not in ua or _WEB_VIEW_BROWSER_RE.search(ua):
+        return False
+    if _VENDOR_BROWSER_RE.search(ua):
+        return False  # LG's and other makers' own Chromium browsers of the KitKat-Lollipop years
+    package = _package(requested_with, "android")
+    return package is None or not _is_browser_package(package)
 
 
 def _is_bot(lowered: str) -> bool:
@@ -721,7 +808,8 @@ def _is_other_device(lowered: str) -> bool:
         return True
     if ("; aft" in lowered or "; aeo" in lowered) and _FIRE_TV_RE.search(lowered):
         return True
-    if _TV_WORD_RE.search(lowered):
+    if ("viera" in lowered or "dtv" in lowered or "stb" in lowered or "wpe" in lowered) \
+            and _TV_WORD_RE.search(lowered):
         return True
     # "TV" and "Watch" count only in the platform's parenthesis: elsewhere they may be a phone
     # app's name ("... Mobile Safari/537.36 SomeTV/2.1"), and its web view is a phone's.
@@ -757,14 +845,23 @@ def _os_from_library(ua: str, family: str) -> str:
     slug = _OS_FAMILIES.get(family)
     if slug is None and family.startswith("Windows"):
         slug = "windows"
-    if slug == "windows" and _NOT_DESKTOP_WINDOWS_RE.search(ua):
-        slug = None  # a Windows CE / Mobile handheld: user_agents' lists place it
+    if slug == "windows" and (any(map(ua.__contains__, _NOT_DESKTOP_WINDOWS))
+                              or _HANDSET_NAME_RE.match(ua)):
+        slug = None  # a Windows CE / Mobile / Phone handset: the form rules place it
+    if slug == "windows" and any(map(ua.__contains__, _ANDROID_BROWSER_TOKENS)):
+        slug = "android"  # 360's "Aphone Browser", Ninesky's "-android-mobile": a phone's
+    if slug is None and "CrOS" in ua:
+        slug = "chromeos"  # ChromeOS' UA without its version ("X11; CrOS x86_64)")
     if slug is None and "Linux" in ua and "X11" in ua:
         slug = "linux"
-    if slug == "linux" and not _DESKTOP_LINUX_RE.search(ua):
+    if slug in (None, "linux") and " Build/" in ua and "Linux" in ua and "X11" not in ua:
+        # Android's build id where the UA leaves out "Android" (Honeycomb's "Linux Ventana",
+        # "(Linux; U; de-de; GT-I9100 Build/GINGERBREAD)").
+        slug = "android"
+    if slug == "linux" and (_NOT_DESKTOP_LINUX_RE.search(ua) or not _DESKTOP_LINUX_RE.search(ua)):
         # Desktop Linux browsers say "X11" (Wayland ones too), a PC's architecture or their
         # distribution; "Linux mips", "Linux armv7l" or "(Linux; U; ...)" alone are TVs, boxes
-        # and other embedded browsers.
+        # and other embedded browsers, and Maemo, Opera Mini or Ubuntu Touch are handhelds.
         slug = "other"
     return slug or "other"
 
@@ -845,7 +942,7 @@ def _form_on_another_system(ua: str, parsed: DefaultedResult) -> _Form | None:
     if library_form == "tablet" or _OTHER_TABLET_RE.search(ua):
         return _Form("tablet")
     if (library_form == "phone" or _MOBILE_TOKEN_RE.search(ua) or "(Phone;" in ua
-            or _FEATURE_PHONE_RE.search(ua)):
+            or _FEATURE_PHONE_RE.search(ua) or _HANDSET_NAME_RE.match(ua)):
         # Phones on other systems (HarmonyOS NEXT, Windows Phone): the app path, no store link.
         return _Form("phone")
     return None
@@ -1005,6 +1102,8 @@ def _classify_unguarded(
 ) -> DeviceProfile:
     """The decision: tools and devices that cannot join first, then system, form, app, browser."""
     ua = _cleaned(ua)
+    if " " not in ua and ua.startswith("Mozilla/5.0("):
+        ua = _respaced(ua)
     if not ua:
         # Every browser sends a User-Agent; scripts and scanners often do not.
         return BOT_PROFILE
@@ -1031,6 +1130,8 @@ def _classify_unguarded(
     system = _operating_system(ua, parsed.os.family, hints)
     form = _form(ua, system, hints, parsed)
     in_app = _in_app(ua, system.os, hints) or _in_app_by_package(requested_with, system.os)
+    if in_app is None and system.os == "android" and _is_unmarked_web_view(ua, requested_with):
+        in_app = "Android WebView"
     if form is None:
         if in_app is not None:
             form = _Form("phone")  # an app's web view that names no system ("[FBAN/FB4A;...]")
@@ -1056,6 +1157,31 @@ def _classify_unguarded(
         needs_client_check=_needs_client_check(ua, system, form, in_app, hints),
         model=_model(ua, system.os, parsed.device, hints),
     )
+
+
+#: Some clients and logs strip every space from the header ("Mozilla/5.0(Macintosh;IntelMacOSX
+#: 10_15_7)AppleWebKit/537.36(KHTML,likeGecko)Chrome/143.0.0.0Safari/537.36"; yauaa keeps such
+#: UAs from the field): the spaces that separate the tokens the rules read, put back in order.
+_RESPACINGS: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
+    (re.compile(r"^Mozilla/5\.0\("), "Mozilla/5.0 ("),
+    (re.compile(r";(?=\S)"), "; "),
+    (re.compile(r"\)(?=[^\s;)])"), ") "),
+    (re.compile(r"IntelMacOSX"), "Intel Mac OS X "),
+    (re.compile(r"KHTML,likeGecko"), "KHTML, like Gecko"),
+    (re.compile(r"(?<=Android)(?=\d)|(?<=CrOS)(?=[a-z])|(?<=WindowsNT)(?=\d)|(?<=\S)(?=Build/)"),
+     " "),
+    (re.compile(r"WindowsNT"), "Windows NT"),
+    (re.compile(r"MobileSafari/"), "Mobile Safari/"),
+    # A product glued to the version before it: "Chrome/143.0.0.0Safari/", "140Version/".
+    (re.compile(r"(?<=[\d.])(?=[A-Z][A-Za-z]+/|Mobile Safari/|\(KHTML)"), " "),
+)
+
+
+def _respaced(ua: str) -> str:
+    """A UA stripped of its spaces, with the separating ones put back."""
+    for pattern, replacement in _RESPACINGS:
+        ua = pattern.sub(replacement, ua)
+    return ua
 
 
 def _cleaned(ua: str) -> str:

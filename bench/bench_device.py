@@ -13,15 +13,20 @@ Run from anywhere: `python bench/bench_device.py [--full]`. Prints
 device-detector takes some 25 ms a call, so by default it reads a fixed sample of up to 150
 entries per kind (the other columns read every entry); `--full` gives it the whole corpus
 (some 6 minutes). The rest finishes in well under a minute.
+`--before REF` adds a column for app/device.py as it was at git REF (say `main`), on the same
+corpus: the honest "before" of a change, since the corpus moves with the code.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import random
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -162,7 +167,30 @@ def woothee_path(entry: dict[str, Any]) -> str:
     return {"pc": "web", "smartphone": "app", "mobilephone": "app"}.get(category, "none")
 
 
-def accuracy_table(entries: list[dict[str, Any]], full: bool) -> None:
+def device_at(ref: str) -> Any:
+    """app/device.py as it was at git `ref`, imported as a module of its own."""
+    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{ref}:app/device.py"],
+                            check=True, capture_output=True, text=True).stdout
+    path = Path(tempfile.mkdtemp()) / "device_before.py"
+    path.write_text(source, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("device_before", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["device_before"] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def path_by(module: Any) -> Callable[[dict[str, Any]], str]:
+    """The path `module` (a version of app/device.py) gives an entry, from all its headers."""
+    def path_of(entry: dict[str, Any]) -> str:
+        headers = {key.lower(): value for key, value in request_headers(entry).items()}
+        return str(module._classify(*(headers.get(name.lower(), "")
+                                      for name in module.VARY_HEADERS)).path)
+    return path_of
+
+
+def accuracy_table(entries: list[dict[str, Any]], full: bool, before: str | None = None) -> None:
     """Path accuracy per kind and µs per call for ours and each library."""
     rng = random.Random(19)
     by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -172,6 +200,7 @@ def accuracy_table(entries: list[dict[str, Any]], full: bool) -> None:
               for entry in (by_kind[kind] if full or len(by_kind[kind]) <= SAMPLE_PER_KIND
                             else rng.sample(by_kind[kind], SAMPLE_PER_KIND))]
     columns: list[tuple[str, Callable[[dict[str, Any]], str], list[dict[str, Any]]]] = [
+        *([(f"ours at {before}"[:16], path_by(device_at(before)), entries)] if before else []),
         ("ours", ours, entries),
         ("device-detector" + ("" if full else "*"), device_detector_path, sample),
         ("ua-parser", ua_parser_path, entries),
@@ -184,6 +213,10 @@ def accuracy_table(entries: list[dict[str, Any]], full: bool) -> None:
     for name, path_of, rows in columns:
         right: Counter[str] = Counter()
         total: Counter[str] = Counter()
+        if name.startswith("ours"):
+            # A first pass compiles the resolver's lazy regexes; the timed one reads warm.
+            for entry in rows:
+                path_of(entry)
         start = time.perf_counter_ns()
         for entry in rows:
             got = path_of(entry)
@@ -264,14 +297,16 @@ def test_corpus_accuracy() -> None:
 
 def main() -> None:
     """Print the tables."""
-    full = "--full" in sys.argv[1:]
+    arguments = sys.argv[1:]
+    full = "--full" in arguments
+    before = arguments[arguments.index("--before") + 1] if "--before" in arguments[:-1] else None
     entries = field_entries()
     kinds = Counter(entry["kind"] for entry in entries)
     print(f"field corpus: {len(entries)} entries ({FIELD_CORPUS.relative_to(ROOT)}): "
           + ", ".join(f"{kind} {kinds[kind]}" for kind in KINDS))
     print(f"resolver in use: {device.RESOLVER_NAME}\n")
     print("path accuracy per kind (UA and the entry's other headers; libraries see the UA)")
-    accuracy_table(entries, full)
+    accuracy_table(entries, full, before)
     print("\nµs per classification over the field corpus")
     speed(entries)
     print("\nua-parser resolvers, µs per parse of all three domains (a sample of 500)")

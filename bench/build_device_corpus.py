@@ -13,6 +13,16 @@ desktop mode, which sends a computer's UA, is left out as "ambiguous" (only the 
 an Android app's web view is in-app even where the source calls it a phone. A UA two sources
 label differently is left out as "disputed". Matomo device-detector's fixtures are NOT used: the
 held-back acceptance corpus is labelled by that project.
+
+Android web views without "; wv)" ("Version/4.0 Chrome/..."): WhichBrowser's label for them is
+"using Chromium WebView" with no browser name, which counts as in-app; yauaa says "Browser
+Webview", uap-core "Chrome Mobile WebView". ua-parser-js's device tests and woothee label only the
+device, so their "phone" says nothing about the browser; those entries keep the source's label
+and count against app/device.py where it calls the UA a web view (its docstring gives the
+product's reason). yauaa also calls browsers built on the web view that name themselves (Focus,
+DuckDuckGo, UC, Quark) web views, where WhichBrowser labels the same browsers browsers: those
+entries, without "; wv)", are left out as disputed. The lower-cased sample is chosen by a hash of
+the UA, so relabelling one entry leaves the others' sample alone.
 """
 
 from __future__ import annotations
@@ -22,6 +32,7 @@ import os
 import re
 import subprocess
 import sys
+import zlib
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -132,8 +143,11 @@ def yauaa() -> None:
                 kind = "bot" if device_class != "Robot Imitator" else None
             elif agent_class == "Browser Webview" and kind in ("phone", "tablet", "desktop"):
                 kind = "in-app"
-            elif agent_class in ("Mobile App", "Email Client", "Media Player"):
-                kind = None  # an app's own HTTP client or a player: not a page a person opens
+            elif agent_class in ("Mobile App", "Email Client", "Media Player") or (
+                    agent_class == "Desktop App" and not str(ua).startswith("Mozilla/")):
+                # An app's own HTTP client or a player: not a page a person opens (a desktop
+                # app's web view, Electron's, keeps its Mozilla/ UA and its label).
+                kind = None
             headers = {KEPT_HEADERS[k.lower()]: str(v) for k, v in inputs.items()
                        if k.lower() in KEPT_HEADERS and v}
             add(ua, kind, repo.source(path), f"DeviceClass={device_class}; AgentClass="
@@ -147,6 +161,10 @@ WHICH_DEVICE = {
     "ereader": "other-device", "bot": "bot", "media": "other-device", "appliance": "other-device",
     "printer": "other-device", "signage": "other-device", "camera": "other-device",
 }
+
+
+#: WhichBrowser's "using" names for web views: with no browser name, an app's web view.
+WHICH_WEB_VIEWS = {"Chromium WebView", "Crosswalk WebView", "Amazon WebView"}
 
 
 def _header_block(raw: Any) -> dict[str, str]:
@@ -179,12 +197,18 @@ def whichbrowser() -> None:
                 kind = "in-app" if str(ua).startswith("Mozilla/") else None
             headers = {KEPT_HEADERS[k.lower()]: v for k, v in raw.items()
                        if k.lower() in KEPT_HEADERS and k.lower() != "user-agent"}
-            if headers.get("X-Requested-With") and kind in ("phone", "tablet"):
+            using_raw = browser.get("using") or {}
+            using = using_raw.get("name", "") if isinstance(using_raw, dict) else str(using_raw)
+            if using in WHICH_WEB_VIEWS and not browser.get("name") and kind in ("phone", "tablet"):
+                # WhichBrowser's own label for an app's web view: the engine it uses, and no
+                # browser ("Chromium WebView" for "Version/4.0 Chrome/NN.0.0.0" or "; wv)").
+                kind = "in-app"
+            if headers.get("X-Requested-With") and kind in ("phone", "tablet") and (
+                    (using and not browser.get("name")) or browser_type.startswith("app")):
                 # An app's package names its own web view; a browser's package is a browser.
-                using = (browser.get("using") or {}).get("name", "")
-                if (using and not browser.get("name")) or browser_type.startswith("app"):
-                    kind = "in-app"
-            label = f"device.type={device_type}; browser.type={browser_type or '-'}"
+                kind = "in-app"
+            label = f"device.type={device_type}; browser.type={browser_type or '-'}" + (
+                f"; using={using}" if using else "")
             add(ua, kind, repo.source(path), label, headers)
 
 
@@ -295,11 +319,12 @@ def derived() -> None:
     the header), and app web views that only X-Requested-With names (the UA reads like Chrome)."""
     real = [e for e in entries if e["kind"] in ("phone", "tablet", "desktop")
             and e["ua"].startswith("Mozilla/5.0 (") and not e.get("headers")]
-    step = max(1, len(real) // 400)
-    for entry in real[::step]:
+    # About 400 of them, chosen by a hash of the UA so that relabelling other entries leaves the
+    # sample alone.
+    for entry in (e for e in real if zlib.crc32(e["ua"].encode()) % 17 == 0):
         add(entry["ua"].lower(), entry["kind"], entry["source"],
             entry["label"], note="derived: the source's UA lower-cased")
-    chrome_phones = [e for e in entries if e["kind"] == "phone" and not e.get("headers")
+    chrome_phones = [e for e in entries if e["kind"] in ("phone", "in-app") and not e.get("headers")
                      and all(token in e["ua"] for token in ("Chrome/", "Android", "Version/4.0",
                                                              "Mobile Safari/"))
                      and "; wv)" not in e["ua"]]
@@ -356,6 +381,10 @@ def main() -> None:
         out.write("\n ]\n}\n")
 
 
+#: Browsers built on Android's web view that name themselves (as app/device.py reads them).
+NAMED_WEB_VIEW_BROWSER = re.compile(
+    r"browser|\buc[a-z]*/|quark/|focus/|klar/|duckduckgo/|ddg/|maxthon|opr/|opt/|opera|puffin|"
+    r"silk/|epic/|acheetahi|edga/|vivaldi|brave|whale/|kiwi|; cake\b", re.IGNORECASE)
 IOS_BROWSERS = re.compile(
     r"CriOS/|FxiOS/|EdgiOS/|OPiOS/|OPT/|YaBrowser/|DuckDuckGo/|Ddg/|Brave/|Focus/|Coast/|Mercury/|"
     r"Opera Mini|UCBrowser|MQQBrowser|Puffin")
@@ -364,13 +393,13 @@ IOS_BROWSERS = re.compile(
 def apply_product_rules(entry: dict[str, Any]) -> None:
     """Where app/device.py's documented rules give another path than the source's kind."""
     ua, headers = entry["ua"], entry.get("headers", {})
-    if entry["kind"] == "phone" and "KaiOS" in ua:
+    if entry["kind"] == "phone" and "kaios" in ua.lower():  # "KaiOS/2.5", "KAIOS/2.0"
         entry["path"] = "none"
         entry["note"] = "product rule: KaiOS feature phones cannot join (path none)"
     if entry["kind"] in ("phone", "tablet") and not headers.get("Sec-CH-UA-Platform") and (
             "(Macintosh;" in ua or re.search(r"\(X11; (?:U; )?Linux (?:x86_64|i686|aarch64)", ua)):
         entry["ambiguous"] = "a phone or tablet in desktop mode sends a computer's UA"
-    if re.match(r"(?:Dalvik/|[^ /]+/[\d.]+ CFNetwork/|CFNetwork/|okhttp/)", ua):
+    if re.match(r"(?:Dalvik/|okhttp/)", ua) or " CFNetwork/" in ua or ua.startswith("CFNetwork/"):
         entry["path"] = "none"
         entry["note"] = ("product rule: an app's own HTTP client (Dalvik, CFNetwork, okhttp) is "
                          "no browser a person opens the link in: a tool, path none")
@@ -378,6 +407,12 @@ def apply_product_rules(entry: dict[str, Any]) -> None:
     if requested_with and "browser" in requested_with.lower() and entry["kind"] == "in-app":
         entry["kind"] = "phone"  # a browser built on the web view names its own package
         entry["note"] = "product rule: a browser's package in X-Requested-With is a browser"
+    if (entry["kind"] == "in-app" and "; wv)" not in ua and NAMED_WEB_VIEW_BROWSER.search(ua)
+            and all(label.endswith("AgentClass=Browser Webview") for label in entry["labels"])):
+        # yauaa calls every browser built on Android's web view a web view; WhichBrowser labels
+        # the same browsers (Focus, DuckDuckGo, UC, Quark, Mint) browsers, and app/device.py
+        # takes a browser that names itself for the browser the person chose.
+        entry["disputed"] = "yauaa: a web view; WhichBrowser: a browser that names itself"
     if entry["kind"] in ("phone", "tablet") and "; wv)" in ua:
         entry["kind"] = "in-app"
         entry["note"] = "product rule: Android's '; wv)' marks an app's web view"
@@ -392,7 +427,7 @@ def apply_product_rules(entry: dict[str, Any]) -> None:
     if entry["kind"] == "tablet" and "Windows NT" in ua and "Windows Phone" not in ua:
         entry["kind"] = "desktop"
         entry["note"] = "product rule: Windows tablets and convertibles are computers (web)"
-    if entry["kind"] == "desktop" and "Electron/" in ua:
+    if entry["kind"] == "desktop" and ("electron/" in ua.lower() or "atomshell/" in ua.lower()):
         entry["kind"] = "in-app"
         entry["note"] = "product rule: an Electron app's web view is in-app"
 
