@@ -13,6 +13,7 @@ can see that a URL made is a URL revoked.
 from __future__ import annotations
 
 import math
+import re
 import struct
 import time
 import wave
@@ -69,6 +70,9 @@ STORED = """async () => {
   const databases = indexedDB.databases ? (await indexedDB.databases()).map((db) => db.name) : [];
   return { local: { ...localStorage }, session: { ...sessionStorage }, databases, entries };
 }"""
+
+# How far the page scrolls sideways (0 at 320 px: WCAG 1.4.10 reflow).
+SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 NO_MEDIA_RECORDER = "delete window.MediaRecorder;"
 
@@ -143,8 +147,11 @@ def test_hearing_yourself_settles_microphone_and_speakers(
         # The countdown, for the eyes: a progress bar and a number of seconds left.
         progress = hear.section.get_by_role("progressbar", name=checks.text("Recording"))
         expect(progress).to_be_visible()
-        left = checks.text("%(number)s seconds left").replace("%(number)s", r"\d")
-        expect(hear.section.locator(".js-left")).to_have_text(__import__("re").compile(f"^{left}$"))
+        left = hear.section.locator(".js-left")
+        seconds = checks.text("%(number)s seconds left")
+        expect(left).to_have_text(re.compile("^" + seconds.replace("%(number)s", "[1-4]") + "$"))
+        # It counts down: the last second is shown before the recording ends.
+        expect(left).to_have_text(seconds.replace("%(number)s", "1"))
         expect(hear.section.get_by_role("meter", name=checks.text("Sound level"))).to_be_visible()
         hear.expect_state("playing")
         expect(progress).to_be_hidden()
@@ -212,9 +219,13 @@ def test_the_playback_is_what_the_microphone_heard(tone_browser: Browser, base_u
 
 
 def test_not_hearing_yourself_gives_advice_and_another_try(checks: DeviceChecks) -> None:
-    """"No" shows what to check and "Try again"; neither check is marked, a retry settles."""
+    """"No" shows what to check and "Try again"; neither check is marked, a retry settles.
+    At 320 px, nothing scrolls sideways while recording or with the advice shown."""
+    checks.page.set_viewport_size({"width": 320, "height": 640})
     hear = HearSelf(checks)
     hear.record()
+    hear.expect_state("recording")
+    assert checks.page.evaluate(SIDEWAYS) == 0
     hear.answer(False)
     hear.expect_state("not-heard")
     expect(checks.status("hear-self")).to_have_text(checks.text("You did not hear your own voice."))
@@ -222,15 +233,18 @@ def test_not_hearing_yourself_gives_advice_and_another_try(checks: DeviceChecks)
     expect(advice).to_be_visible()
     expect(advice.get_by_role("listitem")).to_have_text([
         checks.text("Turn the volume up, and check that the sound is not muted."),
-        checks.text("If you use a headset or headphones, check that they are plugged in or connected."),
+        checks.text("If you use a headset or headphones, check that they are plugged in or "
+                    "connected."),
         checks.text("If your device lets you choose where the sound comes from (“Sound comes from” "
                     "under “Speakers or headphones”), choose another one."),
-        checks.text("Check that the right microphone is chosen in “Microphone to use”, if it is shown."),
+        checks.text("Check that the right microphone is chosen in “Microphone to use”, if it is "
+                    "shown."),
     ])
     # Not hearing oneself does not say which of the two failed: neither is reported.
     readiness = checks.readiness() or {"checks": {}}
     assert readiness["checks"].get("speaker", {}).get("status") in (None, "skipped")
     assert readiness["checks"].get("microphone", {}).get("status") in (None, "skipped")
+    assert checks.page.evaluate(SIDEWAYS) == 0
     retry = hear.button("Try again")
     expect(retry).to_be_visible()
     retry.click()

@@ -373,3 +373,49 @@ def test_firefox_prompt_nobody_answers(open_driver: OpenDriver, engine: str) -> 
         "() => !document.querySelector('[data-check=\"camera\"] .js-retry').hidden")
     readiness = checks.readiness()
     assert readiness is not None and readiness["checks"]["camera"]["status"] == "failed"
+
+
+# Measures each AudioBuffer the page plays back (length and loudness), from now on.
+WATCH_PLAYBACK = """() => {
+  window.__played = [];
+  const start = AudioBufferSourceNode.prototype.start;
+  AudioBufferSourceNode.prototype.start = function (...args) {
+    const samples = this.buffer ? this.buffer.getChannelData(0) : [];
+    let sum = 0;
+    for (const sample of samples) sum += sample * sample;
+    window.__played.push({ seconds: this.buffer?.duration ?? 0,
+      rms: samples.length ? Math.sqrt(sum / samples.length) : 0 });
+    return start.apply(this, args);
+  };
+}"""
+
+
+def test_hear_yourself(engine: str, open_driver: OpenDriver) -> None:
+    """Hear yourself in every engine: its fake microphone recorded for 4 s, played back (into
+    PulseAudio's null sink in Firefox), "Yes": microphone and speakers ok, microphone off."""
+    driver = open_driver()
+    checks = DeviceChecks(driver, "fi").open()
+    driver.evaluate(RECORD_TRACKS)
+    driver.evaluate(WATCH_PLAYBACK)
+    hear = '[data-check="hear-self"]'
+    checks.hear_yourself()
+    asked = driver.wait_until(f"""() => {{
+      const state = ({scripts.ATTRIBUTE})('{hear}', 'data-state');
+      return ["asking", "failed"].includes(state) ? state : null;
+    }}""", timeout=40.0)
+    played = driver.evaluate("() => window.__played")
+    print(f"{engine}: hear yourself {asked}, played {played}, "
+          f"MediaRecorder {driver.evaluate('() => typeof MediaRecorder')}")
+    assert asked == "asking", status(driver, "hear-self")
+    assert status(driver, "hear-self") == checks.text("Did you hear your own voice?")
+    assert driver.evaluate(TRACKS) == ["ended"], "the microphone is off during playback"
+    [recording] = played
+    assert 3.4 <= recording["seconds"] <= 4.6, recording
+    assert recording["rms"] > 0.001, f"the fake microphone's sound was played back: {recording}"
+    checks.answer_own_voice(True)
+    assert checks.wait_for_final_state("speaker") == "ok"
+    assert checks.wait_for_final_state("microphone") == "ok"
+    readiness = checks.readiness()
+    assert readiness is not None
+    assert readiness["checks"]["speaker"]["status"] == "ok"
+    assert readiness["checks"]["microphone"]["status"] == "ok"

@@ -46,8 +46,10 @@ export function chooseMimeType(Recorder) {
 
 // How this browser can record: MediaRecorder, or Web Audio's ScriptProcessor where
 // MediaRecorder is missing (older Safari, some in-app browsers), or not at all.
-export function captureMethod(env = globalThis) {
+// context: the AudioContext at hand, if one is.
+export function captureMethod(env = globalThis, context = null) {
   if (typeof env.MediaRecorder === "function") return "media-recorder";
+  if (typeof context?.createScriptProcessor === "function") return "web-audio";
   const Context = env.AudioContext ?? env.webkitAudioContext;
   if (typeof Context === "function" && typeof Context.prototype?.createScriptProcessor === "function") {
     return "web-audio";
@@ -245,7 +247,7 @@ export class HearSelf {
     this.controller = controller;
     const { signal } = controller;
     this.move("recording");
-    const method = captureMethod(this.env);
+    const method = captureMethod(this.env, context);
     try {
       this.recording = method === "media-recorder"
         ? await recordWithMediaRecorder(stream, { Recorder: this.env.MediaRecorder, ms: this.ms, signal })
