@@ -18,6 +18,7 @@ PURE_MODULES = (
     "app.accessibility_shortcomings",
     "app.accounts",
     "app.appointment_time",
+    "app.demo",
     "app.device",
     "app.feedback",
     "app.guidance",
