@@ -325,3 +325,52 @@ def test_no_sound_output_ends_the_check_in_words(browser: Browser, base_url: str
         expect(hear.button("Try again")).to_be_visible()
     finally:
         checks.page.context.close()
+
+
+# Keeps each MediaRecorder the page makes, and each track it is given.
+KEEP_RECORDERS = """(() => {
+  window.__recorders = [];
+  window.__tracks = [];
+  const Recorder = window.MediaRecorder;
+  window.MediaRecorder = class extends Recorder {
+    constructor(...args) { super(...args); window.__recorders.push(this); }
+  };
+  const media = navigator.mediaDevices;
+  const getUserMedia = media.getUserMedia.bind(media);
+  media.getUserMedia = async (constraints) => {
+    const stream = await getUserMedia(constraints);
+    window.__tracks.push(...stream.getTracks());
+    return stream;
+  };
+})();"""
+
+# The page hidden, as when the customer switches to another app or locks the screen.
+HIDE_PAGE = """() => {
+  Object.defineProperty(document, "hidden", { value: true, configurable: true });
+  document.dispatchEvent(new Event("visibilitychange"));
+}"""
+
+
+def test_hiding_the_page_drops_the_recording(browser: Browser, base_url: str) -> None:
+    """Hidden while recording: the recorder and the microphone stop, nothing is played, the
+    check says why; "Try again" records anew."""
+    checks = open_page(browser, base_url, KEEP_RECORDERS)
+    try:
+        page = checks.page
+        hear = HearSelf(checks)
+        hear.record()
+        hear.expect_state("recording")
+        page.wait_for_function("() => window.__recorders.some((r) => r.state === 'recording')")
+        page.evaluate(HIDE_PAGE)
+        hear.expect_state("interrupted")
+        expect(checks.status("hear-self")).to_have_text(checks.text(
+            "The check stopped because you left this page. Press “Try again”."))
+        assert page.evaluate("() => window.__recorders.map((r) => r.state)") == ["inactive"]
+        assert page.evaluate("() => window.__tracks.map((t) => t.readyState)") == ["ended"]
+        assert played(checks) == []
+        page.evaluate("() => { delete document.hidden; }")
+        hear.button("Try again").click()
+        hear.expect_state("asking")
+        assert len(played(checks)) == 1
+    finally:
+        checks.page.context.close()
