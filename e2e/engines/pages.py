@@ -130,6 +130,14 @@ class DeviceChecks(_Page):
         """Answer "I heard it" or "I did not hear it"."""
         self._button("speaker", "heard" if heard else "not-heard")
 
+    def hear_yourself(self) -> None:
+        """Press "Record and listen" in Hear yourself."""
+        self._button("hear-self", "run")
+
+    def answer_own_voice(self, heard: bool) -> None:
+        """Answer "Did you hear your own voice?" with "Yes" or "No"."""
+        self._button("hear-self", "yes" if heard else "no")
+
     def check_connection(self) -> None:
         """Press "Check the connection"."""
         self._button("connection", "run")

@@ -373,3 +373,84 @@ def test_firefox_prompt_nobody_answers(open_driver: OpenDriver, engine: str) -> 
         "() => !document.querySelector('[data-check=\"camera\"] .js-retry').hidden")
     readiness = checks.readiness()
     assert readiness is not None and readiness["checks"]["camera"]["status"] == "failed"
+
+
+# Measures each AudioBuffer the page plays back (length and loudness), from now on.
+WATCH_PLAYBACK = """() => {
+  window.__played = [];
+  const start = AudioBufferSourceNode.prototype.start;
+  AudioBufferSourceNode.prototype.start = function (...args) {
+    const samples = this.buffer ? this.buffer.getChannelData(0) : [];
+    let sum = 0;
+    for (const sample of samples) sum += sample * sample;
+    window.__played.push({ seconds: this.buffer?.duration ?? 0,
+      rms: samples.length ? Math.sqrt(sum / samples.length) : 0 });
+    return start.apply(this, args);
+  };
+}"""
+
+
+# The format lib/hear-self.mjs asks MediaRecorder for here (its MIME_TYPES, in order).
+RECORDED_AS = """() => typeof MediaRecorder === "function" ? ["audio/webm;codecs=opus",
+  "audio/webm", "audio/mp4", "audio/ogg;codecs=opus", "audio/ogg"]
+  .find((type) => MediaRecorder.isTypeSupported(type)) ?? "" : null"""
+
+
+@pytest.mark.parametrize("capture", ["MediaRecorder", "Web Audio"])
+def test_hear_yourself(engine: str, open_driver: OpenDriver, capture: str) -> None:
+    """Hear yourself in every engine: its fake microphone recorded for 4 s (by MediaRecorder,
+    or by Web Audio where MediaRecorder is taken away), played back (into PulseAudio's null
+    sink in Firefox), "Yes": microphone and speakers ok, microphone off."""
+    driver = open_driver()
+    checks = DeviceChecks(driver, "fi").open()
+    driver.evaluate(RECORD_TRACKS)
+    driver.evaluate(WATCH_PLAYBACK)
+    if capture == "Web Audio":
+        driver.evaluate("() => { delete window.MediaRecorder; }")
+    recorded_as = driver.evaluate(RECORDED_AS)
+    hear = '[data-check="hear-self"]'
+    checks.hear_yourself()
+    asked = driver.wait_until(f"""() => {{
+      const state = ({scripts.ATTRIBUTE})('{hear}', 'data-state');
+      return ["asking", "failed"].includes(state) ? state : null;
+    }}""", timeout=40.0)
+    played = driver.evaluate("() => window.__played")
+    print(f"{engine} ({capture}, {recorded_as!r}): hear yourself {asked}, played {played}")
+    assert asked == "asking", status(driver, "hear-self")
+    assert status(driver, "hear-self") == checks.text("Did you hear your own voice?")
+    assert driver.evaluate(TRACKS) == ["ended"], "the microphone is off during playback"
+    [recording] = played
+    assert 2.5 <= recording["seconds"] <= 4.6, recording
+    assert recording["rms"] > 0.001, f"the fake microphone's sound was played back: {recording}"
+    checks.answer_own_voice(True)
+    assert checks.wait_for_final_state("speaker") == "ok"
+    assert checks.wait_for_final_state("microphone") == "ok"
+    readiness = checks.readiness()
+    assert readiness is not None
+    assert readiness["checks"]["speaker"]["status"] == "ok"
+    assert readiness["checks"]["microphone"]["status"] == "ok"
+
+
+NO_PLAYBACK = ("We could not play your recording on this device. Check that speakers or "
+               "headphones are connected and switched on and that the sound is not muted, then "
+               "press “Try again”.")
+
+
+@pytest.mark.parametrize("engine", [pytest.param("firefox", marks=pytest.mark.firefox)])
+def test_firefox_without_any_sound_output_ends_hear_yourself(open_driver: OpenDriver,
+                                                             engine: str) -> None:
+    """Firefox with no sound server: Hear yourself ends within its deadlines (as shipped), with
+    the question if Firefox played into nothing, or saying that the recording could not be
+    played; the microphone is off either way."""
+    driver = open_driver(sound=False)
+    checks = DeviceChecks(driver, "fi").open()
+    driver.evaluate(RECORD_TRACKS)
+    checks.hear_yourself()
+    ended = driver.wait_until("""() => {
+      const state = document.querySelector('[data-check="hear-self"]').dataset.state;
+      return ["asking", "failed"].includes(state) ? state : null;
+    }""", timeout=40.0)
+    print(f"firefox without sound: hear yourself {ended}")
+    if ended == "failed":
+        assert status(driver, "hear-self") == checks.text(NO_PLAYBACK)
+    assert driver.evaluate(TRACKS) in (["ended"], []), "the microphone is off"

@@ -102,6 +102,7 @@ const { default: SpeakerCheck } = await import("../../app/static/js/speaker-chec
 const { default: MicrophoneCheck } = await import("../../app/static/js/microphone-check.mjs");
 const { default: CameraCheck } = await import("../../app/static/js/camera-check.mjs");
 const { default: ConnectionCheck } = await import("../../app/static/js/connection-check.mjs");
+const { default: HearSelfCheck } = await import("../../app/static/js/hear-self-check.mjs");
 
 const NO_SOUND = "We could not play sound on this device.";
 const NO_AUDIO = "We could not listen to the microphone.";
@@ -207,6 +208,23 @@ test("camera: a preview whose play() never settles still ends the check", { time
   section.click("run");
   await until(() => reported.length, "a camera result");
   assert.equal(reported[0][1].status, "failed");
+});
+
+test("hear yourself: a resume() that never settles fails, says what to check, and reports nothing", { timeout: 2000 }, async () => {
+  globalThis.AudioContext = fakeAudioContext({ resume: never });
+  const NO_PLAYBACK = "We could not play your recording on this device.";
+  const section = fakeSection("hear-self", { i18nDetailNoSound: NO_PLAYBACK });
+  const stream = fakeStream();
+  navigator.mediaDevices.getUserMedia = async () => stream;
+  const check = new HearSelfCheck(section.element, onResult, {});
+  check.start();
+  section.click("run");
+  await until(() => section.dataset.state === "failed", "hear yourself failed");
+  assert.equal(section.status(), NO_PLAYBACK);
+  assert.equal(section.parts.retry.hidden, false, "it can be tried again");
+  assert.equal(stream.track.stopped, true, "the microphone is off");
+  // Which of microphone and speakers failed is not known: neither is reported.
+  assert.deepEqual(reported, []);
 });
 
 function connection() {

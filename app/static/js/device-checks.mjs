@@ -4,6 +4,7 @@
 // device first, sent when online); no picture or sound ever leaves.
 import CameraCheck from "./camera-check.mjs";
 import ConnectionCheck from "./connection-check.mjs";
+import HearSelfCheck from "./hear-self-check.mjs";
 import MicrophoneCheck from "./microphone-check.mjs";
 import SpeakerCheck from "./speaker-check.mjs";
 import { isIpadInDesktopMode } from "./device-detect.mjs";
@@ -41,6 +42,14 @@ export default class DeviceChecks {
       // The camera check's picture while it is still live, for the media round trip.
       cameraStream: () => this.camera?.stream ?? null,
       onMicrophoneAllowed: () => this.speaker?.offerOutputs(),
+      // Hear yourself plays back where the test sound would play (the speaker check's choice),
+      // "I can't speak now" plays the test sound, and "Yes" settles speakers and microphone.
+      chosenOutput: () => this.speaker?.chosenOutput() ?? "",
+      playTestSound: () => this.speaker?.playInstead(),
+      onHeardSelf: ({ devices }) => {
+        this.speaker?.confirmHeard();
+        this.microphone?.confirmHeard(devices);
+      },
     };
   }
 
@@ -56,10 +65,12 @@ export default class DeviceChecks {
     const find = (name) => this.element.querySelector(`[data-check="${name}"]`);
     this.speaker = new SpeakerCheck(find("speaker"), onResult);
     this.camera = new CameraCheck(find("camera"), onResult, this.context);
+    this.microphone = new MicrophoneCheck(find("microphone"), onResult, this.context);
     this.checks = [
+      new HearSelfCheck(find("hear-self"), onResult, this.context),
       this.speaker,
       this.camera,
-      new MicrophoneCheck(find("microphone"), onResult, this.context),
+      this.microphone,
       new ConnectionCheck(find("connection"), onResult, this.context),
     ];
     for (const check of this.checks) check.start();

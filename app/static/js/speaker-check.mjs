@@ -81,6 +81,30 @@ export default class SpeakerCheck {
     }
   }
 
+  chosenOutput() {
+    // The output chosen under "Sound comes from", where the browser offers a choice.
+    const field = this.section.part("output-field");
+    return field && !field.hidden ? this.section.part("output")?.value ?? "" : "";
+  }
+
+  playInstead() {
+    // "I can't speak now" in Hear yourself: the test sound plays, and the question whether it
+    // was heard takes the focus, since the pressed button is in another section.
+    this.play().then(() => {
+      if (!this.section.part("answer").hidden) this.section.part("heard").focus();
+    });
+  }
+
+  confirmHeard() {
+    // The customer heard their own voice played back: the speakers work.
+    this.section.show("answer", false);
+    this.section.setState("ok", "status-ok");
+    this.onResult("speaker", {
+      status: "ok",
+      output_selectable: typeof AudioContext !== "undefined" && "setSinkId" in AudioContext.prototype,
+    });
+  }
+
   finish(status, detail = null) {
     // "I heard it" and "I did not hear it" hide themselves: the focus goes to the result.
     const answered = this.section.part("answer").contains(document.activeElement);

@@ -32,6 +32,14 @@ export const DEADLINES_MS = Object.freeze({
   // A media round trip finding its way to the TURN relay: ICE tries UDP, then TCP (and TLS),
   // each with its own retries; 15 s lets a slow TCP fallback through.
   relay: 15000,
+  // Hear yourself (lib/hear-self.mjs): a MediaRecorder starts and stops at once, and
+  // decoding a few seconds of sound takes milliseconds; a stuck one must not hold the check.
+  recorderStart: 5000,
+  recorderStop: 5000,
+  decode: 5000,
+  // Playing the recording back takes its own length; "ended" may never come on a device
+  // without sound output, so this much more is allowed before the check says so.
+  playback: 5000,
   // Writing to the clipboard may ask the person first (Firefox, Safari).
   clipboard: 5000,
 });
