@@ -16,11 +16,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 PURE_MODULES = (
     "app.accessibility_shortcomings",
+    "app.charts",
     "app.accounts",
     "app.appointment_time",
     "app.device",
     "app.feedback",
     "app.guidance",
+    "app.insights",
     "app.ics",
     "app.invite_form",
     "app.invite_status",
