@@ -94,8 +94,9 @@ def is_problem(check: str, status: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Count:
-    """A published count: its number, or None when hidden. small says why it is hidden:
-    fewer than SMALLEST_SHOWN customers (True), or so that a small one cannot be worked out."""
+    """A published count: its number, or None when hidden. small tells a hidden count of
+    fewer than SMALLEST_SHOWN customers from a larger one hidden so that a small one cannot be
+    worked out."""
 
     number: int | None
     small: bool = False
@@ -235,7 +236,7 @@ def protect_month(cells: Mapping[Key, int]) -> dict[Key, Count]:
                   for dimension in DIMENSIONS}
     every = [(dimension, value, column) for dimension, values in dimensions.items()
              for value in values for column in COLUMNS]
-    small: set[Key] = set()
+    small: set[Key] = set()  # the cells hidden in the first place
     for dimension, value, column in every:
         count = cells.get((dimension, value, column), 0)
         total = cells.get((dimension, value, TOTAL), 0)
@@ -280,16 +281,23 @@ def protect_month(cells: Mapping[Key, int]) -> dict[Key, Count]:
                 break  # the graph changed: look for bridges again
             if changed:
                 break
-    return {cell: Count(None, cell in small) if cell in hidden
+    # Every hidden cell says what is true of it: "fewer than 5" whenever it is, also when it was
+    # hidden to protect another. A 0 hidden beside a small cell and marked otherwise would give
+    # both away (a hidden pair that adds up to a shown 3, one of them "not small": it is 0).
+    return {cell: Count(None, cells.get(cell, 0) < SMALLEST_SHOWN) if cell in hidden
             else Count(cells.get(cell, 0)) for cell in every}
 
 
 def _sum(counts: Sequence[Count]) -> Count:
-    """Several months' counts of one cell: shown only when every one of them is."""
+    """Several months' counts of one cell: shown only when every one of them is. A hidden sum
+    is "fewer than 5" only when the months' own figures already say so (no new bound)."""
+    shown = sum(count.number or 0 for count in counts)
     if all(count.shown for count in counts):
-        return Count(sum(count.number or 0 for count in counts))
-    return Count(None, small=sum(count.number or 0 for count in counts) < SMALLEST_SHOWN
-                 and all(count.shown or count.small for count in counts))
+        return Count(shown)
+    small = sum(1 for count in counts if count.small)
+    known_small = (all(count.shown or count.small for count in counts)
+                   and shown + small * (SMALLEST_SHOWN - 1) < SMALLEST_SHOWN)
+    return Count(None, small=known_small)
 
 
 def _split(value: str, total: Count, none: Count, video: Count) -> Split:

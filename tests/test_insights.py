@@ -121,6 +121,12 @@ def test_a_cell_of_fewer_than_five_is_hidden_and_so_is_a_second_one_in_its_row()
     assert sum(not count.shown for count in row) >= 2
     assert published[("device-kind", "desktop", TOTAL)].shown
     assert audit(published) == []
+    # Each hidden cell's words are true of it: a 0 hidden beside the 3 is "fewer than 5" too,
+    # or the pair adding up to a shown 3 would tell which of them is 3.
+    for column in COLUMNS:
+        count = published[("device-kind", "desktop", column)]
+        true = insights._tables(rows)[MONTH].get(("device-kind", "desktop", column), 0)
+        assert count.shown or count.small == (true < SMALLEST_SHOWN)
 
 
 def test_without_secondary_suppression_the_audit_finds_the_hidden_cell() -> None:
@@ -162,6 +168,9 @@ def test_no_hidden_cell_of_a_random_month_can_be_worked_out(seed: int) -> None:
         if 0 < true < SMALLEST_SHOWN:
             assert count == Count(None, small=True), key
     assert audit(published) == []
+    untrue = [key for key, count in published.items()
+              if not count.shown and count.small != (cells.get(key, 0) < SMALLEST_SHOWN)]
+    assert untrue == []
 
 
 def test_a_small_group_shows_no_zero_that_would_tell_what_all_of_it_did() -> None:
