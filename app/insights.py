@@ -9,7 +9,8 @@ Everything shown is read from it through one rule set:
    month's "all" row is its margin (the column totals), shared by every dimension.
 2. Primary suppression: a cell of 1 to SMALLEST_SHOWN - 1 customers is hidden ("fewer than
    5"), and so is every cell of a row whose total is that small (a 0 there would tell what
-   all of a small group did). A 0 in a larger row is shown: it counts nobody.
+   all of a small group did). A 0 in a larger row, or a row of nobody, is shown: it counts
+   nobody.
 3. Secondary suppression: in such a table every row and column sums to a published total,
    so a hidden cell could be worked out when it is the only hidden cell of a line, or, more
    generally, when no cycle of hidden cells passes through it (rows and columns as the two
@@ -57,10 +58,12 @@ SMOOTH = "video"
 CHECKS = ("camera", "microphone", "speaker", "connection")
 # A check's statuses that are not problems; every other one is (a check that failed).
 _NOT_PROBLEMS = ("warning", "ok", "skipped", NOT_RUN, UNKNOWN)
-# Hiding a margin cell hides it in every dimension's table, and a row total costs the share:
-# both are kept visible unless nothing else will do.
+# Hiding a margin cell hides it in every dimension's table, and hiding a row's total, its
+# customers with no outcome or its smooth joins costs the row's share: they are kept visible
+# unless nothing else will do.
 _MARGIN_PENALTY = 1_000_000
-_TOTAL_PENALTY = 10_000
+_SHARE_PENALTY = 10_000
+_SHARE_COLUMNS = (TOTAL, NO_OUTCOME, SMOOTH)
 
 Key = tuple[str, str, str]  # (dimension, value, column)
 
@@ -240,7 +243,7 @@ def protect_month(cells: Mapping[Key, int]) -> dict[Key, Count]:
     for dimension, value, column in every:
         count = cells.get((dimension, value, column), 0)
         total = cells.get((dimension, value, TOTAL), 0)
-        if count < SMALLEST_SHOWN and (count > 0 or total < SMALLEST_SHOWN):
+        if count < SMALLEST_SHOWN and (count > 0 or 0 < total < SMALLEST_SHOWN):
             small.add((dimension, value, column))
     hidden = set(small)
 
@@ -249,11 +252,13 @@ def protect_month(cells: Mapping[Key, int]) -> dict[Key, Count]:
         return (ALL, ALL, column) if row == "" else (dimension, row, column)
 
     def cost(cell: Key) -> int:
-        """What hiding one more cell costs: its count, and far more for margins and totals."""
+        """What hiding one more cell costs: its count, far more for margins and what a share
+        needs, and a little for a row with customers (a row of nobody loses no share)."""
         if cell in hidden:
             return 0
         penalty = (_MARGIN_PENALTY if cell[0] == ALL else 0) + (
-            _TOTAL_PENALTY if cell[2] == TOTAL else 0)
+            _SHARE_PENALTY if cell[2] in _SHARE_COLUMNS else 0) + (
+            1 if cells.get((cell[0], cell[1], TOTAL), 0) else 0)
         return cells.get(cell, 0) + penalty
 
     changed = True
@@ -302,7 +307,7 @@ def _sum(counts: Sequence[Count]) -> Count:
 
 def _split(value: str, total: Count, none: Count, video: Count) -> Split:
     """A row with its denominator (customers with a recorded outcome) and smooth share."""
-    with_outcome = Count(None)
+    with_outcome = Count(None, small=total.small)
     if total.number is not None and none.number is not None:
         denominator = total.number - none.number
         with_outcome = (Count(denominator) if denominator >= SMALLEST_SHOWN or denominator == 0
@@ -347,7 +352,8 @@ def insights_of(rows: Iterable[tuple[str, str, str, str, int]],
             for value in values)
 
     failing = [Failing(check, split.value, split.customers) for check in CHECKS
-               for split in splits[check] if is_problem(check, split.value)]
+               for split in splits[check]
+               if is_problem(check, split.value) and split.customers.number != 0]
     # The most frequent first; hidden ones after, in a fixed order, so that their place tells
     # nothing about their number.
     failing.sort(key=lambda item: (not item.customers.shown, -(item.customers.number or 0)))
