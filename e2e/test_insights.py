@@ -8,7 +8,6 @@ import csv
 import io
 import re
 import sqlite3
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -17,11 +16,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from app.outcomes import DIMENSIONS
 from e2e.pages import Layout
 from e2e.staff_pages import Dashboard, Insights, SignIn
 from tests.support.axe import assert_no_axe_violations
 from tests.support.browsers import add_virtual_authenticator
+from tests.support.insights import counter_rows
 from tests.support.live import add_staff
 from tests.support.server import LiveServer
 
@@ -29,16 +28,11 @@ EN = "en"
 
 
 def store_counts(server: LiveServer, people: list[tuple[str, dict[str, str], str]]) -> None:
-    """The counters a purge would leave for people, each (month, values, outcome)."""
-    counted: Counter[tuple[str, str, str, str]] = Counter()
-    for month, values, outcome in people:
-        for dimension in DIMENSIONS:
-            value = "all" if dimension == "all" else values.get(dimension, "unknown")
-            counted[(month, dimension, value, outcome)] += 1
+    """Store the counters a purge would leave for people, each (month, values, outcome)."""
     with closing(sqlite3.connect(server.database)) as connection, connection:
         connection.executemany(
             "INSERT INTO insight_counts (month, dimension, value, outcome, count) "
-            "VALUES (?, ?, ?, ?, ?)", [(*key, number) for key, number in counted.items()])
+            "VALUES (?, ?, ?, ?, ?)", counter_rows(people))
 
 
 @pytest.fixture

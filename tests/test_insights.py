@@ -10,7 +10,6 @@ the bridge rule the module uses, on hand-made and on random months.
 from __future__ import annotations
 
 import random
-from collections import Counter
 from fractions import Fraction
 
 import pytest
@@ -18,6 +17,7 @@ import pytest
 from app import insights
 from app.insights import ALL, COLUMNS, TOTAL, Count, csv_rows, csv_safe, insights_of
 from app.outcomes import DIMENSIONS, NO_OUTCOME, OUTCOMES, SMALLEST_SHOWN
+from tests.support.insights import counter_rows
 
 Row = tuple[str, str, str, str, int]
 MONTH = "2026-10"
@@ -25,12 +25,7 @@ MONTH = "2026-10"
 
 def people_rows(people: list[tuple[dict[str, str], str]], month: str = MONTH) -> list[Row]:
     """The counters a purge would leave for people, each (a value per dimension, outcome)."""
-    counted: Counter[tuple[str, str, str, str]] = Counter()
-    for values, outcome in people:
-        for dimension in DIMENSIONS:
-            counted[(month, dimension, values.get(dimension, ALL if dimension == ALL
-                                                  else "unknown"), outcome)] += 1
-    return [(*key, count) for key, count in counted.items()]
+    return counter_rows((month, values, outcome) for values, outcome in people)
 
 
 def crowd(spec: dict[tuple[str, str], int], month: str = MONTH) -> list[Row]:

@@ -7,15 +7,14 @@ import csv
 import io
 import re
 import xml.etree.ElementTree as ET
-from collections import Counter
 from html import unescape
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.outcomes import DIMENSIONS
 from app.tables import insight_counts
+from tests.support.insights import counter_rows
 
 SVG_TAG = re.compile(r"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\".*?</svg>", re.S)
 CELL = re.compile(r"<t[dh][^>]*>(.*?)</t[dh]>", re.S)
@@ -23,15 +22,10 @@ CELL = re.compile(r"<t[dh][^>]*>(.*?)</t[dh]>", re.S)
 
 def count(app: Flask, people: list[tuple[str, dict[str, str], str]]) -> None:
     """Store the counters a purge would leave for people, each (month, values, outcome)."""
-    counted: Counter[tuple[str, str, str, str]] = Counter()
-    for month, values, outcome in people:
-        for dimension in DIMENSIONS:
-            value = "all" if dimension == "all" else values.get(dimension, "unknown")
-            counted[(month, dimension, value, outcome)] += 1
     with app.extensions["valmis.db"].begin() as connection:
         connection.execute(insight_counts.insert(), [
             {"month": month, "dimension": dimension, "value": value, "outcome": outcome,
-             "count": number} for (month, dimension, value, outcome), number in counted.items()])
+             "count": number} for month, dimension, value, outcome, number in counter_rows(people)])
 
 
 def october(app: Flask) -> None:
