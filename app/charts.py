@@ -64,22 +64,25 @@ def bar_chart(chart_id: str, title: str, description: str, bars: Sequence[Bar], 
     description says what the chart shows; the figures of every bar follow it in <desc>.
     chart_id names the title and description (ids unique in the page).
     """
-    anchor_start = "end" if right_to_left else "start"
-    anchor_end = "start" if right_to_left else "end"
+    # text-anchor follows the text's direction ("start" is the right edge in right-to-left
+    # text), so the anchors stay and only the x coordinates are mirrored.
+    anchor_start, anchor_end = "start", "end"
+    direction = "rtl" if right_to_left else "ltr"
     parts: list[str] = []
     y = _PADDING
     room = WIDTH - 2 * _PADDING
     for bar in bars:
         for line in _lines(bar.label):
             y += _LINE
-            parts.append(f'<text class="chart__label" x="{_x(_PADDING, right_to_left)}" y="{y}" '
-                         f'text-anchor="{anchor_start}" fill="{TEXT_COLOUR}">{escape(line)}</text>')
+            parts.append(f'<text class="chart__label" x="{_x(_PADDING + 4, right_to_left)}" '
+                         f'y="{y}" text-anchor="{anchor_start}" fill="{TEXT_COLOUR}">'
+                         f'{escape(line)}</text>')
         top = y + 6
         middle = top + _BAR / 2 + 5
         if bar.fraction is None:
             # No bar, only the words where it would start.
             parts.append(f'<text class="chart__value chart__value--hidden" '
-                         f'x="{_x(_PADDING, right_to_left)}" y="{middle:g}" '
+                         f'x="{_x(_PADDING + 4, right_to_left)}" y="{middle:g}" '
                          f'text-anchor="{anchor_start}" fill="{TEXT_COLOUR}" '
                          f'font-style="italic">{escape(bar.text)}</text>')
         else:
@@ -109,7 +112,7 @@ def bar_chart(chart_id: str, title: str, description: str, bars: Sequence[Bar], 
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id={quoteattr(chart_id)} '
             f'viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
-            f'aria-labelledby="{title_id} {desc_id}" font-size="{_FONT}" '
+            f'aria-labelledby="{title_id} {desc_id}" direction="{direction}" font-size="{_FONT}" '
             f'font-family="system-ui, sans-serif">'
             f'<title id="{title_id}">{escape(title)}</title>'
             f'<desc id="{desc_id}">{escape(description)} {escape(figures)}</desc>'

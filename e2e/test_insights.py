@@ -126,3 +126,29 @@ def test_the_insights_fit_320_px_and_200_percent_text(
         assert box is not None and box["width"] <= 320
     layout.zoom_text(200)
     assert layout.horizontal_overflow() == 0, "overflows at 200 % text"
+
+
+def test_in_arabic_the_bars_and_their_words_run_from_the_right(
+        page: Page, live_server: LiveServer, artifacts: Path, no_counts: None) -> None:
+    """Right to left: each bar starts at the chart's right edge, its label ends there, and its
+    figure stays inside the chart."""
+    add_virtual_authenticator(page)
+    SignIn(page, EN).open_enrollment(add_staff(live_server) + "?lang=en").use_passkey()
+    two_months(live_server)
+    page.goto("/staff/insights?lang=ar")
+    insights = Insights(page, "ar")
+    chart = insights.charts().first
+    box = chart.bounding_box()
+    assert box is not None
+    right = box["x"] + box["width"]
+    for bar in chart.locator("rect").all():
+        own = bar.bounding_box()
+        assert own is not None
+        assert abs(own["x"] + own["width"] - right) < 0.05 * box["width"]
+    for words in chart.locator("text").all():
+        own = words.bounding_box()
+        assert own is not None
+        assert own["x"] >= box["x"] - 1 and own["x"] + own["width"] <= right + 1
+    label = chart.locator("text.chart__label").first.bounding_box()
+    assert label is not None and abs(label["x"] + label["width"] - right) < 0.05 * box["width"]
+    page.screenshot(path=str(artifacts / "staff-insights-ar.png"), full_page=True)

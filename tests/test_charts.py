@@ -68,6 +68,11 @@ def test_right_to_left_mirrors_the_bars() -> None:
     x, width = float(rect.get("x", "0")), float(rect.get("width", "0"))
     assert x + width == WIDTH - 4
     assert x > 0
+    # The words keep their anchors: in right-to-left text "start" is the right edge.
+    assert chart.get("direction") == "rtl"
+    label = chart.find(f"{SVG}text")
+    assert label is not None and label.get("text-anchor") == "start"
+    assert float(label.get("x", "0")) == WIDTH - 8
 
 
 def test_colours_reach_three_to_one_against_white() -> None:
