@@ -142,11 +142,6 @@ class Insights:
     # Each month's published cells, (month, dimension, value, column), for the CSV.
     cells: Mapping[tuple[str, str, str, str], Count]
 
-    @property
-    def empty(self) -> bool:
-        """Whether nothing was counted in the range."""
-        return not any(split.customers.number for split in self.by_month)
-
 
 def parse_month(text: str) -> str | None:
     """text as a month "YYYY-MM", or None when it is not one."""

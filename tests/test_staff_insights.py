@@ -32,11 +32,11 @@ def october(app: Flask) -> None:
     """A month with small cells: 30 Chrome computers by video, 3 by phone, 9 with no outcome,
     20 Safari phones by video, and 2 Safari tablets by video."""
     desktop = {"device-kind": "desktop", "browser-family": "chrome", "summary": "ready",
-               "camera": "ok"}
+               "camera": "ok", "used-wizard": "yes", "asked-help": "no"}
     phone = {"device-kind": "phone", "browser-family": "safari", "summary": "ready-with-warnings",
-             "camera": "in-use"}
+             "camera": "in-use", "used-wizard": "yes", "asked-help": "yes"}
     tablet = {"device-kind": "tablet", "browser-family": "safari", "summary": "not-ready",
-              "camera": "blocked"}
+              "camera": "blocked", "used-wizard": "yes", "asked-help": "no"}
     count(app, [("2026-10", desktop, "video")] * 30 + [("2026-10", desktop, "phone")] * 3
           + [("2026-10", desktop, "none")] * 9 + [("2026-10", phone, "video")] * 20
           + [("2026-10", tablet, "video")] * 2)
@@ -103,6 +103,9 @@ def test_the_page_shows_the_share_by_month_and_by_device_with_charts(
     assert "Show the figures as a table" in page
     assert "By kind of device" in page
     assert "What is counted" in page
+    # How many used the guide at all and asked to be called, in words.
+    assert "64 of 64 customers used this guide." in page
+    assert "20 of 64 customers asked to be called." in page
     assert re.search(r"<th scope=\"row\">Camera</th><td>In use by another app</td><td>20</td>",
                      page)
 

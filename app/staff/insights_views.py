@@ -142,6 +142,19 @@ def _failing_chart(failing: Sequence[insights.Failing]) -> Markup:
         right_to_left=current_language().direction == "rtl"))
 
 
+def _how_many(dimension: str, found: insights.Insights) -> str:
+    """For the yes/no dimensions, how many customers said yes, in a sentence; else ""."""
+    if dimension not in ("used-wizard", "asked-help"):
+        return ""
+    yes = next(split.customers for split in found.splits[dimension] if split.value == "yes")
+    total = found.splits[insights.ALL][0].customers
+    if dimension == "used-wizard":
+        return _("%(count)s of %(total)s customers used this guide.", count=count_words(yes),
+                 total=count_words(total))
+    return _("%(count)s of %(total)s customers asked to be called.", count=count_words(yes),
+             total=count_words(total))
+
+
 def choose_range(options: Sequence[str], asked: dict[str, str]) -> Chosen:
     """The range from ?from= and ?to= (months among options), or the last DEFAULT_MONTHS."""
     last = options[-1] if options else ""
@@ -195,6 +208,7 @@ def insights_page() -> Response:
                     for split in found.splits[dimension] if split.customers.number != 0]
             sections.append({"id": f"by-{dimension}", "title": dimension_title(dimension),
                              "column": column_title(dimension), "rows": rows,
+                             "lead": _how_many(dimension, found),
                              "chart": _share_chart(f"chart-{dimension}",
                                                    dimension_title(dimension), rows)})
     page = render_template(
