@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 
 from app.tables import insight_counts
 from tests.support.insights import counter_rows
+from tests.support.staff import signed_in
 
 SVG_TAG = re.compile(r"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\".*?</svg>", re.S)
 CELL = re.compile(r"<t[dh][^>]*>(.*?)</t[dh]>", re.S)
@@ -67,9 +68,16 @@ def test_only_administrators_see_the_insights(app: Flask, client: FlaskClient,
 
 
 def test_the_navigation_links_the_page_for_administrators_only(
-        admin_client: FlaskClient, app: Flask) -> None:
-    """The staff area's menu names Insights for an administrator."""
+        app: Flask, admin_client: FlaskClient) -> None:
+    """The staff area's menu names Insights for an administrator, not for other staff."""
     assert 'href="/staff/insights"' in text(admin_client.get("/staff/?lang=en"))
+    with admin_client.session_transaction() as session:
+        session.clear()
+    staff = signed_in(app, admin_client, admin=False, session_id="staff-session")
+    page = staff.get("/staff/?lang=en")
+    assert page.status_code == 200
+    assert 'href="/staff/passkeys"' in text(page)
+    assert 'href="/staff/insights"' not in text(page)
 
 
 def test_before_any_count_the_page_says_when_counts_appear(admin_client: FlaskClient) -> None:
