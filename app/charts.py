@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 WIDTH = 320
-_FONT = 14
-_LINE = 18  # a label's line height
-_BAR = 20
+_FONT = 16
+_LINE = 20  # a label's line height
+_BAR = 22
 _GAP = 12  # below each bar
 _PADDING = 4
-# Roughly how many characters of 14-unit text fit on a line: labels wrap at words before that.
-_CHARACTERS_PER_LINE = 38
+# Roughly how many characters of 16-unit text fit on a line: labels wrap at words before that.
+_CHARACTERS_PER_LINE = 32
 BAR_COLOUR = "#1d4f91"
 TEXT_COLOUR = "#1b1b1f"
 TRACK_COLOUR = "#6b7280"
@@ -88,7 +88,7 @@ def bar_chart(chart_id: str, title: str, description: str, bars: Sequence[Bar], 
         else:
             # The figure sits after the bar, or inside its end when the bar leaves no room.
             length = max(min(bar.fraction, 1.0), 0.0) * room
-            inside = length > room - 9 * len(bar.text) - 8
+            inside = length > room - 10 * len(bar.text) - 8
             x = (WIDTH - _PADDING - length) if right_to_left else _PADDING
             parts.append(f'<rect class="chart__bar" x="{x:g}" y="{top}" width="{length:g}" '
                          f'height="{_BAR}" fill="{BAR_COLOUR}"/>')

@@ -109,7 +109,7 @@ def test_an_administrator_reads_the_insights_and_downloads_them(
 
 
 def test_the_insights_fit_320_px_and_200_percent_text(
-        page: Page, live_server: LiveServer, no_counts: None) -> None:
+        page: Page, live_server: LiveServer, artifacts: Path, no_counts: None) -> None:
     """No sideways scrolling of the page at 320 px or with text at 200 %; the charts fit."""
     add_virtual_authenticator(page)
     SignIn(page, EN).open_enrollment(add_staff(live_server) + "?lang=en").use_passkey()
@@ -121,6 +121,9 @@ def test_the_insights_fit_320_px_and_200_percent_text(
     insights.show_table("By kind of device")
     layout = Layout(page)
     assert layout.horizontal_overflow() == 0, "overflows at 320 px"
+    page.screenshot(path=str(artifacts / "staff-insights-320.png"), full_page=True)
+    page.locator("main section").nth(2).screenshot(
+        path=str(artifacts / "staff-insights-320-section.png"))
     for chart in insights.charts().all():
         box = chart.bounding_box()
         assert box is not None and box["width"] <= 320
