@@ -1,4 +1,5 @@
-"""Commands: `flask invite create`, `flask purge`, `flask staff add` and `flask staff bootstrap`."""
+"""Commands: `flask invite create`, `flask purge`, `flask staff add`, `flask staff bootstrap`
+and `flask demo-data`."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 from flask import Flask, current_app, url_for
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
-from app import accounts, appointment_time, db, feedback, housekeeping, invites
+from app import accounts, appointment_time, db, demo, feedback, housekeeping, invites
 from app.i18n import LANGUAGE_CODES
 from app.text import unsafe_character
 
@@ -146,8 +147,50 @@ def purge_command() -> None:
     click.echo(f"Deleted {gone} feedback message(s) older than {feedback_days} days.")
 
 
+DEMO_ENVIRONMENTS = ("development", "testing")
+DEMO_BANNER = """\
+============================================================================
+  DEMO DATA: made-up invites, reports and outcomes for trying Valmis out.
+  Their references start with DEMO-. They are not customers. Never use this
+  on a database that serves real customers.
+============================================================================"""
+
+
+@click.command("demo-data")
+@click.option("--seed", type=int, default=2026, show_default=True,
+              help="The same seed on the same day makes the same data.")
+@click.option("--months", type=click.IntRange(1, 24), default=4, show_default=True,
+              help="How many months back, from the first day of that month.")
+@click.option("--per-day", type=click.FloatRange(1, 16), default=5.0, show_default=True,
+              help="About how many appointments each working day.")
+@click.option("--yes-this-is-demo", "confirmed", is_flag=True,
+              help="Run even outside VALMIS_ENV=development or testing.")
+@with_appcontext
+def demo_data_command(seed: int, months: int, per_day: float, confirmed: bool) -> None:
+    """Fill a DEVELOPMENT database with demo invites, reports and outcomes, then purge what is
+    past RETENTION_DAYS into the anonymous counters the Insights page shows."""
+    environment = current_app.config.get("ENV_NAME", "production")
+    if environment not in DEMO_ENVIRONMENTS and not confirmed:
+        raise click.UsageError(
+            f"VALMIS_ENV is {environment!r}: demo data is for a development database only. "
+            "Run it with VALMIS_ENV=development, or add --yes-this-is-demo if this database "
+            "really holds no customers.")
+    click.echo(DEMO_BANNER)
+    now = datetime.now(UTC)
+    with db.engine().begin() as connection:
+        result = demo.generate(connection, seed=seed, now=now, months=months, per_day=per_day,
+                               zone=current_app.config["DEFAULT_TIMEZONE"],
+                               retention_days=current_app.config["RETENTION_DAYS"])
+        accounts.audit(connection, "demo-data", detail=f"{result.invites} invites", now=now)
+    click.echo(f"Made {result.invites} demo invite(s) with {result.reports} report(s) and "
+               f"{result.outcomes} outcome(s) (seed {seed}).")
+    click.echo(f"Purged {result.purged} invite(s) past {current_app.config['RETENTION_DAYS']} "
+               "days into the anonymous monthly counters; the rest are on the dashboard.")
+
+
 def init_app(app: Flask) -> None:
     """Add the commands to `flask`."""
     app.cli.add_command(invite_cli)
     app.cli.add_command(staff_cli)
     app.cli.command("purge")(purge_command)
+    app.cli.add_command(demo_data_command)

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import Connection, Row, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from app import outcomes
 from app.readiness import readiness_of
 from app.tables import invites, reports
 from app.text import unsafe_character
@@ -158,6 +159,14 @@ def invites_between(connection: Connection, start: datetime, end: datetime) -> l
     return list(connection.execute(
         select(invites).where(invites.c.appointment_at >= start, invites.c.appointment_at < end)
         .order_by(invites.c.appointment_at, invites.c.id)))
+
+
+def count_without_outcome(connection: Connection, since: datetime, until: datetime) -> int:
+    """How many invites with an appointment from since up to until have no outcome."""
+    return int(connection.execute(
+        select(func.count()).select_from(invites)
+        .where(invites.c.appointment_at >= since, invites.c.appointment_at <= until,
+               invites.c.outcome.is_(None))).scalar_one())
 
 
 def delete_invite(connection: Connection, invite_id: int) -> bool:
@@ -311,8 +320,18 @@ def report_history(connection: Connection, invite_id: int) -> list[Row[Any]]:
 
 
 def purge_expired(connection: Connection, now: datetime, days: int) -> int:
-    """Delete invites whose appointment is more than days past (reports go with them)."""
+    """Delete invites whose appointment is more than days past (reports go with them), after
+    adding each to the anonymous counters (app/outcomes.py) in the same transaction.
+
+    The caller's transaction holds both: when counting fails nothing is deleted, and when the
+    deletion fails nothing is counted, so an invite is counted exactly once.
+    """
     expired = invites.c.appointment_at < _expiry_cutoff(now, days)
+    # FOR UPDATE (PostgreSQL; SQLite locks the whole database anyway): an outcome changed
+    # while the purge runs waits, rather than being deleted uncounted.
+    rows = connection.execute(select(*(invites.c[name] for name in outcomes.COUNTED_COLUMNS))
+                              .where(expired).with_for_update()).mappings().all()
+    outcomes.add_counts(connection, outcomes.counts_of(rows))
     # Deleting reports explicitly too keeps purge complete on a connection where SQLite's
     # foreign keys are off; on others ON DELETE CASCADE has nothing left to do.
     connection.execute(delete(reports).where(reports.c.invite_id.in_(

@@ -23,7 +23,7 @@ from alembic.migration import MigrationContext
 from flask import Flask
 from sqlalchemy import Engine, inspect, select
 
-from app import create_app, db, housekeeping, invites
+from app import create_app, db, housekeeping, invites, outcomes
 from tests.support.dashboard import rows_of
 from tests.support.instances import REPORTS_PER_LINK, Browser, Instances, Postgres
 from tests.support.reports import readiness
@@ -168,6 +168,55 @@ def test_purge_and_its_daily_claim_work_on_postgresql(app: Flask,
     # The manual purge was today's run; a day later the automatic one claims it.
     assert housekeeping.purge_if_due(_engine(app), 14) is None
     assert housekeeping.purge_if_due(_engine(app), 14, now + timedelta(days=1, minutes=1)) == 0
+
+
+def test_the_purge_counts_into_the_counters_on_postgresql(app: Flask) -> None:
+    """Counting's read-then-update-or-insert works on PostgreSQL: a second purge of the same
+    month adds to the counters the first made, and nothing of the invites stays."""
+    month_start = datetime(2001, 3, 10, 10, tzinfo=UTC)
+    with _engine(app).connect() as connection:
+        before = outcomes.all_counts(connection)
+    for day, outcome in ((0, "video"), (1, "phone"), (2, "video")):
+        token = _invite(app, f"Counted {day}", month_start + timedelta(days=day))
+        with _engine(app).begin() as connection:
+            row = invites.find_invite(connection, token, days=100_000)
+            assert row is not None
+            assert invites.record_report(connection, row.id, _ready_report(),
+                                         month_start + timedelta(days=day, hours=-1))
+            outcomes.record_outcome(connection, row.id, outcome, staff_id=None,
+                                    now=month_start + timedelta(days=day, hours=1))
+        # One purge after each invite: the second and third find their counters there.
+        with _engine(app).begin() as connection:
+            assert invites.purge_expired(connection, datetime.now(UTC), 14) >= 1
+    with _engine(app).connect() as connection:
+        after = outcomes.all_counts(connection)
+        left = connection.execute(select(db.invites.c.id).where(
+            db.invites.c.reference.like("Counted %"))).all()
+    added = {key: count - before.get(key, 0) for key, count in after.items()
+             if count != before.get(key, 0)}
+    assert left == []
+    assert added[("2001-03", "all", "all", "video")] == 2
+    assert added[("2001-03", "all", "all", "phone")] == 1
+    assert added[("2001-03", "summary", "ready", "video")] == 2
+    assert added[("2001-03", "device-kind", "desktop", "phone")] == 1
+    assert sum(count for (month, dimension, *_rest), count in added.items()
+               if month == "2001-03" and dimension == "browser-family") == 3
+
+
+def test_demo_data_runs_on_postgresql_only_when_told(app: Flask, instances: Instances) -> None:
+    """The instances run in production: demo-data refuses, and with --yes-this-is-demo it
+    fills and counts on PostgreSQL."""
+    with pytest.raises(AssertionError):
+        flask(instances.environment, "demo-data", "--months", "1")
+    output = flask(instances.environment, "demo-data", "--months", "1", "--per-day", "2",
+                   "--yes-this-is-demo")
+    assert "DEMO DATA" in output and "Made " in output
+    with _engine(app).begin() as connection:
+        demo_left = connection.execute(select(db.invites.c.id).where(
+            db.invites.c.reference.like("DEMO-%"))).scalars().all()
+        # Leave the shared database as the other tests expect it.
+        for invite_id in demo_left:
+            invites.delete_invite(connection, invite_id)
 
 
 def _claim_race(app: Flask, job: str, now: datetime, *, waits: bool) -> list[bool]:

@@ -19,6 +19,7 @@ PURE_MODULES = (
     "app.charts",
     "app.accounts",
     "app.appointment_time",
+    "app.demo",
     "app.device",
     "app.feedback",
     "app.guidance",

@@ -1,7 +1,8 @@
 """The staff area at /staff: passkey sign-in and enrollment, personal links and the dashboard.
 
 Views by what they hold: signin_views (sign-in, sign-out, enrollment), dashboard_views,
-invite_views (personal links), people_views (administrators' staff management),
+invite_views (personal links), outcome_views (what happened at an appointment),
+people_views (administrators' staff management),
 organisation_views (administrators' organisation profile), feedback_views (feedback
 from the public, for administrators), insights_views (administrators' anonymous counts) and
 passkey_views (one's own passkeys).
@@ -19,6 +20,7 @@ from app.staff import (  # noqa: E402,F401  (the views register on bp)
     insights_views,
     invite_views,
     organisation_views,
+    outcome_views,
     passkey_views,
     people_views,
     signin_views,

@@ -35,6 +35,7 @@ from app.invite_status import (
 from app.staff import bp
 from app.staff.auth import login_required, login_required_for_polling
 from app.staff.organisation_views import missing_words
+from app.staff.outcome_views import outcome_facts, outcome_words
 from app.staff.signin_views import RECOVERY_NOTICES_KEY
 
 # ?day= as <input type=date> sends it; fromisoformat alone would take "20261203" too.
@@ -77,16 +78,44 @@ def _requested_day() -> date | None:
     return day
 
 
-def _day_invites(day: date | None) -> list[Any]:
-    """The invite rows of one local day (within retention), or of today and upcoming."""
+def _missing_only() -> bool:
+    """?missing=1: only the past appointments whose outcome nobody has recorded."""
+    return request.args.get("missing") == "1"
+
+
+def _kept_since(now: datetime) -> datetime:
+    """The earliest appointment an invite's page still opens (RETENTION_DAYS)."""
+    return now - timedelta(days=current_app.config["RETENTION_DAYS"])
+
+
+def _day_invites(day: date | None, now: datetime, missing_only: bool = False) -> list[Any]:
+    """The invite rows of one local day (within retention), or of today and upcoming; with
+    missing_only, the past ones without an outcome (of every kept day when day is None)."""
     with db.engine().connect() as connection:
-        if day is None:
-            return invites.upcoming_invites(connection, _start_of_today())
-        start = datetime.combine(day, time(), _zone())
-        end = datetime.combine(day + timedelta(days=1), time(), _zone())
-        # A past day shows only what an invite's page would still open.
-        kept = datetime.now(UTC) - timedelta(days=current_app.config["RETENTION_DAYS"])
-        return invites.invites_between(connection, max(start, kept), end)
+        if day is None and missing_only:
+            rows = invites.invites_between(connection, _kept_since(now),
+                                           now + timedelta(microseconds=1))
+        elif day is None:
+            rows = invites.upcoming_invites(connection, _start_of_today())
+        else:
+            start = datetime.combine(day, time(), _zone())
+            end = datetime.combine(day + timedelta(days=1), time(), _zone())
+            # A past day shows only what an invite's page would still open.
+            rows = invites.invites_between(connection, max(start, _kept_since(now)), end)
+    if missing_only:
+        rows = [row for row in rows if _lacks_outcome(row, now)]
+    return rows
+
+
+def _lacks_outcome(row: Any, now: datetime) -> bool:
+    """A past appointment whose outcome nobody has recorded."""
+    return row.appointment_at <= now and row.outcome is None
+
+
+def _missing_count(now: datetime) -> int:
+    """How many past appointments, on every day still kept, lack an outcome."""
+    with db.engine().connect() as connection:
+        return invites.count_without_outcome(connection, _kept_since(now), now)
 
 
 def _labels() -> dict[str, dict[str, str]]:
@@ -94,7 +123,8 @@ def _labels() -> dict[str, dict[str, str]]:
     return {"status": status_words(), "path": path_words()}
 
 
-def _dashboard_rows(day: date | None = None) -> list[dict[str, Any]]:
+def _dashboard_rows(day: date | None = None, missing_only: bool = False
+                    ) -> list[dict[str, Any]]:
     """One day's invites, or today's and upcoming, as the dashboard shows them (one query).
 
     dashboard_rows.html draws them, for the page and for its live updates alike: every value
@@ -102,8 +132,10 @@ def _dashboard_rows(day: date | None = None) -> list[dict[str, Any]]:
     check's name and mark) that only choose a link or a style.
     """
     labels = _labels()
+    words = outcome_words()
+    now = datetime.now(UTC)
     result = []
-    for row in _day_invites(day):
+    for row in _day_invites(day, now, missing_only):
         status = invite_status(row)
         language = LANGUAGE_BY_CODE.get(row.language)
         result.append({
@@ -118,15 +150,19 @@ def _dashboard_rows(day: date | None = None) -> list[dict[str, Any]]:
             "path": labels["path"].get(row.latest_path, "") if row.latest_path else "",
             "checks": latest_check_results(row.latest_checks, row.latest_path),
             "last_activity": format_moment(row.last_activity_at, "short"),
+            "outcome": outcome_facts(row, now, words),
         })
     return result
 
 
-def _day_links(day: date | None) -> dict[str, str]:
-    """The filter's neighbouring days: from the day shown, or from today."""
+def _day_links(day: date | None, missing_only: bool = False) -> dict[str, str]:
+    """The filter's neighbouring days: from the day shown, or from today; with the filter."""
     base = day or _start_of_today().date()
-    return {"previous": url_for("staff.dashboard", day=(base - timedelta(days=1)).isoformat()),
-            "next": url_for("staff.dashboard", day=(base + timedelta(days=1)).isoformat())}
+    missing = "1" if missing_only else None
+    return {"previous": url_for("staff.dashboard", day=(base - timedelta(days=1)).isoformat(),
+                                missing=missing),
+            "next": url_for("staff.dashboard", day=(base + timedelta(days=1)).isoformat(),
+                            missing=missing)}
 
 
 def _rows_html(rows: list[dict[str, Any]]) -> tuple[Markup, str]:
@@ -146,7 +182,8 @@ def dashboard() -> str | tuple[str, int]:
                                day_error=True, day_value=request.args.get("day", ""),
                                links=_day_links(None))
         return page, 400
-    rows = _dashboard_rows(day)
+    missing_only = _missing_only()
+    rows = _dashboard_rows(day, missing_only)
     rows_html, etag = _rows_html(rows)
     return render_template(
         "staff/dashboard.html", member=g.staff, invites=rows,
@@ -154,8 +191,12 @@ def dashboard() -> str | tuple[str, int]:
         recovery_notices=_recovery_notices(), profile_missing=_profile_missing(),
         feedback_waiting=_feedback_waiting(),
         day_error=False, day_value=day.isoformat() if day else "",
-        day_title=format_date(day, "full") if day else "", links=_day_links(day),
-        rows_url=url_for("staff.dashboard_rows", day=day.isoformat() if day else None))
+        day_title=format_date(day, "full") if day else "",
+        links=_day_links(day, missing_only), missing_only=missing_only,
+        missing_count=_missing_count(datetime.now(UTC)),
+        missing_on_day=sum(1 for row in rows if row["outcome"]["missing"]),
+        rows_url=url_for("staff.dashboard_rows", day=day.isoformat() if day else None,
+                         missing="1" if missing_only else None))
 
 
 def _feedback_waiting() -> int:
@@ -200,7 +241,7 @@ def dashboard_rows() -> Response | tuple[Response, int]:
         day = _requested_day()
     except DayError:
         return jsonify(error="day-invalid"), 400
-    html, etag = _rows_html(_dashboard_rows(day))
+    html, etag = _rows_html(_dashboard_rows(day, _missing_only()))
     response = current_app.response_class(str(html), mimetype="text/html")
     response.set_etag(etag)
     response.headers["Cache-Control"] = "no-store"

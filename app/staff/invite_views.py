@@ -43,6 +43,7 @@ from app.invite_status import (
 )
 from app.staff import bp
 from app.staff.auth import login_required
+from app.staff.outcome_views import outcome_facts
 from app.text import unsafe_character
 
 
@@ -213,6 +214,7 @@ def _invite_facts(invite: Any, creator: str | None = None) -> dict[str, Any]:
         "created_by": creator or "",
         "opened": _moment(invite.opened_at),
         "last_activity": _moment(invite.last_activity_at),
+        "outcome": outcome_facts(invite, datetime.now(UTC)),
     }
 
 

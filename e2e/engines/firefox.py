@@ -259,6 +259,12 @@ class FirefoxDriver:
                         {"type": "pointerUp", "button": 0}]}]})
         self._command("input.releaseActions", {"context": self.context})
 
+    def add_init_script(self, source: str) -> None:
+        """Run source (statements) in every page this tab loads from now on, before the
+        page's own scripts (BiDi script.addPreloadScript; Playwright's add_init_script)."""
+        self._command("script.addPreloadScript", {
+            "functionDeclaration": f"() => {{ {source}\n}}", "contexts": [self.context]})
+
     def errors(self) -> list[str]:
         """Console errors and uncaught exceptions or rejections so far."""
         if self._socket is not None:

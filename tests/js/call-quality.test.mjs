@@ -14,6 +14,8 @@ const recorded = (name) => JSON.parse(readFileSync(new URL(`./fixtures/${name}.j
 const UDP = recorded("chromium-relay-udp");
 const TCP = recorded("chromium-relay-tcp");
 const LOOPBACK = recorded("chromium-loopback");
+const FIREFOX_UDP = recorded("firefox-relay-udp");
+const FIREFOX_TCP = recorded("firefox-relay-tcp");
 const copy = (value) => structuredClone(value);
 
 // The UDP run as a lossy, jittery path would have left it: of every 100 packets the receiver
@@ -100,6 +102,45 @@ describe("measure on recorded Chromium round trips", () => {
     const none = measure({ sender: UDP.sender, receiver: { before: [], after: [] } });
     assert.equal(none.packetsReceived, null);
     assert.equal(none.lossPct, null);
+  });
+});
+
+describe("measure on recorded Firefox round trips", () => {
+  // Firefox ESR through the same coturn (e2e/engines/test_relay.py): a 640×360 picture at
+  // about 11 frames a second needs about a megabit, and Firefox gives no
+  // availableOutgoingBitrate; its encoder's target says what congestion control allowed.
+  test("reads the relay, the transport and every figure", () => {
+    for (const [run, transport] of [[FIREFOX_UDP, "udp"], [FIREFOX_TCP, "tcp"]]) {
+      const figures = measure(run);
+      assert.deepEqual(transportOf(run.sender.after), { candidateType: "relay", transport });
+      assert.equal(figures.lossPct, 0);
+      assert.ok(figures.packetsReceived > 1000, `${figures.packetsReceived} packets`);
+      assert.ok(figures.receivedKbps > 500 && figures.receivedKbps < 1500, `${figures.receivedKbps}`);
+      assert.ok(figures.rttMs >= 0 && figures.rttMs < 50, `${figures.rttMs}`);
+      assert.ok(figures.jitterMs >= 0 && figures.jitterMs < 30, `${figures.jitterMs}`);
+    }
+  });
+
+  test("takes the encoder's target as the estimate when no bandwidth estimate is given", () => {
+    assert.ok(!FIREFOX_UDP.sender.after.some((entry) => "availableOutgoingBitrate" in entry));
+    const figures = measure(FIREFOX_UDP);
+    // totalEncodedBytesTarget grew by about 2.9 MB in the ten seconds: well over 1.5 Mbit/s.
+    assert.ok(figures.estimateKbps > 1500, `${figures.estimateKbps}`);
+    assert.ok(figures.estimateKbps > figures.receivedKbps);
+  });
+
+  test("a clean Firefox path is good over UDP, and UDP-blocked alone over TCP", () => {
+    assert.deepEqual(judge(measure(FIREFOX_UDP), "relay"), { verdict: "good", reasons: [] });
+    assert.deepEqual(judge(measure(FIREFOX_TCP), "relay"), { verdict: "udp-blocked", reasons: ["udp-blocked"] });
+  });
+
+  test("targetBitrate, where a browser gives it, counts before the byte target", () => {
+    const run = structuredClone(FIREFOX_UDP);
+    for (const entry of run.sender.after) {
+      if (entry.type === "outbound-rtp" && entry.kind === "video") entry.targetBitrate = 600_000;
+    }
+    assert.equal(Math.round(measure(run).estimateKbps), 600);
+    assert.deepEqual(judge(measure(run), "relay"), { verdict: "may-stutter", reasons: ["bitrate"] });
   });
 });
 

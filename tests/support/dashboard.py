@@ -12,7 +12,8 @@ URL = "/staff/dashboard/rows"
 EN = {"Accept-Language": "en"}
 _SPACING = re.compile(r"[ \t\r\n]+")
 COLUMNS = ("time", "reference", "language", "status_text", "device", "path", "checks",
-           "last_activity")
+           "last_activity", "outcome")
+_CHECKS_CELL = COLUMNS.index("checks")
 
 
 class _RowsParser(HTMLParser):
@@ -32,7 +33,7 @@ class _RowsParser(HTMLParser):
         classes = attributes.get("class", "").split()
         if tag == "tr" and "data-invite-id" in attributes:
             self.rows.append({"id": int(attributes["data-invite-id"]), "cells": [],
-                              "checks": []})
+                              "checks": [], "buttons": [], "pressed": []})
         elif not self.rows:
             return
         elif tag in ("th", "td"):
@@ -41,7 +42,11 @@ class _RowsParser(HTMLParser):
             self.rows[-1]["url"] = attributes["href"]
         elif tag == "span" and "invite-status" in classes:
             self.rows[-1]["status"] = classes[-1].removeprefix("invite-status--")
-        elif tag == "li":
+        elif tag == "button" and "outcome-choice" in classes:
+            self.rows[-1]["buttons"].append(attributes["value"])
+            if attributes.get("aria-pressed") == "true":
+                self.rows[-1]["pressed"].append(attributes["value"])
+        elif tag == "li" and len(self.rows[-1]["cells"]) == _CHECKS_CELL:
             self._check = {"mark": classes[-1].removeprefix("check-result--"), "symbol": "",
                            "text": ""}
         elif tag == "span" and "check-result__symbol" in classes:
@@ -71,14 +76,16 @@ class _RowsParser(HTMLParser):
 
 def rows_of(html: str) -> list[dict[str, Any]]:
     """The rows in this HTML (the fragment or the whole page) as dicts: id, url, status, each
-    column's words (COLUMNS), and checks as [{"mark", "symbol", "text": "Camera: OK"}]."""
+    column's words (COLUMNS), checks as [{"mark", "symbol", "text": "Camera: OK"}], and the
+    outcome buttons' values with those pressed."""
     parser = _RowsParser()
     parser.feed(html)
     rows = []
     for row in parser.rows:
         assert len(row["cells"]) == len(COLUMNS), row
         rows.append({"id": row["id"], "url": row.get("url"), "status": row.get("status"),
-                     **dict(zip(COLUMNS, row["cells"], strict=True)), "checks": row["checks"]})
+                     **dict(zip(COLUMNS, row["cells"], strict=True)), "checks": row["checks"],
+                     "buttons": row["buttons"], "pressed": row["pressed"]})
     return rows
 
 

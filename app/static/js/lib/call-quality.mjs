@@ -94,6 +94,18 @@ function rate(bytesBefore, bytesAfter, msBefore, msAfter) {
   return Math.max(0, ((bytesAfter - (bytesBefore ?? 0)) * 8) / ms);
 }
 
+// What the video encoder was told it may send, in bits per second: the rate the sender's
+// congestion control allowed, for browsers that give no availableOutgoingBitrate (Firefox).
+// Its targetBitrate where given, else the growth of totalEncodedBytesTarget (each encoded
+// frame adds its target size) over the span the bytes were counted in.
+function encoderTarget(before, after, from, to) {
+  const target = sum(after, "outbound-rtp", "targetBitrate", "video");
+  if (target !== null && target > 0) return target;
+  const kbps = rate(sum(before, "outbound-rtp", "totalEncodedBytesTarget", "video"),
+    sum(after, "outbound-rtp", "totalEncodedBytesTarget", "video"), from, to);
+  return kbps ? kbps * 1000 : null;
+}
+
 // The figures of one round trip. sender and receiver: each { before, after } getStats()
 // answers of the sending and the receiving connection; before may be missing (then the counts
 // run from the start, and seconds says for how long media went).
@@ -143,7 +155,7 @@ export function measure({ sender = {}, receiver = {}, seconds = null } = {}) {
   const receivedKbps = rate(sum(gotBefore, "inbound-rtp", "bytesReceived"), sum(gotAfter, "inbound-rtp", "bytesReceived"), gotFrom, gotTo);
   const videoKbps = rate(sum(gotBefore, "inbound-rtp", "bytesReceived", "video"),
     sum(gotAfter, "inbound-rtp", "bytesReceived", "video"), gotFrom, gotTo);
-  const estimate = number(pair?.availableOutgoingBitrate);
+  const estimate = number(pair?.availableOutgoingBitrate) ?? encoderTarget(sentBefore, sentAfter, sentFrom, sentTo);
 
   const way = transportOf(sentAfter);
   return {
@@ -172,7 +184,8 @@ export function judge(figures, path, limits = CALL_LIMITS) {
   const warn = [];
   const { lossPct, jitterMs, rttMs } = figures;
   // The bitrate the link carried: what came through, or the sender's estimate of what it
-  // could carry when the picture was too simple to need more.
+  // could carry (Chromium's bandwidth estimate, or the rate its congestion control let the
+  // encoder aim for) when the picture was too simple to need more.
   const carried = Math.max(figures.receivedKbps ?? 0, figures.estimateKbps ?? 0) || null;
   if (lossPct !== null && lossPct >= limits.lossPoorPct) poor.push("loss");
   else if (lossPct !== null && lossPct >= limits.lossWarnPct) warn.push("loss");
