@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
 from app.tables import insight_counts
 from tests.support.insights import counter_rows
@@ -193,3 +194,31 @@ def test_the_range_form_chooses_months_and_names_them_in_the_page_language(
     assert re.search(r'<option value="2026-11" selected>marraskuu 2026</option>', page)
     assert "lokakuu 2026</th>" not in page
     assert "marraskuu 2026</th>" in page
+    # Over several months the page says why figures hide, and how to see more; not for one.
+    assert "js-one-month-hint" not in page
+    assert "js-one-month-hint" in text(admin_client.get("/staff/insights?lang=fi"))
+
+
+def test_the_purged_demo_months_reach_the_page_and_the_csv_as_their_sums(
+        app: Flask, admin_client: FlaskClient) -> None:
+    """`flask demo-data` purges a few hundred invites into the counters (the other half of
+    issue 20): each month's total on the page and in the CSV is what was stored, every CSV
+    count is a number of at least five, a 0, "<5" or "hidden", and the page draws its charts."""
+    result = app.test_cli_runner().invoke(args=["demo-data", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    with app.extensions["valmis.db"].connect() as connection:
+        stored = {month: total for month, total in connection.execute(
+            select(insight_counts.c.month, func.sum(insight_counts.c.count))
+            .where(insight_counts.c.dimension == "all").group_by(insight_counts.c.month))}
+    assert sum(stored.values()) >= 200
+    first, last = min(stored), max(stored)
+    query = f"?from={first}&to={last}&lang=en"
+    rows = list(csv.reader(io.StringIO(
+        admin_client.get("/staff/insights.csv" + query).get_data(as_text=True))))
+    totals = {row[0]: int(row[4]) for row in rows[1:] if row[1:4] == ["all", "all", "total"]}
+    assert totals == {month: total for month, total in stored.items() if total >= 5}
+    assert all(row[4] in {"<5", "hidden", "0"} or int(row[4]) >= 5 for row in rows[1:])
+    page = text(admin_client.get("/staff/insights" + query))
+    assert len(SVG_TAG.findall(page)) == 13
+    assert re.search(r"[0-9]+%", page)
+    assert not [figure for figure in figures(page) if figure in {"1", "2", "3", "4"}]
