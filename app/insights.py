@@ -335,7 +335,9 @@ def insights_of(rows: Iterable[tuple[str, str, str, str, int]],
         """A cell summed over the counted months."""
         if not counted:
             return Count(0)
-        return _sum([published[month][(dimension, value, column)] for month in counted])
+        # A value outside the vocabulary that a month did not count has no row there: 0.
+        return _sum([published[month].get((dimension, value, column), Count(0))
+                     for month in counted])
 
     splits = {}
     for dimension in DIMENSIONS:

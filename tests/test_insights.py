@@ -287,3 +287,12 @@ def test_months_parse_and_range() -> None:
     assert insights.month_range("2026-11", "2027-02") == (
         "2026-11", "2026-12", "2027-01", "2027-02")
     assert insights.month_range("2026-11", "2026-10") == ()
+
+
+def test_a_value_outside_the_vocabulary_counted_in_one_month_only_sums_over_the_range() -> None:
+    """Another month has no row for it: it counts 0 there rather than failing."""
+    rows = (crowd({("desktop", "video"): 30}, "2026-10")
+            + crowd({("desktop", "video"): 8, ("laptop-ish", "video"): 6}, "2026-11"))
+    found = insights_of(rows, ["2026-10", "2026-11"])
+    odd = {split.value: split for split in found.splits["device-kind"]}["laptop-ish"]
+    assert odd.customers == Count(6)
