@@ -15,14 +15,22 @@ Everything shown is read from it through one rule set:
    so a hidden cell could be worked out when it is the only hidden cell of a line, or, more
    generally, when no cycle of hidden cells passes through it (rows and columns as the two
    sides of a bipartite graph, hidden cells its edges: a hidden cell is exactly determined by
-   the published figures if and only if it is a bridge). Each bridge gets the cheapest
-   rectangle of further hidden cells through it, until none is left (module docstring of
-   tests/test_insights.py has the proof's outline).
+   the published figures if and only if it is a bridge: every cell is in one row and one
+   column equation, so the changes to hidden cells that keep every published figure are the
+   graph's cycle space, which touches exactly the edges on a cycle). Each bridge gets the
+   cheapest rectangle of further hidden cells through it, until none is left;
+   tests/test_insights.py checks the result with an exact linear solve instead. A hidden
+   cell under five says "fewer than 5" whichever way it was hidden; a larger one "hidden".
 4. A figure over several months is the sum of the months' cells, shown only when every one
    of them is shown: anything read from it can then be read from the months' figures (the
    CSV) already, so no choice of range works out a hidden month by subtraction.
 5. A share is shown only when its numerator and denominator are shown and the denominator
    is at least SMALLEST_SHOWN.
+
+What this does not do: "fewer than 5" itself says a cell lies between 0 and 4, and no count is
+negative; rule 3 solves the equations only, so in a rare table those bounds together could
+narrow a hidden cell further than the equations do (an auditor with a linear-programming
+solver would find such cases; none is used here).
 """
 
 from __future__ import annotations
