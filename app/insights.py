@@ -366,6 +366,7 @@ def insights_of(rows: Iterable[tuple[str, str, str, str, int]],
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_HEADER = ("month", "dimension", "value", "outcome", "count")
 
 
 def csv_safe(text: str) -> str:
@@ -376,7 +377,7 @@ def csv_safe(text: str) -> str:
 def csv_rows(insights: Insights) -> list[list[str]]:
     """The CSV download: a header, then one row per month, dimension, value and outcome
     ("total" for the row's sum); a small count as "<5", another hidden one as "hidden"."""
-    rows = [["month", "dimension", "value", "outcome", "count"]]
+    rows = [list(CSV_HEADER)]
     for (month, dimension, value, column), count in insights.cells.items():
         if count.shown:
             written = str(count.number)

@@ -91,6 +91,9 @@ def test_before_any_count_the_page_says_when_counts_appear(admin_client: FlaskCl
             in page)
     assert 'class="chart"' not in page
     assert "<select" not in page
+    empty = admin_client.get("/staff/insights.csv")
+    assert empty.status_code == 200
+    assert empty.get_data(as_text=True) == "month,dimension,value,outcome,count\r\n"
 
 
 def test_the_page_shows_the_share_by_month_and_by_device_with_charts(

@@ -235,8 +235,7 @@ def insights_csv() -> Response:
     else:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerows(insights.csv_rows(found) if found else [insights.csv_rows(
-            insights.insights_of([], ()))[0]])
+        writer.writerows(insights.csv_rows(found) if found else [insights.CSV_HEADER])
         response = current_app.make_response(buffer.getvalue())
         response.headers["Content-Type"] = "text/csv; charset=utf-8"
         name = (f"valmis-insights-{chosen.first}-{chosen.last}.csv" if found
