@@ -69,6 +69,11 @@ class StaffPage:
         self._menu("Feedback")
         return FeedbackList(self.page, self.language)
 
+    def go_to_insights(self) -> Insights:
+        """Open "Insights" from the navigation (administrators only)."""
+        self._menu("Insights")
+        return Insights(self.page, self.language)
+
     def sign_out(self) -> SignIn:
         """Press "Sign out"; the sign-in page follows."""
         self.page.locator("form[action$='/staff/sign-out'] button").click()
@@ -245,3 +250,38 @@ class FeedbackList(StaffPage):
     def mark_answered(self, text: str) -> None:
         """Press "Mark as answered" on the message that contains text."""
         self.message(text).get_by_role("button").click()
+
+
+class Insights(StaffPage):
+    """The Insights page: a month range, charts and the tables of their figures, the CSV."""
+
+    def choose_months(self, first: str, last: str) -> None:
+        """Pick the range by the months' names ("lokakuu 2026") and press Show."""
+        self.page.get_by_label(self.text("From month")).select_option(label=first)
+        self.page.get_by_label(self.text("To month")).select_option(label=last)
+        self.main().get_by_role("button", name=self.text("Show")).click()
+
+    def charts(self) -> Locator:
+        """Every chart, as assistive technology finds it (an image with a name)."""
+        return self.main().locator("svg.chart[role='img']")
+
+    def chart(self, title: str) -> Locator:
+        """The chart named title."""
+        return self.page.get_by_role("img", name=title, exact=False)
+
+    def show_table(self, section_title: str) -> Locator:
+        """Open the table under a section's heading; the table."""
+        section = self.main().locator("section").filter(
+            has=self.page.get_by_role("heading", name=section_title, exact=True))
+        section.get_by_text(self.text("Show the figures as a table")).click()
+        return section.get_by_role("table")
+
+    def download_counts(self) -> Any:
+        """Follow the CSV link; Playwright's download."""
+        with self.page.expect_download() as download:
+            self.page.get_by_role("link", name=self.text("Download these counts (CSV)")).click()
+        return download.value
+
+    def empty_state(self) -> Locator:
+        """The sentence shown before anything is counted."""
+        return self.main().locator(".js-empty")

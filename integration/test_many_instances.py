@@ -23,7 +23,8 @@ from alembic.migration import MigrationContext
 from flask import Flask
 from sqlalchemy import Engine, inspect, select
 
-from app import create_app, db, housekeeping, invites, outcomes
+from app import create_app, db, housekeeping, insights, invites, outcomes
+from app.tables import insight_counts
 from tests.support.dashboard import rows_of
 from tests.support.instances import REPORTS_PER_LINK, Browser, Instances, Postgres
 from tests.support.reports import readiness
@@ -201,6 +202,31 @@ def test_the_purge_counts_into_the_counters_on_postgresql(app: Flask) -> None:
     assert added[("2001-03", "device-kind", "desktop", "phone")] == 1
     assert sum(count for (month, dimension, *_rest), count in added.items()
                if month == "2001-03" and dimension == "browser-family") == 3
+
+
+def test_the_insights_read_their_months_on_postgresql(app: Flask) -> None:
+    """app/insights.py's queries on PostgreSQL: the counted months and one month's counters,
+    summed and hidden as on SQLite (a month of 1990, which nothing else writes)."""
+    rows = [("1990-01", "all", "all", "video", 30), ("1990-01", "all", "all", "phone", 3),
+            ("1990-01", "device-kind", "desktop", "video", 30),
+            ("1990-01", "device-kind", "desktop", "phone", 3)]
+    with _engine(app).begin() as connection:
+        connection.execute(insight_counts.insert(), [
+            {"month": month, "dimension": dimension, "value": value, "outcome": outcome,
+             "count": count} for month, dimension, value, outcome, count in rows])
+    try:
+        with _engine(app).connect() as connection:
+            counted = insights.counted_months(connection)
+            loaded = insights.load_counts(connection, "1990-01", "1990-01")
+        assert counted is not None and counted[0] == "1990-01"
+        assert sorted(loaded) == sorted(rows)
+        found = insights.insights_of(loaded, ["1990-01"])
+        assert found.by_month[0].customers.number == 33
+        assert not found.cells[("1990-01", "device-kind", "desktop", "phone")].shown
+    finally:
+        with _engine(app).begin() as connection:
+            connection.execute(insight_counts.delete().where(
+                insight_counts.c.month == "1990-01"))
 
 
 def test_demo_data_runs_on_postgresql_only_when_told(app: Flask, instances: Instances) -> None:

@@ -88,6 +88,19 @@ def test_the_notice_says_what_is_stored_and_never_pictures_or_sound(client: Flas
     assert 'href="https://tietosuoja.fi"' in _text(client.get("/privacy-notice"))
 
 
+def test_the_notice_describes_the_anonymous_counts_kept_after_deletion(
+        client: FlaskClient) -> None:
+    """Issue 20: what is counted, that it is kept, why it names nobody, and who sees it."""
+    main = _main(client.get("/privacy-notice?lang=en"))
+    for words in ("Anonymous counts kept afterwards", "counts per month", "without versions",
+                  "the final result of each check", "the readiness summary",
+                  "whether you asked to be called", "what happened at the appointment",
+                  "kept after your data is deleted", "no names, times, references, links or "
+                  "versions", "fewer than 5 people is never shown",
+                  "Only the controller's administrators see them."):
+        assert words in main
+
+
 def test_the_controller_comes_from_the_profile_and_nothing_is_made_up(
         app: Flask, client: FlaskClient) -> None:
     """Empty profile: no address at all. Filled: the controller and both contacts."""

@@ -16,12 +16,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 PURE_MODULES = (
     "app.accessibility_shortcomings",
+    "app.charts",
     "app.accounts",
     "app.appointment_time",
     "app.demo",
     "app.device",
     "app.feedback",
     "app.guidance",
+    "app.insights",
     "app.ics",
     "app.invite_form",
     "app.invite_status",

@@ -104,14 +104,14 @@ def test_people_is_for_administrators_only(app: Flask, client: FlaskClient) -> N
 
 def test_the_navigation_shows_people_to_administrators_only(
         app: Flask, client: FlaskClient, admin: tuple[int, SoftAuthenticator]) -> None:
-    """Administrators see People, Organisation and Feedback; others the rest; nobody signed
-    in sees none."""
+    """Administrators see People, Organisation, Feedback and Insights; others the rest; nobody
+    signed in sees none."""
     html = _text(client.get("/staff/passkeys" + EN))
     nav = re.search(r'<nav class="wrap help-links staff-nav".*?</nav>', html, re.S)
     assert nav, "no staff navigation"
     links = re.findall(r'href="([^"]+)"', nav.group(0))
     assert links == ["/staff/", "/staff/invites/new", "/staff/passkeys", "/staff/people",
-                     "/staff/organisation", "/staff/feedback"]
+                     "/staff/organisation", "/staff/feedback", "/staff/insights"]
     assert 'href="/staff/passkeys" aria-current="page"' in nav.group(0)
 
     _staff_id, key = _member(app, "Bo Staff")
@@ -123,6 +123,7 @@ def test_the_navigation_shows_people_to_administrators_only(
     links = re.findall(r'href="(/staff/[^"]*)"', other_nav.group(0))
     assert "/staff/people" not in links and "/staff/passkeys" in links
     assert "/staff/organisation" not in links and "/staff/feedback" not in links
+    assert "/staff/insights" not in links
     assert "help-links" not in _text(app.test_client().get("/staff/sign-in"))
 
 
