@@ -9,9 +9,10 @@ globalThis.ValmisTestSettings = {
 };
 
 const {
-  HearSelf, MIME_TYPES, STATES, canMove, captureMethod, chooseMimeType, joinChunks, pause,
+  HearSelf, MIME_TYPES, STATES, canMove, captureMethod, chooseMimeType, joinChunks,
   playInElement, secondsLeft,
 } = await import("../../app/static/js/lib/hear-self.mjs");
+const { pause } = await import("../../app/static/js/lib/deadline.mjs");
 
 const never = () => new Promise(() => {});
 const MS = 30; // a recording's length here

@@ -6,7 +6,7 @@
 //
 // The picture is the camera's, while the camera check still has it live, else a moving
 // pattern drawn on a canvas; the sound is a quiet tone made here, never the microphone.
-import { deadlineMs, withDeadline } from "./lib/deadline.mjs";
+import { deadlineMs, pause, withDeadline } from "./lib/deadline.mjs";
 import { measure, mediaResult } from "./lib/call-quality.mjs";
 
 export const ROUND_TRIP_SECONDS = 10;
@@ -88,21 +88,6 @@ async function toneAudio() {
   };
 }
 
-// Waits ms, or rejects as soon as signal aborts (at once when it already has).
-const sleep = (ms, signal) => new Promise((resolve, reject) => {
-  const stopped = () => reject(signal.reason ?? new DOMException("Aborted", "AbortError"));
-  if (signal?.aborted) return stopped();
-  const timer = setTimeout(() => {
-    signal?.removeEventListener("abort", onAbort);
-    resolve();
-  }, ms);
-  const onAbort = () => {
-    clearTimeout(timer);
-    stopped();
-  };
-  signal?.addEventListener("abort", onAbort, { once: true });
-});
-
 function connected(connection, signal) {
   // Settles once ICE has found its way (through the relay or inside the page), rejects when it
   // fails; the deadline is the caller's.
@@ -177,7 +162,7 @@ export async function mediaRoundTrip({
     const before = { sender: await stats(sender), receiver: await stats(receiver) };
     for (let left = seconds; left > 0; left -= 1) {
       onProgress(Math.ceil(left), "sending");
-      await sleep(Math.min(1, left) * 1000, signal);
+      await pause(Math.min(1, left) * 1000, signal);
     }
     onProgress(0, "measuring");
     const figures = measure({

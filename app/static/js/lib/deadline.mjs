@@ -130,3 +130,21 @@ export function withDeadline(work, ms, label, { signal = null, onLate = null } =
   });
   return raced;
 }
+
+// Waits ms, or rejects as soon as signal aborts (at once when it already has): the check was
+// stopped or the page hidden. The one abortable wait of the checks.
+export function pause(ms, signal = null) {
+  return new Promise((resolve, reject) => {
+    const stopped = () => reject(signal.reason ?? new DOMException("Aborted", "AbortError"));
+    if (signal?.aborted) return stopped();
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      stopped();
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

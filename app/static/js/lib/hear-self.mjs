@@ -5,7 +5,7 @@
 //
 // States: idle → recording → playing → asking → heard | not-heard; any step may end in failed,
 // and idle is where a stopped or interrupted run goes back to.
-import { deadlineMs, withDeadline } from "./deadline.mjs";
+import { deadlineMs, pause, withDeadline } from "./deadline.mjs";
 
 // Long enough to say one's name and a few words, short enough not to wait for: with playback
 // the check takes about twice this.
@@ -71,22 +71,6 @@ export function joinChunks(chunks) {
     at += chunk.length;
   }
   return joined;
-}
-
-// Waits ms, or rejects at once when signal aborts (the check was stopped or the page hidden).
-export function pause(ms, signal = null) {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 // Records ms of stream with MediaRecorder; resolves with the recording as a Blob. Starting and
