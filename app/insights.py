@@ -5,8 +5,11 @@ insight_counts (app/tables.py) holds, per appointment month, (dimension, value, 
 Everything shown is read from it through one rule set:
 
 1. The unit is a month. Each month's counts of one dimension form a table: a row per value,
-   a column per outcome (app/outcomes.py's OUTCOMES and NO_OUTCOME) and a total column; the
-   month's "all" row is its margin (the column totals), shared by every dimension.
+   a column per recorded outcome (app/outcomes.py's OUTCOMES) and their sum, RECORDED; the
+   month's "all" row is its margin (the column totals), shared by every dimension. Customers
+   with no outcome recorded are counted by month only (NO_OUTCOME, and TOTAL with them), never
+   split: staff record most outcomes, so in nearly every row they would be a small cell, and
+   a row's total beside its recorded customers would give that cell away, hiding the share.
 2. Primary suppression: a cell of 1 to SMALLEST_SHOWN - 1 customers is hidden ("fewer than
    5"), and so is every cell of a row whose total is that small (a 0 there would tell what
    all of a small group did). A 0 in a larger row, or a row of nobody, is shown: it counts
@@ -63,7 +66,9 @@ from app.tables import insight_counts
 ALL = "all"
 # The row total's column: not an outcome, the sum of them.
 TOTAL = "total"
-COLUMNS = (*OUTCOMES, NO_OUTCOME, TOTAL)
+# The customers with a recorded outcome: a row's sum in every dimension's table.
+RECORDED = "recorded"
+COLUMNS = (*OUTCOMES, RECORDED)
 # The outcome that matters most to the service.
 SMOOTH = "video"
 CHECKS = ("camera", "microphone", "speaker", "connection")
@@ -74,7 +79,7 @@ _NOT_PROBLEMS = ("warning", "ok", "skipped", NOT_RUN, UNKNOWN)
 # unless nothing else will do.
 _MARGIN_PENALTY = 1_000_000
 _SHARE_PENALTY = 10_000
-_SHARE_COLUMNS = (TOTAL, NO_OUTCOME, SMOOTH)
+_SHARE_COLUMNS = (RECORDED, SMOOTH)
 
 Key = tuple[str, str, str]  # (dimension, value, column)
 
@@ -123,7 +128,9 @@ class Count:
 
 @dataclass(frozen=True, slots=True)
 class Split:
-    """One row of a table: a value (or a month) with its customers and the smooth share."""
+    """One row of a table: a value (or a month) with its customers and the smooth share. A
+    month's customers are all of them; a split row's are those with a recorded outcome (its
+    no_outcome is 0: they are counted by month only)."""
 
     value: str
     customers: Count
@@ -203,16 +210,25 @@ def _values(dimension: str, counted: Iterable[str]) -> tuple[str, ...]:
 
 def _tables(rows: Iterable[tuple[str, str, str, str, int]]
             ) -> dict[str, dict[Key, int]]:
-    """Per month, the count of every (dimension, value, column), totals included; an outcome
-    that is not one of OUTCOMES or NO_OUTCOME is counted as NO_OUTCOME."""
+    """Per month, the count of every (dimension, value, outcome) and of its row's RECORDED;
+    and the month's customers with no outcome (NO_OUTCOME, also for a word not in OUTCOMES)
+    and all its customers (TOTAL), in the "all" row only."""
     months: dict[str, dict[Key, int]] = {}
     for month, dimension, value, outcome, count in rows:
         if dimension not in DIMENSIONS or count <= 0:
             continue
-        column = outcome if outcome in OUTCOMES else NO_OUTCOME
         cells = months.setdefault(month, {})
-        for key in ((dimension, value, column), (dimension, value, TOTAL)):
+        if outcome in OUTCOMES:
+            keys: tuple[Key, ...] = ((dimension, value, outcome), (dimension, value, RECORDED))
+        elif dimension == ALL:
+            keys = ((ALL, ALL, NO_OUTCOME),)
+        else:
+            continue
+        for key in keys:
             cells[key] = cells.get(key, 0) + count
+    for cells in months.values():
+        cells[(ALL, ALL, TOTAL)] = (cells.get((ALL, ALL, RECORDED), 0)
+                                    + cells.get((ALL, ALL, NO_OUTCOME), 0))
     return months
 
 
@@ -248,7 +264,7 @@ def protect_month(cells: Mapping[Key, int]) -> dict[Key, Count]:
     small: set[Key] = set()  # the cells hidden in the first place
     for dimension, value, column in every:
         count = cells.get((dimension, value, column), 0)
-        total = cells.get((dimension, value, TOTAL), 0)
+        total = cells.get((dimension, value, RECORDED), 0)
         if count < SMALLEST_SHOWN and (count > 0 or 0 < total < SMALLEST_SHOWN):
             small.add((dimension, value, column))
     hidden = set(small)
@@ -264,7 +280,7 @@ def protect_month(cells: Mapping[Key, int]) -> dict[Key, Count]:
             return 0
         penalty = (_MARGIN_PENALTY if cell[0] == ALL else 0) + (
             _SHARE_PENALTY if cell[2] in _SHARE_COLUMNS else 0) + (
-            1 if cells.get((cell[0], cell[1], TOTAL), 0) else 0)
+            1 if cells.get((cell[0], cell[1], RECORDED), 0) else 0)
         return cells.get(cell, 0) + penalty
 
     changed = True
@@ -295,8 +311,18 @@ def protect_month(cells: Mapping[Key, int]) -> dict[Key, Count]:
     # Every hidden cell says what is true of it: "fewer than 5" whenever it is, also when it was
     # hidden to protect another. A 0 hidden beside a small cell and marked otherwise would give
     # both away (a hidden pair that adds up to a shown 3, one of them "not small": it is 0).
-    return {cell: Count(None, cells.get(cell, 0) < SMALLEST_SHOWN) if cell in hidden
-            else Count(cells.get(cell, 0)) for cell in every}
+    published = {cell: Count(None, cells.get(cell, 0) < SMALLEST_SHOWN) if cell in hidden
+                 else Count(cells.get(cell, 0)) for cell in every}
+    # The month's customers with no outcome stand alone (split nowhere): hidden when small.
+    # Their sum with the recorded ones is shown only when both are, or it would give them away.
+    none = cells.get((ALL, ALL, NO_OUTCOME), 0)
+    published[(ALL, ALL, NO_OUTCOME)] = (Count(none) if none == 0 or none >= SMALLEST_SHOWN
+                                         else Count(None, small=True))
+    total = cells.get((ALL, ALL, TOTAL), 0)
+    both = published[(ALL, ALL, NO_OUTCOME)].shown and published[(ALL, ALL, RECORDED)].shown
+    published[(ALL, ALL, TOTAL)] = (Count(total) if both
+                                    else Count(None, small=total < SMALLEST_SHOWN))
+    return published
 
 
 def _sum(counts: Sequence[Count]) -> Count:
@@ -311,17 +337,13 @@ def _sum(counts: Sequence[Count]) -> Count:
     return Count(None, small=known_small)
 
 
-def _split(value: str, total: Count, none: Count, video: Count) -> Split:
-    """A row with its denominator (customers with a recorded outcome) and smooth share."""
-    with_outcome = Count(None, small=total.small)
-    if total.number is not None and none.number is not None:
-        denominator = total.number - none.number
-        with_outcome = (Count(denominator) if denominator >= SMALLEST_SHOWN or denominator == 0
-                        else Count(None, small=True))
+def _split(value: str, customers: Count, none: Count, recorded: Count, video: Count) -> Split:
+    """A row with its denominator (customers with a recorded outcome) and smooth share; a
+    share over fewer than SMALLEST_SHOWN customers is not shown."""
     share = None
-    if video.number is not None and with_outcome.number:
-        share = video.number / with_outcome.number
-    return Split(value, total, none, with_outcome, video, share)
+    if video.number is not None and recorded.number and recorded.number >= SMALLEST_SHOWN:
+        share = video.number / recorded.number
+    return Split(value, customers, none, recorded, video, share)
 
 
 def insights_of(rows: Iterable[tuple[str, str, str, str, int]],
@@ -336,11 +358,11 @@ def insights_of(rows: Iterable[tuple[str, str, str, str, int]],
     for month in months:
         if month not in published:
             zero = Count(0)
-            by_month.append(_split(month, zero, zero, zero))
+            by_month.append(_split(month, zero, zero, zero, zero))
             continue
         cell = published[month]
         by_month.append(_split(month, cell[(ALL, ALL, TOTAL)], cell[(ALL, ALL, NO_OUTCOME)],
-                               cell[(ALL, ALL, SMOOTH)]))
+                               cell[(ALL, ALL, RECORDED)], cell[(ALL, ALL, SMOOTH)]))
 
     def over_range(dimension: str, value: str, column: str) -> Count:
         """A cell summed over the counted months."""
@@ -354,10 +376,11 @@ def insights_of(rows: Iterable[tuple[str, str, str, str, int]],
     for dimension in DIMENSIONS:
         values = _values(dimension, {value for month in counted
                                      for d, value, _ in published[month] if d == dimension})
+        # Split rows count the customers with a recorded outcome only (rule 1).
         splits[dimension] = tuple(
-            _split(value, over_range(dimension, value, TOTAL),
-                   over_range(dimension, value, NO_OUTCOME), over_range(dimension, value, SMOOTH))
-            for value in values)
+            _split(value, recorded, Count(0), recorded, over_range(dimension, value, SMOOTH))
+            for value in values
+            for recorded in (over_range(dimension, value, RECORDED),))
 
     failing = [Failing(check, split.value, split.customers) for check in CHECKS
                for split in splits[check]
@@ -379,7 +402,8 @@ def csv_safe(text: str) -> str:
 
 def csv_rows(insights: Insights) -> list[list[str]]:
     """The CSV download: a header, then one row per month, dimension, value and outcome
-    ("total" for the row's sum); a small count as "<5", another hidden one as "hidden"."""
+    ("recorded" for the row's sum; the month's "none" and "total" in its "all" row only); a
+    small count as "<5", another hidden one as "hidden"."""
     rows = [list(CSV_HEADER)]
     for (month, dimension, value, column), count in insights.cells.items():
         if count.shown:

@@ -15,7 +15,7 @@ from fractions import Fraction
 import pytest
 
 from app import insights
-from app.insights import ALL, COLUMNS, TOTAL, Count, csv_rows, csv_safe, insights_of
+from app.insights import ALL, COLUMNS, RECORDED, TOTAL, Count, csv_rows, csv_safe, insights_of
 from app.outcomes import DIMENSIONS, NO_OUTCOME, OUTCOMES, SMALLEST_SHOWN
 from tests.support.insights import counter_rows
 
@@ -81,12 +81,14 @@ def audit(published: dict[tuple[str, str, str], Count]) -> list[tuple[str, str, 
     for dimension in dimensions:
         values = sorted({value for d, value, _ in published if d == dimension})
         for value in values:
-            add([((dimension, value, column), 1) for column in COLUMNS if column != TOTAL]
-                + [((dimension, value, TOTAL), -1)])
+            add([((dimension, value, column), 1) for column in COLUMNS if column != RECORDED]
+                + [((dimension, value, RECORDED), -1)])
         if dimension != ALL:
             for column in COLUMNS:
                 add([((dimension, value, column), 1) for value in values]
                     + [((ALL, ALL, column), -1)])
+    # The month's customers: those with a recorded outcome and those with none.
+    add([((ALL, ALL, RECORDED), 1), ((ALL, ALL, NO_OUTCOME), 1), ((ALL, ALL, TOTAL), -1)])
     fixed = _determined(equations, len(hidden))
     return [hidden[position] for position in sorted(fixed)]
 
@@ -105,8 +107,8 @@ def test_the_share_is_of_customers_with_a_recorded_outcome() -> None:
 
 
 def test_a_cell_of_fewer_than_five_is_hidden_and_so_is_a_second_one_in_its_row() -> None:
-    """Phone 3 is hidden; the row's total is shown, so another cell of the row is hidden too,
-    and nothing hidden can be worked out."""
+    """Phone 3 is hidden; the row's recorded customers are shown, so another cell of the row is
+    hidden too, and nothing hidden can be worked out."""
     rows = crowd({("desktop", "video"): 30, ("desktop", "phone"): 3,
                   ("desktop", "no-show"): 8, ("desktop", NO_OUTCOME): 9})
     published = insights.protect_month(insights._tables(rows)[MONTH])
@@ -114,7 +116,7 @@ def test_a_cell_of_fewer_than_five_is_hidden_and_so_is_a_second_one_in_its_row()
     assert phone == Count(None, small=True)
     row = [published[("device-kind", "desktop", column)] for column in COLUMNS]
     assert sum(not count.shown for count in row) >= 2
-    assert published[("device-kind", "desktop", TOTAL)].shown
+    assert published[("device-kind", "desktop", RECORDED)] == Count(41)
     assert audit(published) == []
     # Each hidden cell's words are true of it: a 0 hidden beside the 3 is "fewer than 5" too,
     # or the pair adding up to a shown 3 would tell which of them is 3.
@@ -189,9 +191,12 @@ def test_a_range_shows_a_sum_only_when_every_month_of_it_is_shown() -> None:
     assert both[("2026-10", "device-kind", "desktop", "phone")] == Count(10)
     assert not both[("2026-11", "device-kind", "desktop", "phone")].shown
     desktop = {split.value: split for split in found.splits["device-kind"]}["desktop"]
-    # The October and November totals are both shown, so their sum is too; the video count
-    # over both months hides whenever a month's does.
-    assert desktop.customers == Count(69)
+    # October's and November's recorded customers are both shown, so their sum is too (the
+    # six with no outcome are counted by month only); the video count over both months hides
+    # whenever a month's does.
+    assert desktop.customers == desktop.with_outcome == Count(63)
+    assert desktop.no_outcome == Count(0)
+    assert found.by_month[1].no_outcome == Count(6)
     october = found.by_month[0]
     assert october.share == pytest.approx(0.75)
 
@@ -207,13 +212,31 @@ def test_an_empty_month_in_the_range_hides_nothing_and_counts_nothing() -> None:
 
 
 def test_a_share_over_fewer_than_five_is_not_shown() -> None:
-    """6 customers, 2 with an outcome: the share 1 of 2 would be about two people."""
+    """6 customers, 2 with an outcome: the share 1 of 2 would be about two people. The 4 with
+    none are fewer than 5, so the month's 6 is hidden too (6 - 2 would give them away)."""
     rows = crowd({("desktop", "video"): 1, ("desktop", "phone"): 1,
                   ("desktop", NO_OUTCOME): 4})
     month = insights_of(rows, [MONTH]).by_month[0]
-    assert month.customers == Count(6)
+    assert month.customers == Count(None, small=False)
+    assert month.no_outcome == Count(None, small=True)
     assert month.share is None
-    assert not month.with_outcome.shown
+    assert month.with_outcome == Count(None, small=True)
+
+
+def test_customers_without_an_outcome_hide_no_share_of_a_split() -> None:
+    """Staff record most outcomes, so the few without one are small in nearly every row. They
+    are counted by month only, so each row's share still shows: 30 of 40 computers, 20 of 20
+    phones; the month's 5 without an outcome are shown, and nothing hidden can be worked out."""
+    rows = (crowd({("desktop", "video"): 30, ("desktop", "phone"): 10, ("desktop", NO_OUTCOME): 2})
+            + people_rows([({"device-kind": "phone"}, "video")] * 20
+                          + [({"device-kind": "phone"}, NO_OUTCOME)] * 3))
+    found = insights_of(rows, [MONTH])
+    kinds = {split.value: split for split in found.splits["device-kind"]}
+    assert kinds["desktop"].share == pytest.approx(0.75)
+    assert kinds["phone"].share == pytest.approx(1.0)
+    assert (found.by_month[0].customers, found.by_month[0].no_outcome) == (Count(65), Count(5))
+    assert audit(insights.protect_month(insights._tables(rows)[MONTH])) == []
+    assert not any(key[3] in (NO_OUTCOME, TOTAL) and key[1] != ALL for key in found.cells)
 
 
 def test_the_checks_that_failed_most_often_come_first_and_hidden_ones_last() -> None:
