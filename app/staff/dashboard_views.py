@@ -22,7 +22,7 @@ from markupsafe import Markup
 from werkzeug.http import quote_etag
 from werkzeug.wrappers import Response
 
-from app import accounts, db, feedback, invites
+from app import accounts, db, feedback, invites, outcomes
 from app.about.views import profile
 from app.i18n import LANGUAGE_BY_CODE, format_appointment, format_moment
 from app.invite_status import (
@@ -103,13 +103,11 @@ def _day_invites(day: date | None, now: datetime, missing_only: bool = False) ->
             # A past day shows only what an invite's page would still open.
             rows = invites.invites_between(connection, max(start, _kept_since(now)), end)
     if missing_only:
-        rows = [row for row in rows if _lacks_outcome(row, now)]
+        # A past appointment whose outcome nobody has recorded: outcomes.can_record says when
+        # an appointment is past enough to have one.
+        rows = [row for row in rows
+                if row.outcome is None and outcomes.can_record(row.appointment_at, now)]
     return rows
-
-
-def _lacks_outcome(row: Any, now: datetime) -> bool:
-    """A past appointment whose outcome nobody has recorded."""
-    return row.appointment_at <= now and row.outcome is None
 
 
 def _missing_count(now: datetime) -> int:

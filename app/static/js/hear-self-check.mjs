@@ -4,7 +4,7 @@
 // try. "I can't speak now" runs the speaker check's test sound instead. The recording stays in
 // lib/hear-self.mjs's memory and is dropped when the check ends or the page is hidden.
 import MediaCheck from "./media-check.mjs";
-import { rms } from "./microphone-check.mjs";
+import { levelReader, meterValue } from "./microphone-check.mjs";
 import { HearSelf, RECORD_MS, secondsLeft } from "./lib/hear-self.mjs";
 import { deadlineMs, withDeadline } from "./lib/deadline.mjs";
 
@@ -85,10 +85,7 @@ export default class HearSelfCheck extends MediaCheck {
     // <progress> and a number); screen readers hear the status line once at the start and once
     // at the end, not every second.
     const s = this.section;
-    const analyser = audio.createAnalyser();
-    analyser.fftSize = 1024;
-    audio.createMediaStreamSource(stream).connect(analyser);
-    const samples = new Float32Array(analyser.fftSize);
+    const readLevel = levelReader(audio, stream);
     const level = s.part("meter");
     const progress = s.part("progress");
     const left = s.part("left");
@@ -96,8 +93,7 @@ export default class HearSelfCheck extends MediaCheck {
     let shown = null;
     const tick = (now) => {
       if (this.session?.state !== "recording") return;
-      analyser.getFloatTimeDomainData(samples);
-      level.value = Math.min(1, rms(samples) * 10);
+      level.value = meterValue(readLevel());
       const elapsed = now - began;
       progress.value = Math.min(RECORD_MS, elapsed) / 1000;
       const seconds = secondsLeft(elapsed);

@@ -13,6 +13,22 @@ export function rms(samples) {
   return samples.length ? Math.sqrt(sum / samples.length) : 0;
 }
 
+// Listens to stream through audio and answers a function that reads its level now (the RMS of
+// the latest samples); both the microphone check and Hear yourself draw their meters from it.
+export function levelReader(audio, stream) {
+  const analyser = audio.createAnalyser();
+  analyser.fftSize = 1024;
+  audio.createMediaStreamSource(stream).connect(analyser);
+  const samples = new Float32Array(analyser.fftSize);
+  return () => {
+    analyser.getFloatTimeDomainData(samples);
+    return rms(samples);
+  };
+}
+
+// A level as the <meter> shows it: speech sits around 0.02-0.1, so ten times, at most 1.
+export const meterValue = (level) => Math.min(1, level * 10);
+
 export default class MicrophoneCheck extends MediaCheck {
   constructor(element, onResult, context) {
     super(element, onResult, context, { kind: "microphone", constraint: "audio", deviceKind: "audioinput" });
@@ -50,11 +66,7 @@ export default class MicrophoneCheck extends MediaCheck {
   listen(stream) {
     const s = this.section;
     this.audio ??= new AudioContext();
-    const source = this.audio.createMediaStreamSource(stream);
-    const analyser = this.audio.createAnalyser();
-    analyser.fftSize = 1024;
-    source.connect(analyser);
-    const samples = new Float32Array(analyser.fftSize);
+    const readLevel = levelReader(this.audio, stream);
     s.show("meter-field");
     const meter = s.part("meter");
     s.setState("listening");
@@ -62,9 +74,8 @@ export default class MicrophoneCheck extends MediaCheck {
     let last = performance.now();
     const began = last;
     const tick = (now) => {
-      analyser.getFloatTimeDomainData(samples);
-      const level = rms(samples);
-      meter.value = Math.min(1, level * 10);
+      const level = readLevel();
+      meter.value = meterValue(level);
       if (level >= SPEECH_LEVEL) {
         heardMs += now - last;
         if (s.element.dataset.state !== "hearing") s.setState("hearing");
